@@ -1,0 +1,349 @@
+package corpus
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Token is one word of text after normalisation. Words are runs of letters
+// and digits; everything else separates them, except an apostrophe inside a
+// word, which is dropped ("Qal'ah" is "qalah"), and a possessive "'s", which
+// is dropped with its s ("Taliban's" is "taliban").
+type Token struct {
+	// Start and End are byte offsets of the word in the original text.
+	Start, End int32
+	// Hash is the 64-bit FNV-1a hash of the folded word: lower case, with
+	// diacritics removed. Equal folded words have equal hashes.
+	Hash uint64
+	// Flags describe the word as written.
+	Flags TokenFlags
+}
+
+// TokenFlags describe how a word was written.
+type TokenFlags uint8
+
+const (
+	// Capitalised: the first letter is upper case.
+	Capitalised TokenFlags = 1 << iota
+	// AllCaps: every letter is upper case and there are at least two.
+	AllCaps
+	// SentenceStart: the word opens the text, a line or a sentence.
+	SentenceStart
+	// Connector: the folded word is a Persian ezafe connector (i, e, ye),
+	// which place names may carry or drop (Qala-i-Naw, Qala Naw).
+	Connector
+)
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// HashWord returns the hash a Token would have for the already folded word w.
+func HashWord(w string) uint64 {
+	h := uint64(fnvOffset)
+	for i := 0; i < len(w); i++ {
+		h ^= uint64(w[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+var (
+	hashI  = HashWord("i")
+	hashE  = HashWord("e")
+	hashYe = HashWord("ye")
+)
+
+// foldTable maps a non-ASCII rune to its folded form; runes not in the table
+// fold to unicode.ToLower of themselves.
+var foldTable = buildFoldTable()
+
+func buildFoldTable() map[rune]string {
+	t := make(map[rune]string, 1024)
+	add := func(lo, hi rune) {
+		for r := lo; r <= hi; r++ {
+			if !unicode.IsLetter(r) {
+				continue
+			}
+			var b strings.Builder
+			for _, d := range norm.NFD.String(string(r)) {
+				if unicode.Is(unicode.Mn, d) {
+					continue
+				}
+				b.WriteRune(unicode.ToLower(d))
+			}
+			if s := b.String(); s != "" && s != string(r) {
+				t[r] = s
+			}
+		}
+	}
+	add(0x00C0, 0x024F) // Latin-1 Supplement, Latin Extended-A and -B
+	add(0x1E00, 0x1EFF) // Latin Extended Additional (ḏ, ṯ, ẓ ...)
+	add(0x0370, 0x03FF) // Greek with tonos
+	add(0x0400, 0x04FF) // Cyrillic й, ё
+	for r, s := range map[rune]string{
+		'ß': "ss", 'ẞ': "ss", 'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe",
+		'ø': "o", 'Ø': "o", 'ł': "l", 'Ł': "l", 'đ': "d", 'Đ': "d",
+		'ð': "d", 'Ð': "d", 'þ': "th", 'Þ': "th", 'ı': "i", 'ħ': "h",
+		'Ħ': "h", 'ŧ': "t", 'Ŧ': "t", 'ŀ': "l", 'Ŀ': "l",
+	} {
+		t[r] = s
+	}
+	return t
+}
+
+// isApostrophe reports whether r is one of the marks used as an apostrophe
+// or as the transliteration of ayn and hamza (Qal‘ah, Qal'ah, Qalʼah).
+func isApostrophe(r rune) bool {
+	switch r {
+	case '\'', '\u2019', '\u2018', '\u02BC', '\u02BB', '\u02BF', '\u02BE', '`', '\u00B4':
+		return true
+	}
+	return false
+}
+
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiWord[r]
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+		t[c-'a'+'A'] = true
+	}
+	return t
+}()
+
+// Tokenize appends the words of text to dst and returns it. It allocates
+// only when dst must grow.
+func Tokenize(dst []Token, text string) []Token {
+	sentence := true
+	i, n := 0, len(text)
+	for i < n {
+		c := text[i]
+		// Fast skip of ASCII separators, noting sentence boundaries.
+		if c < utf8.RuneSelf && !asciiWord[c] {
+			if isApostrophe(rune(c)) {
+				i++
+				continue
+			}
+			switch c {
+			case '.', '!', '?', '\n', ':':
+				sentence = true
+			}
+			i++
+			continue
+		}
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
+			if !isWordRune(r) {
+				if r == '\u2029' || r == '\u2028' || r == '。' {
+					sentence = true
+				}
+				i += size
+				continue
+			}
+		}
+		tok, next := scanWord(text, i)
+		if sentence {
+			tok.Flags |= SentenceStart
+			sentence = false
+		}
+		if tok.Hash == hashI || tok.Hash == hashE || tok.Hash == hashYe {
+			tok.Flags |= Connector
+		}
+		dst = append(dst, tok)
+		i = next
+	}
+	return dst
+}
+
+// scanWord reads the word starting at text[start] and returns it with the
+// offset just past it.
+func scanWord(text string, start int) (Token, int) {
+	h := uint64(fnvOffset)
+	upper, letters := 0, 0
+	var flags TokenFlags
+	i, end, n := start, start, len(text)
+	first := true
+	for i < n {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+				if c >= 'a' {
+					letters++
+				}
+				h = (h ^ uint64(c)) * fnvPrime
+			case c >= 'A' && c <= 'Z':
+				if first {
+					flags |= Capitalised
+				}
+				upper++
+				letters++
+				h = (h ^ uint64(c+'a'-'A')) * fnvPrime
+			case c == '\'' || c == '`':
+				if skip, ok := apostropheInWord(text, i, 1); ok {
+					i += skip
+					continue
+				}
+				goto done
+			default:
+				goto done
+			}
+			first = false
+			i++
+			end = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if isApostrophe(r) {
+			if skip, ok := apostropheInWord(text, i, size); ok {
+				i += skip
+				continue
+			}
+			break
+		}
+		if !isWordRune(r) {
+			break
+		}
+		if unicode.IsUpper(r) {
+			if first {
+				flags |= Capitalised
+			}
+			upper++
+		}
+		if unicode.IsLetter(r) {
+			letters++
+		}
+		if f, ok := foldTable[r]; ok {
+			for j := 0; j < len(f); j++ {
+				h = (h ^ uint64(f[j])) * fnvPrime
+			}
+		} else if !unicode.Is(unicode.Mn, r) {
+			var buf [utf8.UTFMax]byte
+			l := utf8.EncodeRune(buf[:], unicode.ToLower(r))
+			for j := 0; j < l; j++ {
+				h = (h ^ uint64(buf[j])) * fnvPrime
+			}
+		}
+		first = false
+		i += size
+		end = i
+	}
+done:
+	if upper >= 2 && upper == letters {
+		flags |= AllCaps
+	}
+	next := end
+	if next < i {
+		next = i
+	}
+	return Token{Start: int32(start), End: int32(end), Hash: h, Flags: flags}, next
+}
+
+// apostropheInWord decides what an apostrophe of size bytes at text[i] does
+// inside a word: it returns how many bytes to skip and true when the word
+// goes on (Qal'ah) or the possessive 's is consumed (Taliban's), and false
+// when the apostrophe ends the word.
+func apostropheInWord(text string, i, size int) (int, bool) {
+	j := i + size
+	if j >= len(text) {
+		return 0, false
+	}
+	r, rs := utf8.DecodeRuneInString(text[j:])
+	if !isWordRune(r) {
+		return 0, false
+	}
+	if (r == 's' || r == 'S') && (j+rs >= len(text) || !isWordRuneAt(text, j+rs)) {
+		// Possessive: drop "'s" but keep the word's end where it was.
+		return size + rs, true
+	}
+	return size, true
+}
+
+func isWordRuneAt(text string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return isWordRune(r) || isApostrophe(r)
+}
+
+// AppendFolded appends the folded form of text to dst: its words, lower case
+// and without diacritics, separated by single spaces.
+func AppendFolded(dst []byte, text string) []byte {
+	var toks [64]Token
+	start := len(dst)
+	for off := 0; off < len(text); {
+		// Tokenize in chunks to stay allocation-free on long texts; a chunk
+		// boundary falls on a separator so no word is cut.
+		end := off + 4096
+		if end >= len(text) {
+			end = len(text)
+		} else {
+			for end < len(text) && isWordRuneAt(text, end) {
+				end++
+			}
+		}
+		for _, t := range Tokenize(toks[:0], text[off:end]) {
+			if len(dst) > start {
+				dst = append(dst, ' ')
+			}
+			dst = appendFoldedWord(dst, text[off+int(t.Start):off+int(t.End)])
+		}
+		off = end
+	}
+	return dst
+}
+
+// Fold returns the folded form of s: its words, lower case, without
+// diacritics, apostrophes or possessive 's, separated by single spaces.
+func Fold(s string) string { return string(AppendFolded(nil, s)) }
+
+func appendFoldedWord(dst []byte, w string) []byte {
+	for i := 0; i < len(w); {
+		c := w[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c >= 'A' && c <= 'Z':
+				dst = append(dst, c+'a'-'A')
+			case asciiWord[c]:
+				dst = append(dst, c)
+			case (c == '\'' || c == '`') && i+2 <= len(w) && i+2 == len(w) && (w[i+1] == 's' || w[i+1] == 'S'):
+				return dst
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(w[i:])
+		i += size
+		switch {
+		case isApostrophe(r):
+			if i+1 == len(w) && (w[i] == 's' || w[i] == 'S') {
+				return dst
+			}
+		case unicode.Is(unicode.Mn, r):
+		default:
+			if f, ok := foldTable[r]; ok {
+				dst = append(dst, f...)
+			} else {
+				dst = utf8.AppendRune(dst, unicode.ToLower(r))
+			}
+		}
+	}
+	return dst
+}
+
+// FoldedWord returns the folded form of the word text[t.Start:t.End].
+func FoldedWord(text string, t Token) string {
+	return string(appendFoldedWord(nil, text[t.Start:t.End]))
+}

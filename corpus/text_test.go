@@ -1,0 +1,82 @@
+package corpus
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestFold(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Qala-i-Naw", "qala i naw"},
+		{"Qala-e-Naw", "qala e naw"},
+		{"Qala-I Naw", "qala i naw"},
+		{"Qal‘ah-ye Now", "qalah ye now"},
+		{"Āb-e Kamarī", "ab e kamari"},
+		{"The Taliban's offensive", "the taliban offensive"},
+		{"country’s spy agency", "country spy agency"},
+		{"  HERAT (Afghanistan), July 8 —", "herat afghanistan july 8"},
+		{"Zōr Kōṯ", "zor kot"},
+		{"Straße Łódź Ærø", "strasse lodz aero"},
+		{"São Paulo", "sao paulo"},
+		{"Москва", "москва"},
+		{"", ""},
+		{"'quoted' words'", "quoted words"},
+	} {
+		if got := Fold(tc.in); got != tc.want {
+			t.Errorf("Fold(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestTokenizeHashesMatchFold(t *testing.T) {
+	text := "Smoke covered Qala-i-Naw. The Taliban's HERAT push; Āb-e Kamarī"
+	toks := Tokenize(nil, text)
+	words := strings.Fields(Fold(text))
+	if len(toks) != len(words) {
+		t.Fatalf("%d tokens, %d folded words", len(toks), len(words))
+	}
+	for i, tok := range toks {
+		if tok.Hash != HashWord(words[i]) {
+			t.Errorf("token %d %q: hash differs from HashWord(%q)", i, text[tok.Start:tok.End], words[i])
+		}
+		if FoldedWord(text, tok) != words[i] {
+			t.Errorf("FoldedWord %d = %q, want %q", i, FoldedWord(text, tok), words[i])
+		}
+	}
+	flags := map[string]TokenFlags{}
+	for _, tok := range toks {
+		flags[text[tok.Start:tok.End]] = tok.Flags
+	}
+	if flags["Smoke"]&SentenceStart == 0 || flags["The"]&SentenceStart == 0 {
+		t.Errorf("sentence starts not flagged: %v", flags)
+	}
+	if flags["covered"]&(Capitalised|SentenceStart) != 0 {
+		t.Errorf("covered flagged %b", flags["covered"])
+	}
+	if flags["HERAT"]&AllCaps == 0 || flags["Qala"]&Capitalised == 0 {
+		t.Errorf("caps not flagged: %v", flags)
+	}
+	if flags["i"]&Connector == 0 || flags["e"]&Connector == 0 {
+		t.Errorf("connectors not flagged: %v", flags)
+	}
+}
+
+func TestContentIDIgnoresFormatting(t *testing.T) {
+	a := ContentID("Hello, World!\n\nSecond  paragraph.")
+	b := ContentID("hello world second paragraph")
+	if a != b {
+		t.Fatalf("IDs differ: %s %s", a, b)
+	}
+	if a == ContentID("hello world second paragraphs") {
+		t.Fatal("different text, same ID")
+	}
+}
+
+func BenchmarkTokenize(b *testing.B) {
+	text := strings.Repeat("The Taliban launched a major assault on a provincial capital in Afghanistan on Wednesday, the first since the US military began its final drawdown. ", 100)
+	var toks []Token
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		toks = Tokenize(toks[:0], text)
+	}
+}
