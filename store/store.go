@@ -70,6 +70,9 @@ type Store interface {
 	Story(ctx context.Context, id int64) (Story, error)
 	// StoryMembers returns a story's documents ordered by Published, DocID.
 	StoryMembers(ctx context.Context, storyID int64) ([]StoryMember, error)
+	// Stories returns the stories of the given rules (all rules when empty)
+	// whose Last falls in [since, until), newest Last first, at most limit.
+	Stories(ctx context.Context, rules []string, since, until time.Time, limit int) ([]Story, error)
 	// StoriesOf returns the stories document docID belongs to.
 	StoriesOf(ctx context.Context, docID string) ([]Story, error)
 
@@ -90,6 +93,10 @@ type Store interface {
 	MarkRetry(ctx context.Context, id int64, next time.Time, lastErr string) error
 	// MarkDead moves a row to the dead-letter state with the error seen.
 	MarkDead(ctx context.Context, id int64, lastErr string) error
+	// UpdatePending replaces the payload of a row that is still pending
+	// (not claimed, sent or dead) and reports whether it did. The engine uses
+	// it to fold a burst of reports into one thread reply.
+	UpdatePending(ctx context.Context, id int64, payload []byte) (bool, error)
 	// ResetInflight returns rows left sending (by a process that died) to
 	// pending and returns how many there were.
 	ResetInflight(ctx context.Context) (int, error)
