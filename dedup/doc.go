@@ -1,0 +1,26 @@
+// Package dedup finds near-copies of news articles: the same wire story
+// published by several outlets with different headers, footers, trims and
+// small edits.
+//
+// A text is reduced to the set of its k-word shingles (k consecutive words,
+// normalised by corpus.Tokenize, hashed to 64 bits). Two texts are compared
+// by containment, the share of the shorter text's shingles that the longer
+// one holds, which stays high when one outlet prints a longer version of the
+// story; Jaccard similarity is reported alongside.
+//
+// Candidates are found without comparing every pair: each shingle set gets a
+// MinHash signature of SignatureSize values, cut into bands of Options.Rows
+// values; texts sharing a band hash are candidates, and only candidates are
+// compared exactly. A pair with Jaccard similarity J shares a given band with
+// probability J^Rows, so it becomes a candidate with probability
+// 1-(1-J^Rows)^Bands. Containment c between texts of sizes a <= b bounds
+// Jaccard at J = c*a/(a+b-c*a): a copy at c = 0.8 of a text twice its length
+// has J = 0.36, and a copy trimmed to a fifth of the original has J <= 0.2.
+// The default of 64 bands of 2 rows makes such pairs candidates with
+// probability 0.998 at J = 0.3 and 0.93 at J = 0.2, at the price of more
+// candidates among unrelated texts than a Jaccard-tuned layout (0.15 at
+// J = 0.05); BENCHMARKS.dedup.md has the measured figures.
+//
+// Detector ties these together incrementally over a BandStore, so detection
+// survives restarts and grows one document at a time.
+package dedup
