@@ -128,6 +128,18 @@ type Store interface {
 	Close() error
 }
 
+// Leaser grants named, exclusive leases, so that among several processes
+// sharing one store a single one runs a job such as the digest schedule or
+// Telegram polling. The PostgreSQL store implements it with advisory locks;
+// the SQLite store, used by one process, with a lock in that process.
+type Leaser interface {
+	// TryLease takes the lease called name when nobody holds it and reports
+	// whether it did. It does not wait. release gives the lease back; it is
+	// never nil and is safe to call more than once. A lease is also given
+	// back when the store that took it is closed or its process ends.
+	TryLease(ctx context.Context, name string) (release func(), ok bool, err error)
+}
+
 // FileState is what the directory source remembers of a file so it never
 // re-reads one that did not change.
 type FileState struct {
