@@ -71,7 +71,8 @@ type Store interface {
 	// StoryMembers returns a story's documents ordered by Published, DocID.
 	StoryMembers(ctx context.Context, storyID int64) ([]StoryMember, error)
 	// Stories returns the stories of the given rules (all rules when empty)
-	// whose Last falls in [since, until), newest Last first, at most limit.
+	// whose Last or CreatedAt falls in [since, until) (new reports, or
+	// stories the bot first saw then), newest Last first, at most limit.
 	Stories(ctx context.Context, rules []string, since, until time.Time, limit int) ([]Story, error)
 	// StoriesOf returns the stories document docID belongs to.
 	StoriesOf(ctx context.Context, docID string) ([]Story, error)
