@@ -1,0 +1,162 @@
+package chattest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"unicode/utf8"
+)
+
+// Limits the fake enforces, as Slack documents them.
+// Specs: https://docs.slack.dev/reference/block-kit/blocks
+const (
+	slackMaxBlocks          = 50
+	slackMaxSectionText     = 3000
+	slackMaxHeaderText      = 150
+	slackMaxContextElements = 10
+	slackMaxMessageText     = 40000
+)
+
+// postMessage answers chat.postMessage.
+// Specs: https://docs.slack.dev/reference/methods/chat.postMessage
+func (s *SlackServer) postMessage(p url.Values) map[string]any {
+	channel := p.Get("channel")
+	if channel == "" {
+		return slackError("channel_not_found")
+	}
+	if code, detail := checkContent(p); code != "" {
+		return slackError(code, detail...)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	m := &SlackMessage{
+		Channel:  channel,
+		TS:       fmt.Sprintf("1625700000.%06d", s.seq),
+		ThreadTS: p.Get("thread_ts"),
+		Text:     p.Get("text"),
+		Blocks:   json.RawMessage(p.Get("blocks")),
+	}
+	s.messages = append(s.messages, m)
+	return map[string]any{"ok": true, "channel": channel, "ts": m.TS, "message": messageJSON(m)}
+}
+
+// update answers chat.update.
+// Specs: https://docs.slack.dev/reference/methods/chat.update
+func (s *SlackServer) update(p url.Values) map[string]any {
+	channel, ts := p.Get("channel"), p.Get("ts")
+	if channel == "" {
+		return slackError("channel_not_found")
+	}
+	if code, detail := checkContent(p); code != "" {
+		return slackError(code, detail...)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.findLocked(channel, ts)
+	if m == nil {
+		return slackError("message_not_found")
+	}
+	m.Text = p.Get("text")
+	if b := p.Get("blocks"); b != "" {
+		m.Blocks = json.RawMessage(b)
+	}
+	m.Updates++
+	return map[string]any{"ok": true, "channel": channel, "ts": ts, "text": m.Text, "message": messageJSON(m)}
+}
+
+func messageJSON(m *SlackMessage) map[string]any {
+	out := map[string]any{"type": "message", "text": m.Text, "ts": m.TS, "bot_id": "B0WIREWATCH"}
+	if m.ThreadTS != "" {
+		out["thread_ts"] = m.ThreadTS
+	}
+	return out
+}
+
+// checkContent returns the error code Slack gives a message's text and blocks,
+// or "" when they are acceptable.
+func checkContent(p url.Values) (string, []string) {
+	text, blocks := p.Get("text"), p.Get("blocks")
+	if text == "" && (blocks == "" || blocks == "[]") {
+		return "no_text", nil
+	}
+	if utf8.RuneCountInString(text) > slackMaxMessageText {
+		return "msg_too_long", nil
+	}
+	if blocks == "" {
+		return "", nil
+	}
+	if problem := checkBlocks(blocks); problem != "" {
+		return "invalid_blocks", []string{problem}
+	}
+	return "", nil
+}
+
+// checkBlocks returns what is wrong with a JSON array of blocks, or "".
+func checkBlocks(raw string) string {
+	var blocks []struct {
+		Type     string          `json:"type"`
+		Text     *slackText      `json:"text"`
+		Elements []slackText     `json:"elements"`
+		Fields   json.RawMessage `json:"fields"`
+	}
+	if err := json.Unmarshal([]byte(raw), &blocks); err != nil {
+		return "blocks are not a JSON array of objects"
+	}
+	if len(blocks) > slackMaxBlocks {
+		return fmt.Sprintf("no more than %d items allowed [json-pointer:/blocks]", slackMaxBlocks)
+	}
+	for i, b := range blocks {
+		at := fmt.Sprintf(" [json-pointer:/blocks/%d]", i)
+		switch b.Type {
+		case "header":
+			if b.Text == nil || b.Text.Type != "plain_text" {
+				return "header needs plain_text" + at
+			}
+			if p := b.Text.check(slackMaxHeaderText); p != "" {
+				return p + at
+			}
+		case "section":
+			if b.Text == nil && len(b.Fields) == 0 {
+				return "section needs text or fields" + at
+			}
+			if b.Text != nil {
+				if p := b.Text.check(slackMaxSectionText); p != "" {
+					return p + at
+				}
+			}
+		case "context":
+			if len(b.Elements) == 0 || len(b.Elements) > slackMaxContextElements {
+				return fmt.Sprintf("context needs 1 to %d elements", slackMaxContextElements) + at
+			}
+			for _, e := range b.Elements {
+				if p := e.check(slackMaxSectionText); p != "" {
+					return p + at
+				}
+			}
+		case "divider":
+		default:
+			return fmt.Sprintf("unsupported block type %q", b.Type) + at
+		}
+	}
+	return ""
+}
+
+type slackText struct {
+	Type string `json:"type"`
+	Text string `json:"text"`
+}
+
+func (t slackText) check(max int) string {
+	if t.Type != "plain_text" && t.Type != "mrkdwn" {
+		return fmt.Sprintf("unknown text type %q", t.Type)
+	}
+	n := utf8.RuneCountInString(t.Text)
+	if n == 0 {
+		return "text must be at least 1 character"
+	}
+	if n > max {
+		return fmt.Sprintf("must be less than %d characters", max+1)
+	}
+	return ""
+}
