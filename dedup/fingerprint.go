@@ -30,6 +30,7 @@ func FingerprintOf(text string, o Options) Fingerprint {
 type Fingerprinter struct {
 	shingle, rows int
 	toks          []corpus.Token
+	sorter        hashSorter
 	fp            Fingerprint
 }
 
@@ -44,7 +45,7 @@ func NewFingerprinter(o Options) *Fingerprinter {
 // stay valid only until the next call.
 func (f *Fingerprinter) Fingerprint(text string) *Fingerprint {
 	f.toks = corpus.Tokenize(f.toks[:0], text)
-	f.fp.Shingles = ShingleTokens(f.fp.Shingles, f.toks, f.shingle)
+	f.fp.Shingles = f.sorter.shingles(f.fp.Shingles, f.toks, f.shingle)
 	minHashInto(&f.fp.Signature, f.fp.Shingles)
 	if len(f.fp.Shingles) == 0 {
 		f.fp.Bands = f.fp.Bands[:0]
@@ -57,6 +58,6 @@ func (f *Fingerprinter) Fingerprint(text string) *Fingerprint {
 // shingles returns only the shingle set of text, valid until the next call.
 func (f *Fingerprinter) shingles(text string) []uint64 {
 	f.toks = corpus.Tokenize(f.toks[:0], text)
-	f.fp.Shingles = ShingleTokens(f.fp.Shingles, f.toks, f.shingle)
+	f.fp.Shingles = f.sorter.shingles(f.fp.Shingles, f.toks, f.shingle)
 	return f.fp.Shingles
 }

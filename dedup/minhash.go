@@ -32,16 +32,19 @@ func MinHash(s []uint64) Signature {
 }
 
 func minHashInto(sig *Signature, s []uint64) {
-	for i := range sig {
-		sig[i] = ^uint64(0)
-	}
-	for _, x := range s {
-		for i := range sig {
-			v := x*seedMul[i] + seedAdd[i]
-			if v < sig[i] {
-				sig[i] = v
-			}
+	// Four hash functions per pass over the shingles keep their seeds and
+	// minima in registers and give the CPU independent work.
+	for i := 0; i < SignatureSize; i += 4 {
+		m0, m1, m2, m3 := seedMul[i], seedMul[i+1], seedMul[i+2], seedMul[i+3]
+		a0, a1, a2, a3 := seedAdd[i], seedAdd[i+1], seedAdd[i+2], seedAdd[i+3]
+		h0, h1, h2, h3 := ^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)
+		for _, x := range s {
+			h0 = min(h0, x*m0+a0)
+			h1 = min(h1, x*m1+a1)
+			h2 = min(h2, x*m2+a2)
+			h3 = min(h3, x*m3+a3)
 		}
+		sig[i], sig[i+1], sig[i+2], sig[i+3] = h0, h1, h2, h3
 	}
 }
 

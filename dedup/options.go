@@ -56,8 +56,8 @@ func (o Options) withDefaults() Options {
 func (o Options) Validate() error {
 	o = o.withDefaults()
 	switch {
-	case o.Shingle < 1 || o.Shingle > 16:
-		return fmt.Errorf("dedup: shingle %d: want 1..16 words", o.Shingle)
+	case o.Shingle < 1 || o.Shingle > maxShingle:
+		return fmt.Errorf("dedup: shingle %d: want 1..%d words", o.Shingle, maxShingle)
 	case !(o.Containment > 0 && o.Containment <= 1):
 		return fmt.Errorf("dedup: containment %g: want a share in (0, 1]", o.Containment)
 	case o.Rows < 1 || o.Rows > SignatureSize || SignatureSize%o.Rows != 0:

@@ -22,40 +22,50 @@ func Shingles(dst []uint64, text string, k int) []uint64 {
 // Qala-i-Naw, Qala-e-Naw and Qala Naw make the same shingles. A text with
 // fewer than k remaining words but at least one makes a single shingle of
 // all its words, so very short texts still match their exact copies; a text
-// without words has no shingles. k < 1 is taken as 1.
+// without words has no shingles. k is clamped to 1..16.
 func ShingleTokens(dst []uint64, toks []corpus.Token, k int) []uint64 {
+	var h hashSorter
+	return h.shingles(dst, toks, k)
+}
+
+// shingles is ShingleTokens with the sorting buffers of h.
+func (hs *hashSorter) shingles(dst []uint64, toks []corpus.Token, k int) []uint64 {
 	dst = dst[:0]
-	if k < 1 {
-		k = 1
-	}
-	words := make([]uint64, 0, len(toks))
+	k = max(k, 1)
+	n := 0
 	for _, t := range toks {
 		if t.Flags&corpus.Connector == 0 {
-			words = append(words, t.Hash)
+			n++
 		}
 	}
-	if len(words) == 0 {
+	if n == 0 {
 		return dst
 	}
-	if len(words) < k {
-		k = len(words)
+	k = min(k, n, maxShingle)
+	// ring holds the last k word hashes; the shingle ending at word w
+	// starts at ring[(w+1)%k].
+	var ring [maxShingle]uint64
+	w := 0
+	for _, t := range toks {
+		if t.Flags&corpus.Connector != 0 {
+			continue
+		}
+		ring[w%k] = t.Hash
+		w++
+		if w >= k {
+			h := uint64(k) * golden
+			for j := w; j < w+k; j++ {
+				h = mix64(h ^ ring[j%k])
+			}
+			dst = append(dst, h)
+		}
 	}
-	for i := 0; i+k <= len(words); i++ {
-		dst = append(dst, shingleHash(words[i:i+k]))
-	}
-	slices.Sort(dst)
+	hs.sort(dst)
 	return slices.Compact(dst)
 }
 
-// shingleHash combines the word hashes of one shingle into one well mixed
-// 64-bit value; the order of the words matters.
-func shingleHash(words []uint64) uint64 {
-	h := uint64(len(words)) * golden
-	for _, w := range words {
-		h = mix64(h ^ w)
-	}
-	return h
-}
+// maxShingle is the largest shingle size in words.
+const maxShingle = 16
 
 const golden = 0x9e3779b97f4a7c15
 
