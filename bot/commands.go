@@ -1,0 +1,472 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wirewatch/wirewatch/chat"
+	"github.com/wirewatch/wirewatch/corpus"
+	"github.com/wirewatch/wirewatch/geo"
+	"github.com/wirewatch/wirewatch/rules"
+	"github.com/wirewatch/wirewatch/store"
+)
+
+// PlaceLookup resolves a place name in any spelling.
+type PlaceLookup interface {
+	Lookup(query string) []geo.Place
+}
+
+// DigestBuilder builds a digest message for a channel now.
+type DigestBuilder interface {
+	// BuildFor returns the digest named name (every digest the channel's
+	// rules feed when name is "") for the channel.
+	BuildFor(ctx context.Context, name string, dest Dest) (chat.Message, error)
+}
+
+// Router answers chat commands from every transport.
+type Router struct {
+	Store   store.Store
+	Rules   *rules.Config
+	Places  PlaceLookup
+	Digests DigestBuilder
+	Clock   Clock
+	Log     *slog.Logger
+	Metrics *Metrics
+	// OnSubscriptionsChanged is called after /subscribe or /unsubscribe.
+	OnSubscriptionsChanged func()
+	// Started is when the bot started, for /status.
+	Started time.Time
+	// Status adds lines to /status (last scan, transports...).
+	Status func(ctx context.Context) []string
+}
+
+// Limits of /latest and /search.
+const (
+	DefaultResults = 5
+	MaxResults     = 20
+)
+
+// Help lists the commands.
+const Help = `Commands:
+/latest <region or words> [n] — newest articles about a place (any spelling) or words
+/search <words> — newest articles containing all the words
+/digest [name] — the digest for this channel, now
+/subscribe <digest> [HH:MM] [timezone] — get a digest here every day
+/unsubscribe <digest> — stop it
+/rules — the rules and where they post
+/why <story> — why a story alerted (the # number on the alert)
+/mute <rule or region> <duration> — silence alerts here, e.g. /mute badghis 6h
+/status — delivery and scan status
+/help — this list
+Add "public" at the end of a command to show the answer to the whole channel.`
+
+// HandleCommand answers c. It never returns an error: failures are told to
+// the user in the reply and logged.
+func (r *Router) HandleCommand(ctx context.Context, c chat.Command) chat.Message {
+	args, public := publicFlag(c.Args)
+	reply := r.handle(ctx, c, args)
+	reply.Kind = chat.KindReply
+	reply.Channel = c.Channel
+	reply.InChannel = public
+	r.Metrics.add("wirewatch_commands_total", 1, c.Name)
+	return reply
+}
+
+func publicFlag(args string) (string, bool) {
+	f := strings.Fields(args)
+	if n := len(f); n > 0 && strings.EqualFold(f[n-1], "public") {
+		return strings.Join(f[:n-1], " "), true
+	}
+	return strings.Join(f, " "), false
+}
+
+func (r *Router) handle(ctx context.Context, c chat.Command, args string) chat.Message {
+	switch strings.ToLower(c.Name) {
+	case "latest":
+		return r.latest(ctx, args)
+	case "search":
+		return r.search(ctx, args)
+	case "digest":
+		return r.digest(ctx, c, args)
+	case "subscribe":
+		return r.subscribe(ctx, c, args)
+	case "unsubscribe":
+		return r.unsubscribe(ctx, c, args)
+	case "rules":
+		return r.rulesList()
+	case "why":
+		return r.why(ctx, args)
+	case "mute":
+		return r.mute(ctx, c, args)
+	case "status":
+		return r.status(ctx)
+	case "help", "start", "":
+		return text(Help)
+	}
+	return text(fmt.Sprintf("Unknown command /%s. Try /help.", c.Name))
+}
+
+func text(s string) chat.Message { return chat.Message{Text: s} }
+
+func (r *Router) fail(op string, err error) chat.Message {
+	r.Log.Error("command failed", "command", op, "err", err)
+	return text(fmt.Sprintf("Sorry, /%s failed on our side; it has been logged. Try again in a minute.", op))
+}
+
+// splitCount takes a trailing count off args: "badghis 5" -> "badghis", 5.
+func splitCount(args string) (string, int) {
+	f := strings.Fields(args)
+	if n := len(f); n > 1 {
+		if v, err := strconv.Atoi(f[n-1]); err == nil {
+			return strings.Join(f[:n-1], " "), min(max(v, 1), MaxResults)
+		}
+	}
+	return args, DefaultResults
+}
+
+// Resolve turns a /latest query into a region filter and a display name:
+// a user region of rules.yaml, else a gazetteer place in any spelling.
+// ok is false when the query names no place.
+func (r *Router) Resolve(query string) (store.RegionFilter, string, bool) {
+	var f store.RegionFilter
+	places := r.regionPlaces(query, 0)
+	if len(places) == 0 {
+		return f, "", false
+	}
+	for _, p := range places {
+		switch p.Level {
+		case geo.LevelCountry:
+			f.Countries = append(f.Countries, p.Country)
+		case geo.LevelAdmin1:
+			f.Admin1 = append(f.Admin1, p.Admin1)
+		default:
+			f.PlaceIDs = append(f.PlaceIDs, p.ID)
+		}
+	}
+	name := places[0].Name
+	if len(places) > 1 && r.userRegion(query) != nil {
+		name = r.userRegion(query).Name
+	}
+	return f, name, true
+}
+
+func (r *Router) userRegion(q string) *rules.Region {
+	fq := corpus.Fold(q)
+	for i := range r.Rules.Regions {
+		if corpus.Fold(r.Rules.Regions[i].Name) == fq {
+			return &r.Rules.Regions[i]
+		}
+	}
+	return nil
+}
+
+func (r *Router) regionPlaces(q string, depth int) []geo.Place {
+	if depth > 8 {
+		return nil
+	}
+	if ur := r.userRegion(q); ur != nil {
+		var out []geo.Place
+		for _, m := range ur.Members {
+			out = append(out, r.regionPlaces(m, depth+1)...)
+		}
+		return out
+	}
+	if r.Places == nil {
+		return nil
+	}
+	ps := r.Places.Lookup(q)
+	if len(ps) == 0 {
+		return nil
+	}
+	// Keep the best level: "herat" is the province (which holds the
+	// city), not the province and every Herat elsewhere.
+	best := ps[0].Level
+	out := ps[:0:0]
+	for _, p := range ps {
+		if p.Level == best {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (r *Router) latest(ctx context.Context, args string) chat.Message {
+	q, n := splitCount(args)
+	if strings.TrimSpace(q) == "" {
+		return text("Usage: /latest <region or words> [n], e.g. /latest badghis 5")
+	}
+	if f, name, ok := r.Resolve(q); ok {
+		hits, err := r.Store.Latest(ctx, f, n)
+		if err != nil {
+			return r.fail("latest", err)
+		}
+		return hitsReply(fmt.Sprintf("Latest on %s", name), q, hits)
+	}
+	hits, err := r.Store.Search(ctx, q, n)
+	if err != nil {
+		return r.fail("latest", err)
+	}
+	return hitsReply(fmt.Sprintf("Latest on %q", q), q, hits)
+}
+
+func (r *Router) search(ctx context.Context, args string) chat.Message {
+	q, n := splitCount(args)
+	if strings.TrimSpace(q) == "" {
+		return text("Usage: /search <words>, e.g. /search commandos airport")
+	}
+	hits, err := r.Store.Search(ctx, q, n)
+	if err != nil {
+		return r.fail("search", err)
+	}
+	return hitsReply(fmt.Sprintf("Articles with %q", q), q, hits)
+}
+
+func hitsReply(title, q string, hits []store.Hit) chat.Message {
+	if len(hits) == 0 {
+		return text(fmt.Sprintf("Nothing found for %q.", q))
+	}
+	m := chat.Message{Text: fmt.Sprintf("%s (%d, newest first)", title, len(hits))}
+	for _, h := range hits {
+		a := ArticleOf(h.Doc, store.Analysis{}, "")
+		a.Place = h.Place
+		a.Lead = ""
+		m.Items = append(m.Items, a)
+	}
+	return m
+}
+
+func (r *Router) digest(ctx context.Context, c chat.Command, args string) chat.Message {
+	if r.Digests == nil {
+		return text("Digests are not configured.")
+	}
+	m, err := r.Digests.BuildFor(ctx, strings.TrimSpace(args), Dest{Transport: c.Transport, Channel: c.Channel})
+	if err != nil {
+		var nf *UnknownDigestError
+		if errors.As(err, &nf) {
+			return text(nf.Error())
+		}
+		return r.fail("digest", err)
+	}
+	return m
+}
+
+// UnknownDigestError is returned for a digest name rules.yaml lacks.
+type UnknownDigestError struct{ Name string }
+
+func (e *UnknownDigestError) Error() string {
+	return fmt.Sprintf("There is no digest %q. /rules lists them.", e.Name)
+}
+
+func (r *Router) findDigest(name string) *rules.Digest {
+	for i := range r.Rules.Digests {
+		if strings.EqualFold(r.Rules.Digests[i].Name, name) {
+			return &r.Rules.Digests[i]
+		}
+	}
+	return nil
+}
+
+func (r *Router) subscribe(ctx context.Context, c chat.Command, args string) chat.Message {
+	f := strings.Fields(args)
+	if len(f) == 0 {
+		return text("Usage: /subscribe <digest> [HH:MM] [timezone], e.g. /subscribe afghanistan-daily 07:30 Asia/Kabul")
+	}
+	d := r.findDigest(f[0])
+	if d == nil {
+		return text((&UnknownDigestError{Name: f[0]}).Error())
+	}
+	sub := store.Subscription{Digest: d.Name, Transport: c.Transport, Channel: c.Channel, At: d.At, Timezone: firstNonEmpty(d.Timezone, r.Rules.Timezone, "UTC")}
+	for _, a := range f[1:] {
+		if _, err := ParseClock(a); err == nil {
+			sub.At = a
+			continue
+		}
+		if _, err := time.LoadLocation(a); err == nil && a != "" {
+			sub.Timezone = a
+			continue
+		}
+		return text(fmt.Sprintf("%q is neither a time (HH:MM) nor a timezone (like Asia/Kabul).", a))
+	}
+	if err := r.Store.Subscribe(ctx, sub); err != nil {
+		return r.fail("subscribe", err)
+	}
+	if r.OnSubscriptionsChanged != nil {
+		r.OnSubscriptionsChanged()
+	}
+	return text(fmt.Sprintf("Subscribed: %s every day at %s (%s).", sub.Digest, sub.At, sub.Timezone))
+}
+
+func (r *Router) unsubscribe(ctx context.Context, c chat.Command, args string) chat.Message {
+	name := strings.TrimSpace(args)
+	if name == "" {
+		return text("Usage: /unsubscribe <digest>")
+	}
+	err := r.Store.Unsubscribe(ctx, c.Transport, c.Channel, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return text(fmt.Sprintf("This channel is not subscribed to %q.", name))
+	}
+	if err != nil {
+		return r.fail("unsubscribe", err)
+	}
+	if r.OnSubscriptionsChanged != nil {
+		r.OnSubscriptionsChanged()
+	}
+	return text(fmt.Sprintf("Unsubscribed from %s.", name))
+}
+
+func (r *Router) rulesList() chat.Message {
+	var b strings.Builder
+	for _, ru := range r.Rules.Rules {
+		fmt.Fprintf(&b, "%s: ", ru.Name)
+		var parts []string
+		if len(ru.Keywords.Any) > 0 {
+			parts = append(parts, "any of "+strings.Join(ru.Keywords.Any, ", "))
+		}
+		if len(ru.Keywords.All) > 0 {
+			parts = append(parts, "all of "+strings.Join(ru.Keywords.All, ", "))
+		}
+		if len(ru.Keywords.None) > 0 {
+			parts = append(parts, "none of "+strings.Join(ru.Keywords.None, ", "))
+		}
+		if len(ru.Regions) > 0 {
+			parts = append(parts, "in "+strings.Join(ru.Regions, ", "))
+		}
+		parts = append(parts, "to "+strings.Join(ru.Channels, ", "))
+		b.WriteString(strings.Join(parts, "; "))
+		b.WriteString("\n")
+	}
+	for _, d := range r.Rules.Digests {
+		fmt.Fprintf(&b, "digest %s: %s daily to %s\n", d.Name, d.At, strings.Join(d.Channels, ", "))
+	}
+	if b.Len() == 0 {
+		return text("No rules are configured.")
+	}
+	return text(strings.TrimSpace(b.String()))
+}
+
+func (r *Router) why(ctx context.Context, args string) chat.Message {
+	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(args), "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return text("Usage: /why <story>, the # number shown on an alert, e.g. /why 12")
+	}
+	st, err := r.Store.Story(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return text(fmt.Sprintf("There is no story #%d.", id))
+	}
+	if err != nil {
+		return r.fail("why", err)
+	}
+	members, err := r.Store.StoryMembers(ctx, id)
+	if err != nil || len(members) == 0 {
+		return r.fail("why", fmt.Errorf("members of story %d: %w", id, err))
+	}
+	lead := members[0]
+	d, err := r.Store.Document(ctx, lead.DocID)
+	if err != nil {
+		return r.fail("why", err)
+	}
+	a, err := r.Store.Analysis(ctx, lead.DocID)
+	if err != nil {
+		return r.fail("why", err)
+	}
+	copies := 0
+	for _, m := range members {
+		if m.CopyOf != "" {
+			copies++
+		}
+	}
+	lines := []string{
+		fmt.Sprintf("Story #%d: rule %s, grouped by %s", st.ID, st.Rule, firstNonEmpty(st.KeyName, st.Key)),
+		fmt.Sprintf("First report: %s (%s, %s)", d.Title, d.Source, d.Published.Format("2006-01-02")),
+		"Why: " + why(a, st.Rule),
+		fmt.Sprintf("%d report(s), %d of them copies, from %s to %s", len(members), copies, st.First.Format("2006-01-02 15:04"), st.Last.Format("2006-01-02 15:04")),
+	}
+	return text(strings.Join(lines, "\n"))
+}
+
+func (r *Router) mute(ctx context.Context, c chat.Command, args string) chat.Message {
+	f := strings.Fields(args)
+	if len(f) < 2 {
+		return text("Usage: /mute <rule or region> <duration>, e.g. /mute badghis 6h (units: m, h, d)")
+	}
+	dur, err := ParseDuration(f[len(f)-1])
+	if err != nil || dur <= 0 {
+		return text(fmt.Sprintf("%q is not a duration; use e.g. 30m, 6h or 2d.", f[len(f)-1]))
+	}
+	target := strings.Join(f[:len(f)-1], " ")
+	known := false
+	for _, ru := range r.Rules.Rules {
+		known = known || strings.EqualFold(ru.Name, target)
+	}
+	if !known {
+		_, _, known = r.Resolve(target)
+	}
+	if !known {
+		return text(fmt.Sprintf("%q is neither a rule nor a known region.", target))
+	}
+	until := r.Clock.Now().Add(dur)
+	if err := r.Store.Mute(ctx, store.Mute{Transport: c.Transport, Channel: c.Channel, Target: target, Until: until}); err != nil {
+		return r.fail("mute", err)
+	}
+	return text(fmt.Sprintf("Muted %s here until %s UTC.", target, until.Format("2006-01-02 15:04")))
+}
+
+func (r *Router) status(ctx context.Context) chat.Message {
+	stats, err := r.Store.OutboxStats(ctx)
+	if err != nil {
+		return r.fail("status", err)
+	}
+	lines := []string{
+		fmt.Sprintf("Up since %s UTC.", r.Started.UTC().Format("2006-01-02 15:04")),
+		fmt.Sprintf("Outbox: %d pending, %d sending, %d sent, %d dead.", stats[store.Pending], stats[store.Sending], stats[store.Sent], stats[store.Dead]),
+	}
+	if stats[store.Dead] > 0 {
+		dead, err := r.Store.DeadRows(ctx, 3)
+		if err == nil {
+			for _, d := range dead {
+				lines = append(lines, fmt.Sprintf("dead: %s %s/%s: %s", d.Kind, d.Transport, d.Channel, d.LastError))
+			}
+		}
+	}
+	if r.Status != nil {
+		lines = append(lines, r.Status(ctx)...)
+	}
+	return text(strings.Join(lines, "\n"))
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// ParseClock parses "HH:MM" (24-hour).
+func ParseClock(s string) (time.Duration, error) {
+	t, err := time.Parse("15:04", s)
+	if err != nil || len(s) != 5 {
+		return 0, fmt.Errorf("%q is not a time of day HH:MM", s)
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
+}
+
+// ParseDuration parses Go durations plus whole days ("2d").
+func ParseDuration(s string) (time.Duration, error) {
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(d)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a duration", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
+}
+
+var _ chat.Handler = (*Router)(nil)

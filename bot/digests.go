@@ -1,0 +1,190 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/wirewatch/wirewatch/chat"
+	"github.com/wirewatch/wirewatch/digest"
+	"github.com/wirewatch/wirewatch/rules"
+	"github.com/wirewatch/wirewatch/store"
+)
+
+// Digester builds digests and enqueues the scheduled ones.
+type Digester struct {
+	Store  store.Store
+	Rules  *rules.Config
+	Routes map[string][]Dest
+	Clock  Clock
+	Log    *slog.Logger
+	// Notify, when set, is called after a digest was enqueued.
+	Notify func()
+}
+
+// DigestJob is one digest due daily in one destination.
+type DigestJob struct {
+	Digest   string
+	Dest     Dest
+	At       string
+	Timezone string
+}
+
+// Spec returns the cron spec of the job: CRON_TZ=zone M H * * *.
+func (j DigestJob) Spec() (string, error) {
+	d, err := ParseClock(j.At)
+	if err != nil {
+		return "", err
+	}
+	tz := firstNonEmpty(j.Timezone, "UTC")
+	if _, err := time.LoadLocation(tz); err != nil {
+		return "", fmt.Errorf("digest %s: timezone %q: %w", j.Digest, tz, err)
+	}
+	return fmt.Sprintf("CRON_TZ=%s %d %d * * *", tz, int(d.Minutes())%60, int(d.Hours())), nil
+}
+
+// Jobs returns the digests to schedule: those rules.yaml sends to its
+// channels, overridden or extended by /subscribe subscriptions.
+func (g *Digester) Jobs(ctx context.Context) ([]DigestJob, error) {
+	var jobs []DigestJob
+	index := map[string]int{}
+	add := func(j DigestJob) {
+		k := j.Digest + "|" + j.Dest.String()
+		if i, ok := index[k]; ok {
+			jobs[i] = j
+			return
+		}
+		index[k] = len(jobs)
+		jobs = append(jobs, j)
+	}
+	for _, d := range g.Rules.Digests {
+		for _, c := range d.Channels {
+			for _, dest := range g.Routes[c] {
+				add(DigestJob{Digest: d.Name, Dest: dest, At: d.At, Timezone: firstNonEmpty(d.Timezone, g.Rules.Timezone)})
+			}
+		}
+	}
+	subs, err := g.Store.Subscriptions(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading subscriptions: %w", err)
+	}
+	for _, s := range subs {
+		add(DigestJob{Digest: s.Digest, Dest: Dest{Transport: s.Transport, Channel: s.Channel}, At: s.At, Timezone: s.Timezone})
+	}
+	return jobs, nil
+}
+
+func (g *Digester) find(name string) *rules.Digest {
+	for i := range g.Rules.Digests {
+		if strings.EqualFold(g.Rules.Digests[i].Name, name) {
+			return &g.Rules.Digests[i]
+		}
+	}
+	return nil
+}
+
+// Build builds digest name for the 24 hours before now.
+func (g *Digester) Build(ctx context.Context, name string) (chat.Message, error) {
+	d := g.find(name)
+	if d == nil {
+		return chat.Message{}, &UnknownDigestError{Name: name}
+	}
+	loc, err := time.LoadLocation(firstNonEmpty(d.Timezone, g.Rules.Timezone, "UTC"))
+	if err != nil {
+		loc = time.UTC
+	}
+	now := g.Clock.Now()
+	dg, err := digest.Build(ctx, g.Store, digest.Spec{
+		Name: d.Name, Rules: d.Rules, Max: d.Max,
+		Since: now.Add(-digest.Period), Until: now, Location: loc,
+	})
+	if err != nil {
+		return chat.Message{}, err
+	}
+	return dg.Message(), nil
+}
+
+// BuildFor builds the digest name for dest now; with no name, the first
+// digest rules.yaml sends to dest's channel, else the first digest.
+func (g *Digester) BuildFor(ctx context.Context, name string, dest Dest) (chat.Message, error) {
+	if name == "" {
+		for _, d := range g.Rules.Digests {
+			for _, c := range d.Channels {
+				if slices.ContainsFunc(g.Routes[c], func(x Dest) bool { return x.Transport == dest.Transport && x.Channel == dest.Channel }) {
+					name = d.Name
+					break
+				}
+			}
+			if name != "" {
+				break
+			}
+		}
+		if name == "" && len(g.Rules.Digests) > 0 {
+			name = g.Rules.Digests[0].Name
+		}
+		if name == "" {
+			return chat.Message{}, &UnknownDigestError{Name: "(none configured)"}
+		}
+	}
+	m, err := g.Build(ctx, name)
+	m.Channel = dest.Channel
+	return m, err
+}
+
+// Enqueue builds the job's digest and puts it in the outbox, keyed by
+// digest, destination and local date, so a restart on the same day never
+// sends it twice.
+func (g *Digester) Enqueue(ctx context.Context, j DigestJob) error {
+	m, err := g.BuildFor(ctx, j.Digest, j.Dest)
+	if err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(firstNonEmpty(j.Timezone, "UTC"))
+	if err != nil {
+		loc = time.UTC
+	}
+	payload, err := jsonMarshal(m)
+	if err != nil {
+		return fmt.Errorf("encoding digest: %w", err)
+	}
+	day := g.Clock.Now().In(loc).Format("2006-01-02")
+	ins, err := g.Store.Enqueue(ctx, store.OutboxRow{
+		Key: "digest/" + j.Digest + "/" + j.Dest.String() + "/" + day, Transport: j.Dest.Transport,
+		Channel: j.Dest.Channel, Kind: "digest", Payload: payload,
+	})
+	if err != nil {
+		return fmt.Errorf("enqueueing digest: %w", err)
+	}
+	if ins && g.Notify != nil {
+		g.Notify()
+	}
+	g.Log.Info("digest enqueued", "digest", j.Digest, "dest", j.Dest.String(), "stories", len(m.Items), "new", ins)
+	return nil
+}
+
+// Reschedule replaces the scheduler's digest jobs with Jobs().
+func (g *Digester) Reschedule(ctx context.Context, s *Scheduler) error {
+	jobs, err := g.Jobs(ctx)
+	if err != nil {
+		return err
+	}
+	s.Clear("digest")
+	for _, j := range jobs {
+		spec, err := j.Spec()
+		if err != nil {
+			g.Log.Error("digest not scheduled", "digest", j.Digest, "dest", j.Dest.String(), "err", err)
+			continue
+		}
+		if err := s.Add("digest", spec, func(ctx context.Context) {
+			if err := g.Enqueue(ctx, j); err != nil {
+				g.Log.Error("digest failed", "digest", j.Digest, "dest", j.Dest.String(), "err", err)
+			}
+		}); err != nil {
+			g.Log.Error("digest not scheduled", "digest", j.Digest, "err", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,219 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/wirewatch/wirewatch/chat"
+	"github.com/wirewatch/wirewatch/corpus"
+	"github.com/wirewatch/wirewatch/store"
+)
+
+// LeadLen caps the lead extract of an article, in characters.
+const LeadLen = 280
+
+// Renderer builds the chat message of an outbox row from the store when the
+// row is sent, so alerts and replies show the latest source counts.
+type Renderer struct {
+	Store store.Store
+}
+
+// Render returns the message row carries. Rows whose payload is a complete
+// chat.Message (digests) are returned as they are.
+func (r *Renderer) Render(ctx context.Context, row store.OutboxRow) (chat.Message, error) {
+	switch row.Kind {
+	case "alert", "update":
+		rf, err := decodeRef(row.Payload)
+		if err != nil {
+			return chat.Message{}, err
+		}
+		m, err := r.story(ctx, rf, row.Kind == "alert")
+		m.Channel = row.Channel
+		return m, err
+	case "edit":
+		rf, err := decodeRef(row.Payload)
+		if err != nil {
+			return chat.Message{}, err
+		}
+		carrier, err := r.Store.OutboxRow(ctx, rf.Carrier)
+		if err != nil {
+			return chat.Message{}, fmt.Errorf("edit of %s: %w", rf.Carrier, err)
+		}
+		crf, err := decodeRef(carrier.Payload)
+		if err != nil {
+			return chat.Message{}, err
+		}
+		m, err := r.story(ctx, crf, carrier.Kind == "alert")
+		m.Kind = chat.KindEdit
+		m.Channel = row.Channel
+		return m, err
+	default:
+		var m chat.Message
+		if err := jsonUnmarshal(row.Payload, &m); err != nil {
+			return m, fmt.Errorf("decoding %s payload: %w", row.Kind, err)
+		}
+		m.Channel = row.Channel
+		return m, nil
+	}
+}
+
+// story renders an alert (lead article) or an update (items) of a story.
+func (r *Renderer) story(ctx context.Context, rf ref, alert bool) (chat.Message, error) {
+	st, err := r.Store.Story(ctx, rf.Story)
+	if err != nil {
+		return chat.Message{}, fmt.Errorf("story %d: %w", rf.Story, err)
+	}
+	members, err := r.Store.StoryMembers(ctx, st.ID)
+	if err != nil {
+		return chat.Message{}, fmt.Errorf("story %d members: %w", st.ID, err)
+	}
+	m := chat.Message{Kind: chat.KindUpdate, Heading: heading(st)}
+	for i, id := range rf.Docs {
+		d, err := r.Store.Document(ctx, id)
+		if err != nil {
+			return m, fmt.Errorf("document %s: %w", id, err)
+		}
+		a, err := r.Store.Analysis(ctx, id)
+		if err != nil {
+			return m, fmt.Errorf("analysis of %s: %w", id, err)
+		}
+		outlets, sources, err := r.copies(ctx, d, members)
+		if err != nil {
+			return m, err
+		}
+		art := ArticleOf(d, a, st.Rule)
+		if alert && i == 0 {
+			m.Kind = chat.KindAlert
+			m.Article = &art
+			m.Outlets = outlets
+			m.Sources = sources
+			m.Why = why(a, st.Rule)
+			m.Text = fmt.Sprintf("Story #%d", st.ID)
+			continue
+		}
+		if sources > 1 {
+			art.Source = strings.Join(outlets, ", ") + fmt.Sprintf(" (%d sources)", sources)
+		}
+		m.Items = append(m.Items, art)
+	}
+	if !alert {
+		m.Text = fmt.Sprintf("Story #%d: %d more report(s)", st.ID, len(m.Items))
+	}
+	return m, nil
+}
+
+// copies returns the outlets that carried d (itself and its near-copies in
+// the story) and how many copies there are, exact ones included.
+func (r *Renderer) copies(ctx context.Context, d corpus.Document, members []store.StoryMember) ([]string, int, error) {
+	outlets := []string{}
+	add := func(s string) {
+		if s != "" && !slices.Contains(outlets, s) {
+			outlets = append(outlets, s)
+		}
+	}
+	add(d.Source)
+	sources := max(1, len(d.Paths))
+	for _, mb := range members {
+		if mb.CopyOf != d.ID {
+			continue
+		}
+		c, err := r.Store.Document(ctx, mb.DocID)
+		if err != nil {
+			return nil, 0, fmt.Errorf("copy %s: %w", mb.DocID, err)
+		}
+		add(c.Source)
+		sources += max(1, len(c.Paths))
+	}
+	return outlets, sources, nil
+}
+
+func heading(st store.Story) string {
+	name := st.KeyName
+	if name == "" {
+		name = st.Key
+	}
+	if name == "" || name == "none" {
+		return st.Rule
+	}
+	return name + " · " + st.Rule
+}
+
+// ArticleOf renders a document as a message article; rule, when set,
+// chooses which match's place to show.
+func ArticleOf(d corpus.Document, a store.Analysis, rule string) chat.Article {
+	art := chat.Article{
+		Title: d.Title, URL: d.URL, Source: d.Source,
+		Published: d.Published, DateFromFile: d.DateFromFile,
+		Lead: Lead(d, LeadLen),
+	}
+	art.Place = placeOf(a, rule)
+	return art
+}
+
+func placeOf(a store.Analysis, rule string) string {
+	for _, m := range a.Matches {
+		if (rule == "" || m.Rule == rule) && len(m.Regions) > 0 {
+			return m.Regions[0]
+		}
+	}
+	if len(a.Regions) > 0 {
+		r := a.Regions[0]
+		if r.Admin1Name != "" && r.Level != "admin1" {
+			return fmt.Sprintf("%s (%s, %s)", r.Name, r.Admin1Name, r.Country)
+		}
+		return fmt.Sprintf("%s (%s)", r.Name, r.Country)
+	}
+	return ""
+}
+
+func why(a store.Analysis, rule string) string {
+	for _, m := range a.Matches {
+		if m.Rule != rule {
+			continue
+		}
+		if m.Evidence != "" {
+			return m.Evidence
+		}
+		parts := []string{}
+		if len(m.Keywords) > 0 {
+			parts = append(parts, "keywords: "+strings.Join(m.Keywords, ", "))
+		}
+		if len(m.Regions) > 0 {
+			parts = append(parts, "places: "+strings.Join(m.Regions, ", "))
+		}
+		return strings.Join(parts, "; ")
+	}
+	return ""
+}
+
+// Lead returns the start of the document's body, skipping a title it
+// repeats, cut at a word boundary to at most n characters.
+func Lead(d corpus.Document, n int) string {
+	body := strings.TrimSpace(d.Body)
+	if para, _, ok := strings.Cut(body, "\n"); ok && utf8.RuneCountInString(strings.TrimSpace(para)) >= 80 {
+		body = para
+	}
+	body = strings.Join(strings.Fields(body), " ")
+	if utf8.RuneCountInString(body) <= n {
+		return body
+	}
+	cut, hard, count := 0, 0, 0
+	for i, r := range body {
+		if count == n-1 {
+			hard = i
+			break
+		}
+		if unicode.IsSpace(r) {
+			cut = i
+		}
+		count++
+	}
+	if cut == 0 {
+		cut = hard
+	}
+	return strings.TrimRight(body[:cut], " ,;:") + "…"
+}

@@ -1,0 +1,131 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/wirewatch/wirewatch/corpus"
+	"github.com/wirewatch/wirewatch/store"
+)
+
+// Source reads documents: a directory, a feed.
+type Source interface {
+	// Name identifies the source in logs.
+	Name() string
+	// Scan hands every new document to fn.
+	Scan(ctx context.Context, fn corpus.Handler) error
+}
+
+// Scanner runs one pass over the sources: new documents are stored (exact
+// duplicates once, with every path), then processed by the engine in order
+// of publication.
+type Scanner struct {
+	Sources []Source
+	Engine  *Engine
+	Log     *slog.Logger
+	Metrics *Metrics
+
+	mu   sync.Mutex
+	last ScanReport
+}
+
+// ScanReport sums up a pass.
+type ScanReport struct {
+	At        time.Time
+	New       int
+	Dupes     int
+	Processed int
+	Errors    []string
+	Outcomes  []Outcome
+}
+
+// Scan runs one pass. A failing source is logged and the others still run;
+// the error returned is the first failure of storing or processing.
+func (s *Scanner) Scan(ctx context.Context) (ScanReport, error) {
+	rep := ScanReport{At: s.Engine.Clock.Now()}
+	for _, src := range s.Sources {
+		err := src.Scan(ctx, func(ctx context.Context, d corpus.Document) error {
+			created, err := s.Engine.Store.PutDocument(ctx, d)
+			if err != nil {
+				return fmt.Errorf("storing %s: %w", d.Path, err)
+			}
+			if created {
+				rep.New++
+			} else {
+				rep.Dupes++
+			}
+			return nil
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return rep, ctx.Err()
+			}
+			s.Log.Error("source failed; other sources go on", "source", src.Name(), "err", err)
+			rep.Errors = append(rep.Errors, src.Name()+": "+err.Error())
+			s.Metrics.inc("wirewatch_scan_errors_total")
+		}
+	}
+	outcomes, err := s.Engine.ProcessPending(ctx)
+	rep.Outcomes = outcomes
+	rep.Processed = len(outcomes)
+	s.Metrics.add("wirewatch_documents_total", float64(len(outcomes)))
+	s.mu.Lock()
+	s.last = rep
+	s.mu.Unlock()
+	if rep.New > 0 || rep.Processed > 0 {
+		s.Log.Info("scan done", "new", rep.New, "duplicates", rep.Dupes, "processed", rep.Processed)
+	}
+	return rep, err
+}
+
+// Last returns the report of the last pass.
+func (s *Scanner) Last() ScanReport {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.last
+}
+
+// DirSource adapts corpus.DirSource, keeping its seen-state in the store.
+type DirSource struct {
+	Dir corpus.DirSource
+}
+
+// NewDirSource reads root, recording files in st.
+func NewDirSource(root string, st store.Store, p corpus.Parser) *DirSource {
+	return &DirSource{Dir: corpus.DirSource{Root: root, Seen: SeenStore{st}, Parser: p}}
+}
+
+// Name is "dir:" and the root.
+func (d *DirSource) Name() string { return "dir:" + d.Dir.Root }
+
+// Scan reads new and changed files.
+func (d *DirSource) Scan(ctx context.Context, fn corpus.Handler) error {
+	_, err := d.Dir.Scan(ctx, fn)
+	return err
+}
+
+// SeenStore keeps corpus file state in a store.Store.
+type SeenStore struct{ Store store.Store }
+
+// FileSeen implements corpus.SeenStore.
+func (s SeenStore) FileSeen(ctx context.Context, path string) (int64, time.Time, bool, error) {
+	fs, err := s.Store.FileState(ctx, path)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, time.Time{}, false, nil
+	}
+	if err != nil {
+		return 0, time.Time{}, false, err
+	}
+	return fs.Size, fs.ModTime, true, nil
+}
+
+// MarkFile implements corpus.SeenStore.
+func (s SeenStore) MarkFile(ctx context.Context, path string, size int64, mod time.Time, docID, skipped string) error {
+	return s.Store.SetFileState(ctx, store.FileState{Path: path, Size: size, ModTime: mod, DocID: docID, Skipped: skipped})
+}
+
+var _ corpus.SeenStore = SeenStore{}

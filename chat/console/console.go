@@ -1,0 +1,179 @@
+// Package console is the chat transport of a terminal: messages print on
+// an io.Writer and commands are read, one per line, from an io.Reader. It
+// is what `bot run` uses when no chat token is set.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wirewatch/wirewatch/chat"
+)
+
+// Console prints messages and answers typed commands.
+type Console struct {
+	mu  sync.Mutex
+	out io.Writer
+	seq int
+	// Location is the zone dates print in (UTC when nil).
+	Location *time.Location
+}
+
+// New returns a console writing to out.
+func New(out io.Writer) *Console { return &Console{out: out} }
+
+// Name is "console".
+func (c *Console) Name() string { return "console" }
+
+// Send prints m and returns a sequence number as its id.
+func (c *Console) Send(_ context.Context, m chat.Message) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seq++
+	id := strconv.Itoa(c.seq)
+	if _, err := io.WriteString(c.out, c.Render(m, id)); err != nil {
+		return "", fmt.Errorf("console: %w", err)
+	}
+	return id, nil
+}
+
+// Render formats m as plain text; id is the message's console id.
+func (c *Console) Render(m chat.Message, id string) string {
+	var b strings.Builder
+	ch := ""
+	if m.Channel != "" {
+		ch = " [" + m.Channel + "]"
+	}
+	switch m.Kind {
+	case chat.KindAlert:
+		fmt.Fprintf(&b, "== ALERT #%s%s %s\n", id, ch, m.Heading)
+	case chat.KindUpdate:
+		fmt.Fprintf(&b, "   ↳ REPLY to #%s%s %s\n", m.ThreadID, ch, m.Heading)
+	case chat.KindEdit:
+		fmt.Fprintf(&b, "   ✎ EDIT of #%s%s %s\n", m.ThreadID, ch, m.Heading)
+	case chat.KindDigest:
+		fmt.Fprintf(&b, "== DIGEST%s %s\n", ch, m.Heading)
+	}
+	indent := ""
+	if m.Kind == chat.KindUpdate || m.Kind == chat.KindEdit {
+		indent = "     "
+	}
+	if m.Article != nil {
+		c.article(&b, indent, *m.Article, true)
+		var meta []string
+		if m.Sources > 0 {
+			meta = append(meta, fmt.Sprintf("%d source(s): %s", m.Sources, strings.Join(m.Outlets, ", ")))
+		}
+		if m.Why != "" {
+			meta = append(meta, "why: "+m.Why)
+		}
+		if len(meta) > 0 {
+			fmt.Fprintf(&b, "%s   %s\n", indent, strings.Join(meta, " | "))
+		}
+	}
+	if m.Text != "" {
+		for _, l := range strings.Split(m.Text, "\n") {
+			fmt.Fprintf(&b, "%s%s\n", indent, l)
+		}
+	}
+	for _, a := range m.Items {
+		c.article(&b, indent+"- ", a, false)
+	}
+	return b.String()
+}
+
+func (c *Console) article(b *strings.Builder, indent string, a chat.Article, lead bool) {
+	loc := c.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	date := a.Published.In(loc).Format("2006-01-02")
+	if a.DateFromFile {
+		date += " (file date)"
+	}
+	fmt.Fprintf(b, "%s%s  %s", indent, date, a.Title)
+	var meta []string
+	if a.Source != "" {
+		meta = append(meta, a.Source)
+	}
+	if a.Place != "" {
+		meta = append(meta, a.Place)
+	}
+	if len(meta) > 0 {
+		fmt.Fprintf(b, "  [%s]", strings.Join(meta, "; "))
+	}
+	b.WriteString("\n")
+	if a.URL != "" {
+		fmt.Fprintf(b, "%s   %s\n", strings.Repeat(" ", len(indent)), a.URL)
+	}
+	if lead && a.Lead != "" {
+		fmt.Fprintf(b, "%s   %s\n", strings.Repeat(" ", len(indent)), a.Lead)
+	}
+}
+
+// ParseCommand parses a typed line "/latest badghis 5" into a command; ok
+// is false for a line that is not a command.
+func ParseCommand(line string) (chat.Command, bool) {
+	line = strings.TrimSpace(line)
+	if !strings.HasPrefix(line, "/") || len(line) < 2 {
+		return chat.Command{}, false
+	}
+	name, args, _ := strings.Cut(line[1:], " ")
+	return chat.Command{Transport: "console", Channel: "console", User: "console", Name: strings.ToLower(name), Args: strings.TrimSpace(args)}, true
+}
+
+// Serve reads commands from in, one per line, and prints h's replies
+// until in ends or ctx is cancelled. Lines that are not commands get a hint.
+func (c *Console) Serve(ctx context.Context, in io.Reader, h chat.Handler) error {
+	lines := make(chan string)
+	errc := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 64*1024), 64*1024)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		errc <- sc.Err()
+		close(lines)
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case line, ok := <-lines:
+			if !ok {
+				return <-errc
+			}
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			cmd, ok := ParseCommand(line)
+			if !ok {
+				c.print("Commands start with /, e.g. /latest badghis. Type /help for the list.\n")
+				continue
+			}
+			reply := h.HandleCommand(ctx, cmd)
+			c.mu.Lock()
+			io.WriteString(c.out, c.Render(reply, "")) //nolint:errcheck // best effort on a terminal
+			c.mu.Unlock()
+		}
+	}
+}
+
+func (c *Console) print(s string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	io.WriteString(c.out, s) //nolint:errcheck // best effort on a terminal
+}
+
+var _ chat.Transport = (*Console)(nil)

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything the environment sets. It is read once, here, and
+// passed down as values.
+type Config struct {
+	Rules        string
+	CorpusDir    string
+	DB           string
+	HTTPAddr     string
+	ScanSchedule string
+	Timezone     string
+	LogLevel     string
+	LogFormat    string
+	MaxFileSize  int64
+
+	SlackBotToken      string
+	SlackSigningSecret string
+	SlackAppToken      string
+	SlackAPIURL        string
+
+	TelegramBotToken      string
+	TelegramAPIURL        string
+	TelegramWebhookURL    string
+	TelegramWebhookSecret string
+	TelegramAllowedChats  string
+	TelegramLinkPreviews  bool
+}
+
+// LoadConfig reads the environment through getenv, applying defaults.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	get := func(k, def string) string {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		Rules:        get("BOT_RULES", "rules.yaml"),
+		CorpusDir:    get("BOT_CORPUS_DIR", "./corpus"),
+		DB:           get("BOT_DB", "./data/wirewatch.db"),
+		HTTPAddr:     get("BOT_HTTP_ADDR", ":8080"),
+		ScanSchedule: get("BOT_SCAN_SCHEDULE", "@every 1m"),
+		Timezone:     get("BOT_TIMEZONE", "UTC"),
+		LogLevel:     get("LOG_LEVEL", "info"),
+		LogFormat:    get("LOG_FORMAT", "text"),
+
+		SlackBotToken:      get("SLACK_BOT_TOKEN", ""),
+		SlackSigningSecret: get("SLACK_SIGNING_SECRET", ""),
+		SlackAppToken:      get("SLACK_APP_TOKEN", ""),
+		SlackAPIURL:        get("SLACK_API_URL", ""),
+
+		TelegramBotToken:      get("TELEGRAM_BOT_TOKEN", ""),
+		TelegramAPIURL:        get("TELEGRAM_API_URL", "https://api.telegram.org"),
+		TelegramWebhookURL:    get("TELEGRAM_WEBHOOK_URL", ""),
+		TelegramWebhookSecret: get("TELEGRAM_WEBHOOK_SECRET", ""),
+		TelegramAllowedChats:  get("TELEGRAM_ALLOWED_CHATS", ""),
+	}
+	var errs []string
+	size := get("BOT_MAX_FILE_SIZE", "5242880")
+	n, err := strconv.ParseInt(size, 10, 64)
+	if err != nil || n <= 0 {
+		errs = append(errs, fmt.Sprintf("BOT_MAX_FILE_SIZE=%q: want a number of bytes", size))
+	}
+	c.MaxFileSize = n
+	if _, err := time.LoadLocation(c.Timezone); err != nil {
+		errs = append(errs, fmt.Sprintf("BOT_TIMEZONE=%q: not an IANA time zone (e.g. Asia/Kabul)", c.Timezone))
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		errs = append(errs, err.Error())
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Sprintf("LOG_FORMAT=%q: want text or json", c.LogFormat))
+	}
+	if v := get("TELEGRAM_LINK_PREVIEWS", "false"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("TELEGRAM_LINK_PREVIEWS=%q: want true or false", v))
+		}
+		c.TelegramLinkPreviews = b
+	}
+	if c.TelegramWebhookURL != "" && c.TelegramWebhookSecret == "" {
+		errs = append(errs, "TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not: set a random secret so forged updates are refused")
+	}
+	if c.SlackBotToken != "" && c.SlackSigningSecret == "" && c.SlackAppToken == "" {
+		slog.Warn("SLACK_BOT_TOKEN is set without SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: alerts will post, but slash commands are off")
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("configuration:\n  %s", strings.Join(errs, "\n  "))
+	}
+	return c, nil
+}
+
+// Console reports whether no chat platform is configured, so the console
+// is the chat.
+func (c Config) Console() bool { return c.SlackBotToken == "" && c.TelegramBotToken == "" }
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return l, fmt.Errorf("LOG_LEVEL=%q: want debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+// NewLogger returns the logger LOG_LEVEL and LOG_FORMAT ask for, on w.
+func NewLogger(c Config, w io.Writer) *slog.Logger {
+	lvl, _ := parseLevel(c.LogLevel)
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
