@@ -1,0 +1,308 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/wirewatch/wirewatch/bot"
+	"github.com/wirewatch/wirewatch/chat"
+	"github.com/wirewatch/wirewatch/chat/console"
+	"github.com/wirewatch/wirewatch/chat/slack"
+	"github.com/wirewatch/wirewatch/chat/telegram"
+	"github.com/wirewatch/wirewatch/corpus"
+	"github.com/wirewatch/wirewatch/dedup"
+	"github.com/wirewatch/wirewatch/geo"
+	"github.com/wirewatch/wirewatch/rules"
+	"github.com/wirewatch/wirewatch/store"
+	"github.com/wirewatch/wirewatch/store/postgres"
+	"github.com/wirewatch/wirewatch/store/sqlite"
+)
+
+// loadRules loads and checks rules.yaml against the built-in gazetteer.
+func loadRules(path string) (*rules.Config, *geo.Gazetteer, error) {
+	gaz := geo.Default()
+	cfg, err := rules.Loader{Gazetteer: gaz, LookupEnv: lookupEnv}.Load(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if g, err := withAliases(gaz, cfg); err != nil {
+		return nil, nil, err
+	} else {
+		gaz = g
+	}
+	return cfg, gaz, nil
+}
+
+// openStore opens SQLite (a file path) or PostgreSQL (a postgres:// URL).
+func openStore(ctx context.Context, dsn string) (store.Store, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return nil, fmt.Errorf("opening PostgreSQL %s: %w", redactURL(dsn), err)
+		}
+		return db, nil
+	}
+	db, err := sqlite.Open(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening SQLite %s: %w", dsn, err)
+	}
+	return db, nil
+}
+
+// redactURL hides a password in a database URL.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	return u.Redacted()
+}
+
+// wiring is every concrete part of a running bot.
+type wiring struct {
+	env        *Env
+	cfg        *rules.Config
+	store      store.Store
+	parser     corpus.Parser
+	engine     *bot.Engine
+	scanner    *bot.Scanner
+	deliverer  *bot.Deliverer
+	digester   *bot.Digester
+	router     *bot.Router
+	metrics    *bot.Metrics
+	feeds      []bot.Source
+	transports map[string]chat.Transport
+	slackCmds  http.Handler
+	tgWebhook  http.Handler
+	background map[string]func(context.Context) error
+	closers    []func()
+	ready      atomic.Bool
+}
+
+// wire builds the bot from its parts. con, when set, is the console chat:
+// every channel then posts there.
+func (e *Env) wire(ctx context.Context, cfg *rules.Config, gaz *geo.Gazetteer, st store.Store, con *console.Console) (*wiring, error) {
+	w := &wiring{env: e, cfg: cfg, store: st, metrics: bot.NewMetrics(), transports: map[string]chat.Transport{},
+		background: map[string]func(context.Context) error{}}
+	w.parser = corpus.Parser{MaxSize: e.Config.MaxFileSize, Logger: e.Log}
+	matcher, err := rules.Compile(cfg, gaz)
+	if err != nil {
+		return nil, fmt.Errorf("compiling rules: %w", err)
+	}
+	opts := dedup.Options{Shingle: cfg.Dedup.Shingle, Containment: cfg.Dedup.Containment}
+	det, err := dedup.NewDetector(st, func(ctx context.Context, id string) (string, error) {
+		d, err := st.Document(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return d.Text(), nil
+	}, opts)
+	if err != nil {
+		return nil, fmt.Errorf("dedup options in %s: %w", e.Config.Rules, err)
+	}
+	clock := bot.SystemClock{}
+	if con != nil {
+		w.transports["console"] = con
+	}
+	if err := w.chatTransports(ctx, con); err != nil {
+		return nil, err
+	}
+	routes := w.routes()
+	w.engine = &bot.Engine{Store: st, Analyzer: analyzer{matcher}, Copies: copyDetector{det}, Rules: cfg,
+		Routes: routes, Clock: clock, Log: e.Log}
+	w.deliverer = &bot.Deliverer{Store: st, Transports: w.transports, Renderer: &bot.Renderer{Store: st},
+		Clock: clock, Log: e.Log, Metrics: w.metrics}
+	if con != nil {
+		// A terminal has no rate limit worth waiting for.
+		w.deliverer.Every = time.Millisecond
+	}
+	w.engine.Notify = w.deliverer.Wake
+	w.digester = &bot.Digester{Store: st, Rules: cfg, Routes: routes, Clock: clock, Log: e.Log, Notify: w.deliverer.Wake}
+	w.router = &bot.Router{Store: st, Rules: cfg, Places: gaz, Digests: w.digester, Clock: clock, Log: e.Log,
+		Metrics: w.metrics, Started: clock.Now(), Status: w.status}
+	for _, f := range cfg.Feeds {
+		w.feeds = append(w.feeds, newFeedSource(f, st))
+	}
+	w.scanner = &bot.Scanner{Sources: append([]bot.Source{bot.NewDirSource(e.Config.CorpusDir, st, w.parser)}, w.feeds...),
+		Engine: w.engine, Log: e.Log, Metrics: w.metrics}
+	if err := w.chatCommands(); err != nil {
+		return nil, err
+	}
+	w.metrics.Gauge(func() map[string]float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		out := map[string]float64{}
+		stats, err := st.OutboxStats(ctx)
+		if err != nil {
+			return out
+		}
+		for s, n := range stats {
+			out[fmt.Sprintf(`wirewatch_outbox_rows{state=%q}`, s)] = float64(n)
+		}
+		return out
+	})
+	return w, nil
+}
+
+// chatTransports creates the Slack and Telegram transports whose tokens
+// are set.
+func (w *wiring) chatTransports(ctx context.Context, con *console.Console) error {
+	c := w.env.Config
+	if c.SlackBotToken != "" {
+		opts := []slack.Option{slack.WithLogger(w.env.Log)}
+		if c.SlackAPIURL != "" {
+			opts = append(opts, slack.WithAPIURL(c.SlackAPIURL))
+		}
+		w.transports["slack"] = slack.New(c.SlackBotToken, opts...)
+	}
+	if c.TelegramBotToken != "" {
+		t, err := telegram.New(ctx, c.TelegramBotToken, c.TelegramAPIURL,
+			telegram.WithLogger(w.env.Log), telegram.WithLinkPreviews(c.TelegramLinkPreviews))
+		if err != nil {
+			return fmt.Errorf("connecting to Telegram (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL): %w", err)
+		}
+		w.transports["telegram"] = telegramLimits{t}
+	}
+	return nil
+}
+
+// telegramLimits adapts the Telegram transport's per-chat limit.
+type telegramLimits struct{ *telegram.Transport }
+
+func (t telegramLimits) RateLimit(channel string) bot.Limit {
+	every, _ := t.Transport.RateLimit(channel)
+	return bot.Limit{Every: every}
+}
+
+// routes maps each channel of rules.yaml to its destinations. In console
+// mode every channel prints on the console; otherwise a channel whose
+// platform has no token is reported once and skipped.
+func (w *wiring) routes() map[string][]bot.Dest {
+	out := map[string][]bot.Dest{}
+	_, console := w.transports["console"]
+	for _, ch := range w.cfg.Channels {
+		add := func(transport, id string) {
+			if console {
+				out[ch.Name] = append(out[ch.Name], bot.Dest{Transport: "console", Channel: ch.Name, Name: ch.Name})
+				return
+			}
+			if _, ok := w.transports[transport]; !ok {
+				w.env.Log.Warn("channel not posted to: its platform has no token", "channel", ch.Name, "platform", transport)
+				return
+			}
+			out[ch.Name] = append(out[ch.Name], bot.Dest{Transport: transport, Channel: id, Name: ch.Name})
+		}
+		if ch.Slack != "" {
+			add("slack", ch.Slack)
+		}
+		if ch.Telegram != "" {
+			add("telegram", ch.Telegram)
+		}
+		if ch.Console {
+			add("console", ch.Name)
+		}
+		if console && len(out[ch.Name]) > 1 {
+			out[ch.Name] = out[ch.Name][:1]
+		}
+	}
+	return out
+}
+
+// chatCommands sets up Slack slash commands (HTTP and Socket Mode) and
+// Telegram commands (polling or webhook).
+func (w *wiring) chatCommands() error {
+	c := w.env.Config
+	if st, ok := w.transports["slack"].(*slack.Transport); ok {
+		if c.SlackSigningSecret != "" {
+			h, err := slack.NewCommandHandler(c.SlackSigningSecret, w.router, slack.WithCommandLogger(w.env.Log))
+			if err != nil {
+				return fmt.Errorf("slack commands: %w", err)
+			}
+			w.slackCmds = h
+			w.closers = append(w.closers, func() { h.Close() })
+		}
+		if c.SlackAppToken != "" {
+			w.background["slack socket mode"] = func(ctx context.Context) error {
+				return st.RunSocketMode(ctx, c.SlackAppToken, w.router, slack.WithCommandLogger(w.env.Log))
+			}
+		}
+	}
+	if tl, ok := w.transports["telegram"].(telegramLimits); ok {
+		allowed, err := telegram.ParseAllowedChats(c.TelegramAllowedChats)
+		if err != nil {
+			return fmt.Errorf("TELEGRAM_ALLOWED_CHATS: %w", err)
+		}
+		d := &telegram.Dispatcher{Transport: tl.Transport, Handler: w.router, Allowed: allowed, Logger: w.env.Log}
+		if c.TelegramWebhookURL != "" {
+			wh, err := telegram.NewWebhook(d, c.TelegramWebhookURL, c.TelegramWebhookSecret)
+			if err != nil {
+				return fmt.Errorf("telegram webhook: %w", err)
+			}
+			w.tgWebhook = wh
+			w.background["telegram webhook"] = wh.Run
+		} else {
+			p := &telegram.Poller{Dispatcher: d, Offsets: w.store, Timeout: telegram.DefaultPollTimeout}
+			w.background["telegram polling"] = p.Run
+		}
+	}
+	return nil
+}
+
+func (w *wiring) httpHandler() http.Handler {
+	return bot.NewHTTPHandler(bot.HTTPOptions{
+		Ready: func(ctx context.Context) error {
+			if !w.ready.Load() {
+				return errors.New("first scan not finished")
+			}
+			_, err := w.store.OutboxStats(ctx)
+			return err
+		},
+		Metrics:         w.metrics,
+		SlackCommands:   w.slackCmds,
+		TelegramWebhook: w.tgWebhook,
+	})
+}
+
+func (w *wiring) markReady() { w.ready.Store(true) }
+
+func (w *wiring) close() {
+	for _, c := range w.closers {
+		c()
+	}
+}
+
+func (w *wiring) transportNames() string {
+	var n []string
+	for k := range w.transports {
+		n = append(n, k)
+	}
+	sort.Strings(n)
+	return strings.Join(n, ",")
+}
+
+func (w *wiring) status(ctx context.Context) []string {
+	last := w.scanner.Last()
+	if last.At.IsZero() {
+		return []string{"No scan has run yet."}
+	}
+	line := fmt.Sprintf("Last scan %s UTC: %d new, %d duplicate, %d processed.", last.At.Format("2006-01-02 15:04:05"), last.New, last.Dupes, last.Processed)
+	out := []string{line}
+	for _, e := range last.Errors {
+		out = append(out, "scan error: "+e)
+	}
+	return out
+}
+
+// syncCorpus runs one scan so a command answers from the current corpus;
+// the alerts it finds are queued for `bot run` to deliver.
+func (w *wiring) syncCorpus(ctx context.Context) error {
+	_, err := w.scanner.Scan(ctx)
+	return err
+}
