@@ -1,0 +1,111 @@
+package telegram
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/wirewatch/wirewatch/chat"
+)
+
+// RefusalFormat is the reply to a command from a chat that is not allowed,
+// with the chat's id: it says nothing about rules, channels or articles,
+// and gives operators the id to add to TELEGRAM_ALLOWED_CHATS.
+const RefusalFormat = "This chat is not authorised to use this bot. Chat id: %d"
+
+// Dispatcher answers the commands in Telegram updates, for Poller and
+// Webhook. Commands from allowed chats go to Handler and its reply is sent
+// to the same chat as a reply to the command; commands from other chats get
+// the refusal and Handler never sees them. Other messages, commands
+// addressed to other bots and messages from bots are ignored.
+type Dispatcher struct {
+	Transport *Transport
+	Handler   chat.Handler
+	Allowed   AllowedChats
+	// Logger defaults to slog.Default.
+	Logger *slog.Logger
+}
+
+func (d *Dispatcher) logger() *slog.Logger {
+	if d.Logger != nil {
+		return d.Logger
+	}
+	return slog.Default()
+}
+
+// dispatch answers the command in u, if any. Errors are logged: an update
+// is handled once, whatever the outcome.
+func (d *Dispatcher) dispatch(ctx context.Context, u tgbotapi.Update) {
+	msg := u.Message
+	if msg == nil {
+		msg = u.ChannelPost
+	}
+	if msg == nil || msg.Chat == nil || (msg.From != nil && msg.From.IsBot) {
+		return
+	}
+	name, args, ok := ParseCommand(msg.Text, d.Transport.Username())
+	if !ok {
+		return
+	}
+	channel := strconv.FormatInt(msg.Chat.ID, 10)
+	log := d.logger().With("chat", channel, "command", name, "update", u.UpdateID)
+	reply := chat.Message{Kind: chat.KindReply, Channel: channel}
+	if d.Allowed.Allows(msg.Chat.ID) {
+		cmd := chat.Command{Transport: "telegram", Channel: channel, User: sender(msg), Name: name, Args: args}
+		var err error
+		if reply, err = d.handle(ctx, cmd); err != nil {
+			log.ErrorContext(ctx, "telegram: command handler failed", "err", err)
+			return
+		}
+		if empty(reply) {
+			return
+		}
+		reply.Channel = channel
+		if reply.Kind != chat.KindDigest {
+			reply.Kind = chat.KindReply
+		}
+	} else {
+		log.InfoContext(ctx, "telegram: command from a chat that is not allowed")
+		reply.Text = fmt.Sprintf(RefusalFormat, msg.Chat.ID)
+	}
+	reply.ThreadID = strconv.Itoa(msg.MessageID)
+	if _, err := d.Transport.Send(ctx, reply); err != nil {
+		log.ErrorContext(ctx, "telegram: reply not sent", "err", err)
+	}
+}
+
+// handle calls the handler, turning a panic into an error so that one bad
+// command does not stop the poller.
+func (d *Dispatcher) handle(ctx context.Context, c chat.Command) (m chat.Message, err error) {
+	defer func() {
+		switch r := recover().(type) {
+		case nil:
+		case error:
+			err = fmt.Errorf("panic: %w", r)
+		default:
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return d.Handler.HandleCommand(ctx, c), nil
+}
+
+// sender is the id of who sent msg: the user, or for channel posts and
+// anonymous admins, the chat they posted as.
+func sender(msg *tgbotapi.Message) string {
+	switch {
+	case msg.From != nil:
+		return strconv.FormatInt(msg.From.ID, 10)
+	case msg.SenderChat != nil:
+		return strconv.FormatInt(msg.SenderChat.ID, 10)
+	}
+	return ""
+}
+
+// empty reports a reply with nothing to show: the handler's way of saying
+// "no answer".
+func empty(m chat.Message) bool {
+	return m.Text == "" && m.Article == nil && len(m.Items) == 0 && m.Heading == ""
+}

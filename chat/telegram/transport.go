@@ -1,0 +1,166 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/wirewatch/wirewatch/chat"
+)
+
+// DefaultAPIURL is the Bot API's base URL; the bot calls
+// DefaultAPIURL + "/bot<token>/<method>".
+const DefaultAPIURL = "https://api.telegram.org"
+
+// DefaultRequestTimeout bounds every Bot API request except long polls.
+const DefaultRequestTimeout = 30 * time.Second
+
+// Transport posts messages to Telegram chats through the Bot API in HTML
+// parse mode. It is safe for concurrent use.
+type Transport struct {
+	bot     *tgbotapi.BotAPI
+	client  *http.Client
+	secrets []string
+	log     *slog.Logger
+	preview bool
+	timeout time.Duration
+	sleep   SleepFunc
+}
+
+var _ chat.Transport = (*Transport)(nil)
+
+// Option configures a Transport.
+type Option func(*Transport)
+
+// WithHTTPClient makes the Transport use c. Requests carry their own
+// deadlines, so c needs no Timeout (one shorter than a long poll breaks
+// polling).
+func WithHTTPClient(c *http.Client) Option { return func(t *Transport) { t.client = c } }
+
+// WithLinkPreviews turns Telegram's link previews on or off (off by
+// default: an alert with a preview card takes a screen of its own).
+func WithLinkPreviews(on bool) Option { return func(t *Transport) { t.preview = on } }
+
+// WithLogger sets the logger (slog.Default by default).
+func WithLogger(l *slog.Logger) Option { return func(t *Transport) { t.log = l } }
+
+// WithRequestTimeout bounds each request (DefaultRequestTimeout by default).
+func WithRequestTimeout(d time.Duration) Option { return func(t *Transport) { t.timeout = d } }
+
+// WithSleep sets how the Transport waits between the parts of a long
+// message and before retrying one (Sleep by default).
+func WithSleep(f SleepFunc) Option { return func(t *Transport) { t.sleep = f } }
+
+// New returns a Transport for the bot with this token. apiURL is the API's
+// base, DefaultAPIURL when empty. New calls getMe, so a wrong token or URL
+// fails here, with a permanent error saying what to check. The token never
+// appears in an error.
+func New(ctx context.Context, token, apiURL string, opts ...Option) (*Transport, error) {
+	if strings.TrimSpace(token) == "" {
+		return nil, errors.New("telegram: the bot token is empty: create a bot with @BotFather and set its token")
+	}
+	base, err := apiBase(apiURL)
+	if err != nil {
+		return nil, err
+	}
+	t := &Transport{
+		client:  &http.Client{},
+		secrets: secretsOf(token),
+		log:     slog.Default(),
+		timeout: DefaultRequestTimeout,
+		sleep:   Sleep,
+	}
+	for _, o := range opts {
+		o(t)
+	}
+	ctx, cancel := context.WithTimeout(ctx, t.timeout)
+	defer cancel()
+	// The endpoint is a format: "%s" twice, for the token and the method.
+	endpoint := strings.ReplaceAll(base, "%", "%%") + "/bot%s/%s"
+	bot, err := tgbotapi.NewBotAPIWithClient(token, endpoint, ctxDoer{ctx: ctx, client: t.client})
+	if err != nil {
+		return nil, t.classify("getMe", err)
+	}
+	t.bot = bot
+	return t, nil
+}
+
+func apiBase(apiURL string) (string, error) {
+	s := strings.TrimRight(strings.TrimSpace(apiURL), "/")
+	if s == "" {
+		return DefaultAPIURL, nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("telegram: API URL %q: want a base URL such as %s", s, DefaultAPIURL)
+	}
+	return s, nil
+}
+
+// Name returns "telegram".
+func (t *Transport) Name() string { return "telegram" }
+
+// Username returns the bot's username as getMe reported it, without "@".
+func (t *Transport) Username() string { return t.bot.Self.UserName }
+
+// Per-chat sending limits of the Bot API.
+const (
+	// ChatInterval is the least time between messages to one chat: about
+	// one message per second.
+	ChatInterval = time.Second
+	// GroupInterval is the least time between messages to one group,
+	// supergroup or channel: at most 20 messages per minute.
+	GroupInterval = 3 * time.Second
+	// GlobalPerSecond is about how many messages a bot may send per
+	// second across all chats.
+	GlobalPerSecond = 30
+)
+
+// RateLimit returns the platform's sending limit for one chat, for the
+// delivery loop to pace itself by: one message every ChatInterval to a
+// private chat (a positive id), one every GroupInterval to a group,
+// supergroup or channel (a negative id or an @channel name), with no
+// burst beyond one.
+//
+// Specs: https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this
+func (t *Transport) RateLimit(channel string) (every time.Duration, burst int) {
+	if strings.HasPrefix(channel, "-") || strings.HasPrefix(channel, "@") {
+		return GroupInterval, 1
+	}
+	return ChatInterval, 1
+}
+
+// chatRef is a chat by id, or a public channel by @username.
+type chatRef struct {
+	id       int64
+	username string
+}
+
+func parseChat(channel string) (chatRef, error) {
+	c := strings.TrimSpace(channel)
+	if strings.HasPrefix(c, "@") && len(c) > 1 {
+		return chatRef{username: c}, nil
+	}
+	id, err := strconv.ParseInt(c, 10, 64)
+	if err != nil || id == 0 {
+		return chatRef{}, chat.Permanent(fmt.Errorf("telegram: chat %q is not a chat id", channel),
+			"use a numeric chat id such as -1001234567890, or @channelname")
+	}
+	return chatRef{id: id}, nil
+}
+
+func parseMessageID(s string) (int, error) {
+	id, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || id <= 0 {
+		return 0, chat.Permanent(fmt.Errorf("telegram: message id %q is not a Telegram message id", s), "report this as a bug")
+	}
+	return id, nil
+}
