@@ -142,7 +142,9 @@ func (s *SlackServer) Close() {
 	s.wg.Wait()
 }
 
-// FailNext makes the next n calls to method fail as f says.
+// FailNext makes the next n calls to method fail as f says. A zero
+// SlackFailure lets a call through, so FailNext(m, 1, SlackFailure{})
+// followed by FailNext(m, 1, f) fails the second call.
 func (s *SlackServer) FailNext(method string, n int, f SlackFailure) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -228,7 +230,7 @@ func (s *SlackServer) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, call, http.StatusOK, slackError("invalid_form_data"))
 		return
 	}
-	if f, ok := s.takeFailure(call.Method); ok {
+	if f, ok := s.takeFailure(call.Method); ok && f != (SlackFailure{}) {
 		s.fail(w, call, f)
 		return
 	}
