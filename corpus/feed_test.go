@@ -180,7 +180,7 @@ func TestParseFeedErrors(t *testing.T) {
 
 func TestParseFeedTolerance(t *testing.T) {
 	for _, tc := range []struct {
-		name, in           string
+		name, in          string
 		title, body, link string
 	}{
 		{"undeclared HTML entity", `<rss><channel><item><title>Kabul&nbsp;&ndash; update</title><description>x</description></item></channel></rss>`,
