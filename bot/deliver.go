@@ -227,6 +227,10 @@ func (d *Deliverer) deliver(ctx context.Context, row store.OutboxRow) {
 	remote, err := t.Send(sendCtx, msg)
 	cancel()
 	d.record(row, d.Clock.Now())
+	// What happened must be recorded even when shutdown cancelled ctx
+	// during the send: a sent message not marked sent goes out twice.
+	ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	if err != nil {
 		if chat.IsPermanent(err) {
 			d.dead(ctx, log, row, err)
