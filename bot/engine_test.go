@@ -1,0 +1,297 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/wirewatch/wirewatch/chat"
+	"github.com/wirewatch/wirewatch/corpus"
+	"github.com/wirewatch/wirewatch/dedup"
+	"github.com/wirewatch/wirewatch/rules"
+	"github.com/wirewatch/wirewatch/store"
+)
+
+// fixedAnalyzer matches every document to rule "assault", grouped in
+// Badghis, so these tests see the engine's decisions alone.
+type fixedAnalyzer struct{}
+
+func (fixedAnalyzer) Analyze(string) store.Analysis {
+	return store.Analysis{
+		Regions: []store.DocRegion{{PlaceID: 1147707, Name: "Badghis", Level: "admin1", Admin1: "AF.02", Admin1Name: "Badghis", Country: "AF"}},
+		Matches: []store.DocMatch{{Rule: "assault", Keywords: []string{"assault"}, Regions: []string{"Badghis"}, GroupKey: "AF.02", GroupName: "Badghis, AF"}},
+	}
+}
+
+type detectorAdapter struct{ d *dedup.Detector }
+
+func (a detectorAdapter) Check(ctx context.Context, id, text string) (string, error) {
+	v, err := a.d.Check(ctx, id, text)
+	return v.CopyOf, err
+}
+
+type engineFixture struct {
+	t      *testing.T
+	clock  *fakeClock
+	store  store.Store
+	engine *Engine
+	ids    map[string]string // seed number "000" -> document id
+}
+
+func newEngineFixture(t *testing.T) *engineFixture {
+	t.Helper()
+	clock := newFakeClock()
+	st := openTestStore(t, clock)
+	det, err := dedup.NewDetector(st, func(ctx context.Context, id string) (string, error) {
+		d, err := st.Document(ctx, id)
+		return d.Text(), err
+	}, dedup.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &rules.Config{
+		Channels: []rules.Channel{{Name: "ops", Slack: "C1"}, {Name: "field", Telegram: "-100"}},
+		Rules:    []rules.Rule{{Name: "assault", Channels: []string{"ops", "field"}}},
+	}
+	e := &Engine{
+		Store: st, Analyzer: fixedAnalyzer{}, Copies: detectorAdapter{det}, Rules: cfg, Clock: clock,
+		Log: slog.New(slog.DiscardHandler),
+		Routes: map[string][]Dest{
+			"ops":   {{Transport: "slack", Channel: "C1", Name: "ops"}},
+			"field": {{Transport: "telegram", Channel: "-100", Name: "field"}},
+		},
+	}
+	return &engineFixture{t: t, clock: clock, store: st, engine: e, ids: map[string]string{}}
+}
+
+// putSeed stores a seed article with the given publication time.
+func (f *engineFixture) putSeed(n string, published time.Time) corpus.Document {
+	f.t.Helper()
+	matches, _ := filepath.Glob(filepath.Join("..", "corpus", "sample", n+"_*.txt"))
+	if len(matches) != 1 {
+		f.t.Fatalf("seed %s not found", n)
+	}
+	data, err := os.ReadFile(matches[0])
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	d := corpus.Document{Source: "seed-" + n, Path: matches[0], Title: "seed " + n, TitleDerived: true, Body: string(data), Published: published}
+	d.ID = corpus.ContentID(d.Text())
+	if _, err := f.store.PutDocument(context.Background(), d); err != nil {
+		f.t.Fatal(err)
+	}
+	f.ids[n] = d.ID
+	return d
+}
+
+func (f *engineFixture) rows() []store.OutboxRow {
+	f.t.Helper()
+	ctx := context.Background()
+	var out []store.OutboxRow
+	// Look rows up by the keys the engine uses.
+	stories, err := f.store.Stories(ctx, nil, time.Time{}, time.Now().Add(100*365*24*time.Hour), 100)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for _, st := range stories {
+		for _, dests := range f.engine.Routes {
+			for _, d := range dests {
+				if r, err := f.store.OutboxRow(ctx, alertKey(st.ID, d)); err == nil {
+					out = append(out, r)
+				}
+				for _, id := range f.ids {
+					for _, key := range []string{updateKey(st.ID, d, id), editKey(st.ID, d, id)} {
+						if r, err := f.store.OutboxRow(ctx, key); err == nil {
+							out = append(out, r)
+						}
+					}
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b store.OutboxRow) int { return int(a.ID - b.ID) })
+	return out
+}
+
+func day(d int) time.Time { return time.Date(2021, 7, d, 0, 0, 0, 0, time.UTC) }
+
+func TestEngineSeedStory(t *testing.T) {
+	ctx := context.Background()
+	f := newEngineFixture(t)
+	// File order differs from publication order: the earliest report
+	// (003) must still be the alert.
+	f.putSeed("000", day(8))
+	f.putSeed("001", day(8))
+	f.putSeed("002", day(8).Add(12*time.Hour))
+	f.putSeed("003", day(7))
+	f.putSeed("004", day(7))
+
+	outs, err := f.engine.ProcessPending(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(outs) != 5 {
+		t.Fatalf("%d outcomes", len(outs))
+	}
+	byID := map[string]Outcome{}
+	for _, o := range outs {
+		byID[o.Doc.ID] = o
+	}
+	if got := byID[f.ids["001"]].CopyOf; got != f.ids["000"] {
+		t.Fatalf("001 copy_of = %q, want 000 (%s)", got, f.ids["000"])
+	}
+	for _, n := range []string{"000", "002", "003", "004"} {
+		if c := byID[f.ids[n]].CopyOf; c != "" {
+			t.Errorf("%s marked a copy of %s", n, c)
+		}
+	}
+	story := byID[f.ids["003"]].Stories["assault"]
+	for n, id := range f.ids {
+		if byID[id].Stories["assault"] != story {
+			t.Errorf("seed %s in story %d, want %d", n, byID[id].Stories["assault"], story)
+		}
+	}
+
+	rows := f.rows()
+	kinds := map[string][]string{}
+	for _, r := range rows {
+		kinds[r.Transport] = append(kinds[r.Transport], r.Kind)
+		rf, _ := decodeRef(r.Payload)
+		switch r.Kind {
+		case "alert":
+			if rf.Docs[0] != f.ids["003"] {
+				t.Errorf("alert carries %s, want the earliest report 003", rf.Docs[0])
+			}
+		case "update":
+			want := []string{f.ids["004"], f.ids["000"], f.ids["002"]}
+			if !slices.Equal(rf.Docs, want) {
+				t.Errorf("reply carries %v, want 004, 000, 002 in one batch", rf.Docs)
+			}
+		case "edit":
+			if rf.Docs[0] != f.ids["001"] || rf.Carrier != updateKey(story, Dest{Transport: r.Transport, Channel: r.Channel}, f.ids["004"]) {
+				t.Errorf("edit %+v: want 001 editing the reply that carries 000", rf)
+			}
+		}
+	}
+	for _, tr := range []string{"slack", "telegram"} {
+		if !slices.Equal(kinds[tr], []string{"alert", "update", "edit"}) {
+			t.Errorf("%s rows %v, want alert, update, edit", tr, kinds[tr])
+		}
+	}
+
+	// Processing again, or a restart, enqueues nothing new.
+	for _, id := range f.ids {
+		d, _ := f.store.Document(ctx, id)
+		o, err := f.engine.Process(ctx, d)
+		if err != nil || o.Enqueued != 0 {
+			t.Fatalf("reprocessing %s enqueued %d (%v)", id, o.Enqueued, err)
+		}
+	}
+	if got := len(f.rows()); got != len(rows) {
+		t.Fatalf("rows after reprocessing: %d, want %d", got, len(rows))
+	}
+}
+
+func TestEngineRendersCopyCounts(t *testing.T) {
+	ctx := context.Background()
+	f := newEngineFixture(t)
+	f.putSeed("000", day(8))
+	f.putSeed("001", day(8))
+	if _, err := f.engine.ProcessPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rows := f.rows()
+	r := &Renderer{Store: f.store}
+	var alert, edit chat.Message
+	for _, row := range rows {
+		if row.Transport != "slack" {
+			continue
+		}
+		m, err := r.Render(ctx, row)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch row.Kind {
+		case "alert":
+			alert = m
+		case "edit":
+			edit = m
+		}
+	}
+	if alert.Kind != chat.KindAlert || alert.Article == nil || alert.Heading != "Badghis, AF · assault" {
+		t.Fatalf("alert %+v", alert)
+	}
+	if edit.Kind != chat.KindEdit || edit.Sources != 2 || !slices.Equal(edit.Outlets, []string{"seed-000", "seed-001"}) {
+		t.Fatalf("edit: sources %d outlets %v, want 2 and both outlets", edit.Sources, edit.Outlets)
+	}
+}
+
+func TestEngineBurstWindowAndNewStory(t *testing.T) {
+	ctx := context.Background()
+	f := newEngineFixture(t)
+	f.putSeed("003", day(7))
+	f.engine.ProcessPending(ctx)
+	f.putSeed("004", day(7))
+	f.engine.ProcessPending(ctx)
+	// The first reply is still pending and young: a report a minute later
+	// joins it.
+	f.clock.Advance(time.Minute)
+	f.putSeed("000", day(8))
+	f.engine.ProcessPending(ctx)
+	// Past the update interval, a new reply opens.
+	f.clock.Advance(DefaultUpdateInterval)
+	f.putSeed("002", day(8))
+	f.engine.ProcessPending(ctx)
+	var updates [][]string
+	for _, r := range f.rows() {
+		if r.Kind == "update" && r.Transport == "slack" {
+			rf, _ := decodeRef(r.Payload)
+			updates = append(updates, rf.Docs)
+		}
+	}
+	if len(updates) != 2 || len(updates[0]) != 2 || len(updates[1]) != 1 {
+		t.Fatalf("replies %v, want [004 000] then [002]", updates)
+	}
+	// A copy joins its original's story whatever its date.
+	cp := f.putSeed("001", day(20))
+	o, err := f.engine.Process(ctx, cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := o.Stories["assault"]
+	if o.CopyOf != f.ids["000"] || first == 0 {
+		t.Fatalf("001: copy_of %q story %d", o.CopyOf, first)
+	}
+	// A new report outside the group window opens a new story.
+	late := corpus.Document{Source: "late", Title: "Fresh fighting", Body: "Fresh fighting in Badghis weeks later: the Taliban renewed the assault.", Published: day(20)}
+	late.ID = corpus.ContentID(late.Text())
+	f.store.PutDocument(ctx, late)
+	o, err = f.engine.Process(ctx, late)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Stories["assault"] == first || o.Stories["assault"] == 0 {
+		t.Fatalf("report 12 days later joined story %d, want a new one", o.Stories["assault"])
+	}
+}
+
+func TestEngineMuteSkipsAlert(t *testing.T) {
+	ctx := context.Background()
+	f := newEngineFixture(t)
+	if err := f.store.Mute(ctx, store.Mute{Transport: "slack", Channel: "C1", Target: "badghis", Until: f.clock.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	f.putSeed("003", day(7))
+	f.engine.ProcessPending(ctx)
+	var got []string
+	for _, r := range f.rows() {
+		got = append(got, r.Transport+":"+r.Kind)
+	}
+	if !slices.Equal(got, []string{"telegram:alert"}) {
+		t.Fatalf("rows %v, want only telegram's alert (slack muted badghis)", got)
+	}
+}
