@@ -257,7 +257,7 @@ func TestEngineBurstWindowAndNewStory(t *testing.T) {
 		t.Fatalf("replies %v, want [004 000] then [002]", updates)
 	}
 	// A copy joins its original's story whatever its date.
-	cp := f.putSeed("001", day(20))
+	cp := f.putSeed("001", day(9))
 	o, err := f.engine.Process(ctx, cp)
 	if err != nil {
 		t.Fatal(err)
