@@ -1,0 +1,249 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/wirewatch/wirewatch/store"
+)
+
+const outboxColumns = `id, key, transport, channel, kind, story_id, parent_key, payload, state,
+	attempts, due, remote_id, last_error, created_at, sent_at`
+
+func scanOutbox(sc interface{ Scan(...any) error }) (store.OutboxRow, error) {
+	var r store.OutboxRow
+	var due, created int64
+	var sent sql.NullInt64
+	if err := sc.Scan(&r.ID, &r.Key, &r.Transport, &r.Channel, &r.Kind, &r.StoryID, &r.ParentKey,
+		&r.Payload, &r.State, &r.Attempts, &due, &r.RemoteID, &r.LastError, &created, &sent); err != nil {
+		return store.OutboxRow{}, err
+	}
+	if len(r.Payload) == 0 {
+		r.Payload = nil
+	}
+	r.Due, r.CreatedAt, r.SentAt = fromMicros(due), fromMicros(created), fromNullMicros(sent)
+	return r, nil
+}
+
+func (db *DB) queryOutbox(ctx context.Context, query string, args ...any) ([]store.OutboxRow, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.OutboxRow
+	for rows.Next() {
+		r, err := scanOutbox(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Enqueue adds r to the outbox as a pending row unless a row with r.Key
+// exists. The row is due at r.Due, or now when r.Due is zero; its
+// CreatedAt is now. State, Attempts, RemoteID, LastError and SentAt of r
+// are ignored.
+func (db *DB) Enqueue(ctx context.Context, r store.OutboxRow) (bool, error) {
+	if r.Key == "" || r.Transport == "" || r.Channel == "" {
+		return false, fmt.Errorf("sqlite: enqueue %q: a row needs a key, a transport and a channel", r.Key)
+	}
+	now := db.now()
+	if r.Due.IsZero() {
+		r.Due = now
+	}
+	payload := r.Payload
+	if payload == nil {
+		payload = []byte{}
+	}
+	res, err := db.write.ExecContext(ctx, `INSERT INTO outbox (key, transport, channel, kind, story_id,
+		parent_key, payload, state, due, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+		ON CONFLICT (key) DO NOTHING`,
+		r.Key, r.Transport, r.Channel, r.Kind, r.StoryID, r.ParentKey, payload, micros(r.Due), micros(now))
+	if err != nil {
+		return false, fmt.Errorf("sqlite: enqueue %s: %w", r.Key, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("sqlite: enqueue %s: %w", r.Key, err)
+	}
+	return n == 1, nil
+}
+
+// OutboxHeads returns, for each (transport, channel), its oldest row that
+// is neither sent nor dead, when that row is pending and due at or before
+// now; most overdue first, at most limit. A channel whose oldest row is
+// being sent, or waits for a retry, yields nothing.
+func (db *DB) OutboxHeads(ctx context.Context, now time.Time, limit int) ([]store.OutboxRow, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	out, err := db.queryOutbox(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE id IN (
+			SELECT min(id) FROM outbox WHERE state IN ('pending', 'sending') GROUP BY transport, channel
+		) AND state = 'pending' AND due <= ? ORDER BY due, id LIMIT ?`, micros(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: outbox heads: %w", err)
+	}
+	return out, nil
+}
+
+// ClaimOutbox moves row id from pending to sending and counts an attempt,
+// when the row is pending and due at or before now. It reports whether it
+// did: false means another worker claimed it first, or it was delivered,
+// dead or not due.
+func (db *DB) ClaimOutbox(ctx context.Context, id int64, now time.Time) (bool, error) {
+	res, err := db.write.ExecContext(ctx, `UPDATE outbox SET state = 'sending', attempts = attempts + 1,
+		claimed_by = ?, claimed_at = ? WHERE id = ? AND state = 'pending' AND due <= ?`,
+		db.instance, micros(now), id, micros(now))
+	if err != nil {
+		return false, fmt.Errorf("sqlite: claim outbox %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("sqlite: claim outbox %d: %w", id, err)
+	}
+	return n == 1, nil
+}
+
+// MarkSent records that row id was delivered at at as remoteID, or returns
+// store.ErrNotFound.
+func (db *DB) MarkSent(ctx context.Context, id int64, remoteID string, at time.Time) error {
+	res, err := db.write.ExecContext(ctx, `UPDATE outbox SET state = 'sent', remote_id = ?, sent_at = ?,
+		claimed_by = NULL WHERE id = ?`, remoteID, micros(at), id)
+	if err != nil {
+		return fmt.Errorf("sqlite: mark sent %d: %w", id, err)
+	}
+	return oneRow(res, fmt.Sprintf("sqlite: mark sent %d", id))
+}
+
+// MarkRetry returns row id to pending, due at next, with the error seen.
+// A row already sent or dead is left as it is. It returns
+// store.ErrNotFound when there is no such row.
+func (db *DB) MarkRetry(ctx context.Context, id int64, next time.Time, lastErr string) error {
+	return db.finish(ctx, "mark retry", id, `UPDATE outbox SET state = 'pending', due = ?, last_error = ?,
+		claimed_by = NULL WHERE id = ? AND state IN ('pending', 'sending')`, micros(next), lastErr, id)
+}
+
+// MarkDead moves row id to the dead-letter state with the error seen. A
+// row already sent is left as it is. It returns store.ErrNotFound when
+// there is no such row.
+func (db *DB) MarkDead(ctx context.Context, id int64, lastErr string) error {
+	return db.finish(ctx, "mark dead", id, `UPDATE outbox SET state = 'dead', last_error = ?,
+		claimed_by = NULL WHERE id = ? AND state IN ('pending', 'sending')`, lastErr, id)
+}
+
+// finish runs an update of row id that applies only in some states; when
+// it changes nothing it tells a missing row from one in another state.
+func (db *DB) finish(ctx context.Context, op string, id int64, query string, args ...any) error {
+	res, err := db.write.ExecContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("sqlite: %s %d: %w", op, id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("sqlite: %s %d: %w", op, id, err)
+	} else if n == 1 {
+		return nil
+	}
+	var one int
+	if err := db.write.QueryRowContext(ctx, `SELECT 1 FROM outbox WHERE id = ?`, id).Scan(&one); err != nil {
+		return fmt.Errorf("sqlite: %s %d: %w", op, id, notFound(err))
+	}
+	return nil
+}
+
+// UpdatePending replaces the payload of row id when it is still pending
+// and reports whether it did. It returns store.ErrNotFound when there is
+// no such row.
+func (db *DB) UpdatePending(ctx context.Context, id int64, payload []byte) (bool, error) {
+	if payload == nil {
+		payload = []byte{}
+	}
+	res, err := db.write.ExecContext(ctx, `UPDATE outbox SET payload = ? WHERE id = ? AND state = 'pending'`,
+		payload, id)
+	if err != nil {
+		return false, fmt.Errorf("sqlite: update pending %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return false, fmt.Errorf("sqlite: update pending %d: %w", id, err)
+	} else if n == 1 {
+		return true, nil
+	}
+	var one int
+	if err := db.write.QueryRowContext(ctx, `SELECT 1 FROM outbox WHERE id = ?`, id).Scan(&one); err != nil {
+		return false, fmt.Errorf("sqlite: update pending %d: %w", id, notFound(err))
+	}
+	return false, nil
+}
+
+// ResetInflight returns to pending the rows left sending by a handle that
+// is gone (a process that died) or by this one, and returns how many there
+// were. Rows claimed through another handle open in this process are left
+// alone. The attempts they counted stay counted.
+func (db *DB) ResetInflight(ctx context.Context) (int, error) {
+	others, err := json.Marshal(live.others(db.instance))
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: reset inflight: %w", err)
+	}
+	res, err := db.write.ExecContext(ctx, `UPDATE outbox SET state = 'pending', claimed_by = NULL
+		WHERE state = 'sending' AND (claimed_by IS NULL OR claimed_by NOT IN (SELECT value FROM json_each(?)))`,
+		string(others))
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: reset inflight: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: reset inflight: %w", err)
+	}
+	return int(n), nil
+}
+
+// OutboxRow returns the row with this key, or store.ErrNotFound.
+func (db *DB) OutboxRow(ctx context.Context, key string) (store.OutboxRow, error) {
+	r, err := scanOutbox(db.read.QueryRowContext(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE key = ?`, key))
+	if err != nil {
+		return store.OutboxRow{}, fmt.Errorf("sqlite: outbox row %s: %w", key, notFound(err))
+	}
+	return r, nil
+}
+
+// OutboxStats counts the rows in each state; every state has an entry.
+func (db *DB) OutboxStats(ctx context.Context) (map[store.OutboxState]int, error) {
+	out := map[store.OutboxState]int{store.Pending: 0, store.Sending: 0, store.Sent: 0, store.Dead: 0}
+	rows, err := db.read.QueryContext(ctx, `SELECT state, count(*) FROM outbox GROUP BY state`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: outbox stats: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s store.OutboxState
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, fmt.Errorf("sqlite: outbox stats: %w", err)
+		}
+		out[s] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: outbox stats: %w", err)
+	}
+	return out, nil
+}
+
+// DeadRows returns up to limit dead-lettered rows, the most recently
+// enqueued first.
+func (db *DB) DeadRows(ctx context.Context, limit int) ([]store.OutboxRow, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	out, err := db.queryOutbox(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE state = 'dead'
+		ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: dead rows: %w", err)
+	}
+	return out, nil
+}
+

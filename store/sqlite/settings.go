@@ -1,0 +1,109 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/wirewatch/wirewatch/store"
+)
+
+// GetState returns the value stored under key, or store.ErrNotFound.
+func (db *DB) GetState(ctx context.Context, key string) (string, error) {
+	var v string
+	if err := db.read.QueryRowContext(ctx, `SELECT value FROM state WHERE key = ?`, key).Scan(&v); err != nil {
+		return "", fmt.Errorf("sqlite: get state %s: %w", key, notFound(err))
+	}
+	return v, nil
+}
+
+// SetState stores value under key, replacing the value it had.
+func (db *DB) SetState(ctx context.Context, key, value string) error {
+	if _, err := db.write.ExecContext(ctx, `INSERT INTO state (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+		return fmt.Errorf("sqlite: set state %s: %w", key, err)
+	}
+	return nil
+}
+
+// Subscribe adds the subscription of s.Channel to s.Digest, or replaces
+// its time and zone.
+func (db *DB) Subscribe(ctx context.Context, s store.Subscription) error {
+	if _, err := db.write.ExecContext(ctx, `INSERT INTO subscriptions (digest, transport, channel, at, timezone)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (digest, transport, channel)
+		DO UPDATE SET at = excluded.at, timezone = excluded.timezone`,
+		s.Digest, s.Transport, s.Channel, s.At, s.Timezone); err != nil {
+		return fmt.Errorf("sqlite: subscribe %s/%s to %s: %w", s.Transport, s.Channel, s.Digest, err)
+	}
+	return nil
+}
+
+// Unsubscribe removes a channel's subscription to digest, or returns
+// store.ErrNotFound when it had none.
+func (db *DB) Unsubscribe(ctx context.Context, transport, channel, digest string) error {
+	res, err := db.write.ExecContext(ctx, `DELETE FROM subscriptions
+		WHERE digest = ? AND transport = ? AND channel = ?`, digest, transport, channel)
+	if err != nil {
+		return fmt.Errorf("sqlite: unsubscribe %s/%s from %s: %w", transport, channel, digest, err)
+	}
+	return oneRow(res, fmt.Sprintf("sqlite: unsubscribe %s/%s from %s", transport, channel, digest))
+}
+
+// Subscriptions lists every subscription ordered by digest, transport and
+// channel.
+func (db *DB) Subscriptions(ctx context.Context) ([]store.Subscription, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT digest, transport, channel, at, timezone
+		FROM subscriptions ORDER BY digest, transport, channel`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: subscriptions: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Subscription
+	for rows.Next() {
+		var s store.Subscription
+		if err := rows.Scan(&s.Digest, &s.Transport, &s.Channel, &s.At, &s.Timezone); err != nil {
+			return nil, fmt.Errorf("sqlite: subscriptions: %w", err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: subscriptions: %w", err)
+	}
+	return out, nil
+}
+
+// Mute silences m.Target in a channel until m.Until, replacing an earlier
+// mute of the same target there.
+func (db *DB) Mute(ctx context.Context, m store.Mute) error {
+	if _, err := db.write.ExecContext(ctx, `INSERT INTO mutes (transport, channel, target, until)
+		VALUES (?, ?, ?, ?) ON CONFLICT (transport, channel, target) DO UPDATE SET until = excluded.until`,
+		m.Transport, m.Channel, m.Target, micros(m.Until)); err != nil {
+		return fmt.Errorf("sqlite: mute %s in %s/%s: %w", m.Target, m.Transport, m.Channel, err)
+	}
+	return nil
+}
+
+// Mutes returns the mutes whose Until is after now, ordered by transport,
+// channel and target.
+func (db *DB) Mutes(ctx context.Context, now time.Time) ([]store.Mute, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT transport, channel, target, until FROM mutes
+		WHERE until > ? ORDER BY transport, channel, target`, micros(now))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: mutes: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Mute
+	for rows.Next() {
+		var m store.Mute
+		var until int64
+		if err := rows.Scan(&m.Transport, &m.Channel, &m.Target, &until); err != nil {
+			return nil, fmt.Errorf("sqlite: mutes: %w", err)
+		}
+		m.Until = fromMicros(until)
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: mutes: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,220 @@
+// Package sqlite implements store.Store on one SQLite file, through the pure
+// Go driver modernc.org/sqlite: WAL journal, FTS5 full-text search, no
+// server to run.
+//
+// The file belongs to one process. Times are kept to the microsecond in UTC,
+// except FileState.ModTime, kept to the nanosecond so that it compares equal
+// to the file system's.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/wirewatch/wirewatch/store"
+)
+
+// DB is a store on one SQLite file. Its methods are safe for concurrent
+// use. Writes go through one connection, so they queue in the process
+// rather than spin on SQLite's lock; reads use a pool of their own.
+type DB struct {
+	// Now is the clock the store stamps times with (the time a document
+	// was stored, a row enqueued, a story created). Open sets it to
+	// time.Now; tests replace it before using the store.
+	Now func() time.Time
+
+	path     string
+	write    *sql.DB
+	read     *sql.DB
+	instance int64
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+var (
+	_ store.Store  = (*DB)(nil)
+	_ store.Leaser = (*DB)(nil)
+)
+
+// pragmas are set on every connection of both pools.
+var pragmas = []string{
+	"busy_timeout(10000)",
+	"journal_mode(WAL)",
+	"foreign_keys(1)",
+	"synchronous(NORMAL)",
+}
+
+// dsn returns the data source name that opens the file at the absolute
+// path abs with the store's pragmas. Transactions on the write pool begin
+// IMMEDIATE, so they take the write lock up front instead of failing to
+// upgrade a read lock; the read pool cannot write at all.
+func dsn(abs string, readOnly bool) string {
+	q := url.Values{}
+	for _, p := range pragmas {
+		q.Add("_pragma", p)
+	}
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+		q.Set("_txlock", "deferred")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
+	return u.String()
+}
+
+// Open opens the SQLite store at path, creating the file and its parent
+// directory when missing, and brings its schema up to date.
+func Open(ctx context.Context, path string) (*DB, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	db := &DB{Now: time.Now, path: abs, instance: newInstance()}
+	if db.write, err = sql.Open("sqlite", dsn(abs, false)); err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	db.write.SetMaxOpenConns(1)
+	db.write.SetConnMaxIdleTime(0)
+	if err := db.migrate(ctx); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if db.read, err = sql.Open("sqlite", dsn(abs, true)); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	db.read.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+	if err := db.read.PingContext(ctx); err != nil {
+		db.write.Close()
+		db.read.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	live.add(db.instance)
+	return db, nil
+}
+
+// Path returns the absolute path of the database file.
+func (db *DB) Path() string { return db.path }
+
+// Close closes the store and gives back the leases it holds. Rows it had
+// claimed and not finished become rows that ResetInflight of another
+// handle returns to pending. Closing twice is harmless.
+func (db *DB) Close() error {
+	db.closeOnce.Do(func() {
+		live.remove(db.instance)
+		leases.releaseAll(db)
+		db.closeErr = errors.Join(db.read.Close(), db.write.Close())
+		if db.closeErr != nil {
+			db.closeErr = fmt.Errorf("sqlite: close: %w", db.closeErr)
+		}
+	})
+	return db.closeErr
+}
+
+// now returns the store's clock reading in UTC.
+func (db *DB) now() time.Time { return db.Now().UTC() }
+
+// tx runs fn in a write transaction, committing when fn returns nil.
+func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		if rerr := tx.Rollback(); rerr != nil {
+			return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// newInstance returns a random positive id for a handle.
+func newInstance() int64 { return rand.Int64N(math.MaxInt64) + 1 }
+
+// live holds the ids of the handles open in this process: ResetInflight
+// leaves alone the rows they claimed.
+var live = instances{ids: map[int64]struct{}{}}
+
+type instances struct {
+	mu  sync.Mutex
+	ids map[int64]struct{}
+}
+
+func (s *instances) add(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ids[id] = struct{}{}
+}
+
+func (s *instances) remove(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.ids, id)
+}
+
+// others returns the open handles other than self.
+func (s *instances) others(self int64) []int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]int64, 0, len(s.ids))
+	for id := range s.ids {
+		if id != self {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// micros converts t to the stored form of a time.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+// fromMicros converts a stored time back.
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// nullMicros stores the zero time as NULL.
+func nullMicros(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+// fromNullMicros reads a time stored with nullMicros.
+func fromNullMicros(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return fromMicros(v.Int64)
+}
+
+// notFound maps sql.ErrNoRows to store.ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	return err
+}
+
+// fromNanos reads a time stored as Unix nanoseconds.
+func fromNanos(ns int64) time.Time { return time.Unix(0, ns).UTC() }
