@@ -16,6 +16,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	"time"
 	"os"
 	"os/signal"
 	"syscall"
@@ -75,6 +78,8 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdin 
 		err = env.Latest(ctx, args)
 	case "digest":
 		err = env.Digest(ctx, args)
+	case "healthcheck":
+		err = healthcheck(ctx, cfg.HTTPAddr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -123,4 +128,31 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// healthcheck asks the running bot's /healthz, for container health checks
+// in images without curl.
+func healthcheck(ctx context.Context, addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return &exitError{code: 1, err: fmt.Errorf("BOT_HTTP_ADDR=%q: %w", addr, err)}
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return &exitError{code: 1, err: fmt.Errorf("healthcheck: %w", err)}
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return &exitError{code: 1, err: fmt.Errorf("healthcheck: %s", resp.Status)}
+	}
+	return nil
 }
