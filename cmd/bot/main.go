@@ -18,10 +18,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"time"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 const usage = `wirewatch: news alerts for Slack, Telegram and the console
