@@ -21,7 +21,7 @@ func withAliases(g *geo.Gazetteer, _ *rules.Config) (*geo.Gazetteer, error) { re
 // analyzer adapts the compiled rules to the engine.
 type analyzer struct{ m *rules.Matcher }
 
-func (a analyzer) Analyze(text string) store.Analysis { return a.m.Analyze(text) }
+func (a analyzer) Analyze(text string) store.Analysis { return a.m.Analysis(a.m.Match(text)) }
 
 // copyDetector adapts the near-duplicate detector to the engine.
 type copyDetector struct{ d *dedup.Detector }
