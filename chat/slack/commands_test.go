@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	slackgo "github.com/slack-go/slack"
+
 	"github.com/wirewatch/wirewatch/chat"
 	"github.com/wirewatch/wirewatch/chat/chattest"
 )
@@ -332,6 +334,26 @@ func TestShutdownCancelsAtDeadline(t *testing.T) {
 	}
 	if err := <-b.ctxErr; !errors.Is(err, context.Canceled) {
 		t.Errorf("handler's context ended with %v, want canceled", err)
+	}
+}
+
+func TestCommandFrom(t *testing.T) {
+	tests := []struct {
+		command, text string
+		want          chat.Command
+	}{
+		{"/latest", "badghis 3", chat.Command{Name: "latest", Args: "badghis 3"}},
+		{"/LATEST", "  Qala-e-Naw  ", chat.Command{Name: "latest", Args: "Qala-e-Naw"}},
+		{"/ww-search", "taliban assault", chat.Command{Name: "search", Args: "taliban assault"}},
+		{"/WW-Status", "", chat.Command{Name: "status"}},
+		{"/help", "", chat.Command{Name: "help"}},
+	}
+	for _, tt := range tests {
+		got := commandFrom(slackgo.SlashCommand{Command: tt.command, Text: tt.text, ChannelID: "C1", UserID: "U1"})
+		tt.want.Transport, tt.want.Channel, tt.want.User = "slack", "C1", "U1"
+		if got != tt.want {
+			t.Errorf("%s %q: %+v, want %+v", tt.command, tt.text, got, tt.want)
+		}
 	}
 }
 

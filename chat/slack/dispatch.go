@@ -328,13 +328,18 @@ func (d *dispatcher) shutdown(ctx context.Context) error {
 	}
 }
 
+// commandPrefix may start a command's name, for workspaces where a name is
+// taken (Slack's own /search, /mute and /status): /ww-search is /search.
+const commandPrefix = "ww-"
+
 // commandFrom turns a slash command into wirewatch's neutral Command.
 func commandFrom(sc slackgo.SlashCommand) chat.Command {
+	name := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(sc.Command), "/"))
 	return chat.Command{
 		Transport: "slack",
 		Channel:   sc.ChannelID,
 		User:      sc.UserID,
-		Name:      strings.ToLower(strings.TrimPrefix(strings.TrimSpace(sc.Command), "/")),
+		Name:      strings.TrimPrefix(name, commandPrefix),
 		Args:      strings.TrimSpace(sc.Text),
 	}
 }
