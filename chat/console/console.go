@@ -50,15 +50,19 @@ func (c *Console) Render(m chat.Message, id string) string {
 	if m.Channel != "" {
 		ch = " [" + m.Channel + "]"
 	}
+	head := ""
 	switch m.Kind {
 	case chat.KindAlert:
-		fmt.Fprintf(&b, "== ALERT #%s%s %s\n", id, ch, m.Heading)
+		head = fmt.Sprintf("== ALERT #%s%s %s", id, ch, m.Heading)
 	case chat.KindUpdate:
-		fmt.Fprintf(&b, "   ↳ REPLY to #%s%s %s\n", m.ThreadID, ch, m.Heading)
+		head = fmt.Sprintf("   ↳ REPLY to #%s%s %s", m.ThreadID, ch, m.Heading)
 	case chat.KindEdit:
-		fmt.Fprintf(&b, "   ✎ EDIT of #%s%s %s\n", m.ThreadID, ch, m.Heading)
+		head = fmt.Sprintf("   ✎ EDIT of #%s%s %s", m.ThreadID, ch, m.Heading)
 	case chat.KindDigest:
-		fmt.Fprintf(&b, "== DIGEST%s %s\n", ch, m.Heading)
+		head = fmt.Sprintf("== DIGEST%s %s", ch, m.Heading)
+	}
+	if head != "" {
+		b.WriteString(strings.TrimRight(head, " ") + "\n")
 	}
 	indent := ""
 	if m.Kind == chat.KindUpdate || m.Kind == chat.KindEdit {

@@ -1,0 +1,70 @@
+package console
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wirewatch/wirewatch/chat"
+)
+
+func TestParseCommand(t *testing.T) {
+	for _, tc := range []struct {
+		line, name, args string
+		ok               bool
+	}{
+		{"/latest badghis", "latest", "badghis", true},
+		{"  /LATEST  Qala-e-Naw 3 ", "latest", "Qala-e-Naw 3", true},
+		{"/help", "help", "", true},
+		{"latest badghis", "", "", false},
+		{"/", "", "", false},
+	} {
+		c, ok := ParseCommand(tc.line)
+		if ok != tc.ok || c.Name != tc.name || c.Args != tc.args {
+			t.Errorf("ParseCommand(%q) = %+v %v", tc.line, c, ok)
+		}
+	}
+}
+
+func TestServeAnswersCommands(t *testing.T) {
+	var out bytes.Buffer
+	c := New(&out)
+	in := strings.NewReader("/latest badghis\nhello\n\n/help\n")
+	var got []chat.Command
+	h := chat.HandlerFunc(func(_ context.Context, cmd chat.Command) chat.Message {
+		got = append(got, cmd)
+		return chat.Message{Kind: chat.KindReply, Text: "answer to " + cmd.Name}
+	})
+	if err := c.Serve(context.Background(), in, h); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Args != "badghis" || got[1].Name != "help" {
+		t.Fatalf("commands %+v", got)
+	}
+	s := out.String()
+	for _, want := range []string{"answer to latest", "Commands start with /", "answer to help"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+func TestRenderAlertReplyEdit(t *testing.T) {
+	var out bytes.Buffer
+	c := New(&out)
+	when := time.Date(2021, 7, 7, 0, 0, 0, 0, time.UTC)
+	id, err := c.Send(context.Background(), chat.Message{Kind: chat.KindAlert, Channel: "ops", Heading: "Badghis, AF · assault",
+		Article: &chat.Article{Title: "Taliban assault", Published: when, Source: "AFP", Lead: "Fierce fighting."},
+		Sources: 2, Outlets: []string{"AFP", "Malay Mail"}, Why: "keywords: assault"})
+	if err != nil || id != "1" {
+		t.Fatalf("send: %q %v", id, err)
+	}
+	c.Send(context.Background(), chat.Message{Kind: chat.KindUpdate, ThreadID: "1", Items: []chat.Article{{Title: "Later report", Published: when.Add(24 * time.Hour), DateFromFile: true}}})
+	want := "== ALERT #1 [ops] Badghis, AF · assault\n2021-07-07  Taliban assault  [AFP]\n   Fierce fighting.\n   2 source(s): AFP, Malay Mail | why: keywords: assault\n" +
+		"   ↳ REPLY to #1\n     - 2021-07-08 (file date)  Later report\n"
+	if out.String() != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", out.String(), want)
+	}
+}
