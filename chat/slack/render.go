@@ -118,23 +118,23 @@ func alertBlocks(m chat.Message) ([]slackgo.Block, string) {
 		blocks = append(blocks, section(text))
 		fallback = join(": ", m.Heading, title(*a))
 	}
-	var ctx []string
+	var meta []string
 	if m.Article != nil {
-		ctx = append(ctx, escape(date(*m.Article)))
+		meta = append(meta, escape(date(*m.Article)))
 	}
 	outlets := m.Outlets
 	if len(outlets) == 0 && m.Article != nil && m.Article.Source != "" {
 		outlets = []string{m.Article.Source}
 	}
-	ctx = append(ctx, escape(truncate(strings.Join(outlets, ", "), maxMeta)))
+	meta = append(meta, escape(truncate(strings.Join(outlets, ", "), maxMeta)))
 	if m.Sources > 0 {
-		ctx = append(ctx, plural(m.Sources, "source"))
+		meta = append(meta, plural(m.Sources, "source"))
 		fallback += " (" + plural(m.Sources, "source") + ")"
 	}
 	if why := oneLine(m.Why); why != "" {
-		ctx = append(ctx, "Why: "+escape(truncate(why, maxWhy)))
+		meta = append(meta, "Why: "+escape(truncate(why, maxWhy)))
 	}
-	if b := contextBlock(ctx...); b != nil {
+	if b := contextBlock(meta...); b != nil {
 		blocks = append(blocks, b)
 	}
 	blocks = append(blocks, textSections(m.Text)...)

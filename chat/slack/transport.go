@@ -82,7 +82,8 @@ func (t *Transport) Name() string { return "slack" }
 
 // Send posts m to m.Channel and returns the Slack ts of the message.
 // KindAlert, KindDigest and KindReply are posted to the channel, KindUpdate
-// in the thread of m.ThreadID, and KindEdit rewrites the message m.ThreadID.
+// in the thread of m.ThreadID (in the channel when it has none), and KindEdit
+// rewrites the message m.ThreadID and returns its ts.
 // A digest or update too long for one message continues in the thread; if
 // a continuation fails after the first message was posted, Send returns that
 // message's ts with a Permanent error, so nothing is posted twice.
