@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -30,100 +29,6 @@ var (
 	errBusy   = errors.New("slack: too many commands in progress")
 	errClosed = errors.New("slack: command handler closed")
 )
-
-// CommandOption configures how slash commands are answered, over HTTP
-// (NewCommandHandler) and Socket Mode (Transport.RunSocketMode).
-type CommandOption func(*commandConfig)
-
-type commandConfig struct {
-	deadline      time.Duration
-	answerTimeout time.Duration
-	maxPending    int
-	maxBody       int64
-	now           func() time.Time
-	client        *http.Client
-	log           *slog.Logger
-}
-
-func newCommandConfig(opts []CommandOption) commandConfig {
-	c := commandConfig{
-		deadline:      2500 * time.Millisecond,
-		answerTimeout: 2 * time.Minute,
-		maxPending:    32,
-		maxBody:       64 << 10,
-		now:           time.Now,
-		client:        &http.Client{Timeout: 30 * time.Second},
-		log:           slog.New(slog.DiscardHandler),
-	}
-	for _, o := range opts {
-		o(&c)
-	}
-	return c
-}
-
-// WithDeadline sets how long a command's reply may take to go back with the
-// acknowledgement, which Slack wants within 3 seconds (default 2.5s). A
-// slower reply is acknowledged with "Working on it…" and posted to the
-// command's response_url when ready.
-func WithDeadline(d time.Duration) CommandOption {
-	return func(c *commandConfig) { c.deadline = d }
-}
-
-// WithAnswerTimeout bounds the time a handler has to answer (default 2m).
-func WithAnswerTimeout(d time.Duration) CommandOption {
-	return func(c *commandConfig) {
-		if d > 0 {
-			c.answerTimeout = d
-		}
-	}
-}
-
-// WithMaxPending sets how many commands may be answered at once (default
-// 32); more are turned away with a "busy" reply.
-func WithMaxPending(n int) CommandOption {
-	return func(c *commandConfig) {
-		if n > 0 {
-			c.maxPending = n
-		}
-	}
-}
-
-// WithMaxBodyBytes caps the size of a slash command request (default 64 KiB).
-func WithMaxBodyBytes(n int64) CommandOption {
-	return func(c *commandConfig) {
-		if n > 0 {
-			c.maxBody = n
-		}
-	}
-}
-
-// WithClock sets the clock that request timestamps are checked against.
-func WithClock(now func() time.Time) CommandOption {
-	return func(c *commandConfig) {
-		if now != nil {
-			c.now = now
-		}
-	}
-}
-
-// WithResponseClient sets the HTTP client that posts late replies to
-// response_url.
-func WithResponseClient(hc *http.Client) CommandOption {
-	return func(c *commandConfig) {
-		if hc != nil {
-			c.client = hc
-		}
-	}
-}
-
-// WithCommandLogger sets the logger; the default discards.
-func WithCommandLogger(l *slog.Logger) CommandOption {
-	return func(c *commandConfig) {
-		if l != nil {
-			c.log = l
-		}
-	}
-}
 
 // responsePayload is a command's answer as Slack takes it in an HTTP
 // response, a Socket Mode ack or a post to response_url.
