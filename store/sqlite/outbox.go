@@ -75,6 +75,15 @@ func (db *DB) Enqueue(ctx context.Context, r store.OutboxRow) (bool, error) {
 	return n == 1, nil
 }
 
+// headsQuery selects the first open row of each channel, when it is
+// pending and due. It names outbox_open: without statistics the planner
+// would rather read every pending and sending row through outbox_state and
+// sort them.
+const headsQuery = `SELECT ` + outboxColumns + ` FROM outbox WHERE id IN (
+		SELECT min(id) FROM outbox INDEXED BY outbox_open
+		WHERE state IN ('pending', 'sending') GROUP BY transport, channel
+	) AND state = 'pending' AND due <= ? ORDER BY due, id LIMIT ?`
+
 // OutboxHeads returns, for each (transport, channel), its oldest row that
 // is neither sent nor dead, when that row is pending and due at or before
 // now; most overdue first, at most limit. A channel whose oldest row is
@@ -83,9 +92,7 @@ func (db *DB) OutboxHeads(ctx context.Context, now time.Time, limit int) ([]stor
 	if limit <= 0 {
 		return nil, nil
 	}
-	out, err := db.queryOutbox(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE id IN (
-			SELECT min(id) FROM outbox WHERE state IN ('pending', 'sending') GROUP BY transport, channel
-		) AND state = 'pending' AND due <= ? ORDER BY due, id LIMIT ?`, micros(now), limit)
+	out, err := db.queryOutbox(ctx, headsQuery, micros(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: outbox heads: %w", err)
 	}
