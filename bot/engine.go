@@ -360,11 +360,11 @@ func (e *Engine) enqueueEdits(ctx context.Context, st store.Story, doc, orig str
 
 func (e *Engine) dests(r *rules.Rule) []Dest {
 	var out []Dest
-	seen := map[Dest]bool{}
+	seen := map[string]bool{}
 	for _, c := range r.Channels {
 		for _, d := range e.Routes[c] {
-			if !seen[d] {
-				seen[d] = true
+			if !seen[d.String()] {
+				seen[d.String()] = true
 				out = append(out, d)
 			}
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/wirewatch/wirewatch/chat"
 	"github.com/wirewatch/wirewatch/chat/console"
 	"github.com/wirewatch/wirewatch/corpus"
+	"github.com/wirewatch/wirewatch/geo"
 	"github.com/wirewatch/wirewatch/rules"
 	"github.com/wirewatch/wirewatch/store"
 )
@@ -72,11 +73,14 @@ type regionJSON struct {
 
 // regionsOf lists a document's places rolled up: each place, then its
 // admin1 region and its country, once each.
-func regionsOf(a store.Analysis) []regionJSON {
+func regionsOf(a store.Analysis, gaz *geo.Gazetteer) []regionJSON {
 	out := []regionJSON{}
 	seen := map[string]bool{}
 	add := func(r regionJSON) {
-		k := r.Level + "|" + r.Admin1 + "|" + r.Country + "|" + r.Name
+		k := r.Level + "|" + r.Admin1 + "|" + r.Country
+		if r.Level == "city" || r.Level == "admin2" {
+			k += "|" + r.Name
+		}
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, r)
@@ -92,7 +96,11 @@ func regionsOf(a store.Analysis) []regionJSON {
 	}
 	for _, r := range a.Regions {
 		if r.Level != "country" {
-			add(regionJSON{Name: r.Country, Level: "country", Country: r.Country})
+			name := r.Country
+			if ps := gaz.Lookup(r.Country); len(ps) > 0 && ps[0].Level == geo.LevelCountry && ps[0].Country == r.Country {
+				name = ps[0].Name
+			}
+			add(regionJSON{Name: name, Level: "country", Country: r.Country})
 		}
 	}
 	return out
@@ -172,7 +180,7 @@ func (e *Env) Scan(ctx context.Context, args []string) error {
 			j := scanJSON{
 				ID: doc.ID, Path: doc.Path, URL: doc.URL, Source: doc.Source, Title: doc.Title,
 				Published: doc.Published, DateFromFile: doc.DateFromFile,
-				Regions: regionsOf(o.Analysis), Matches: o.Analysis.Matches, CopyOf: o.CopyOf,
+				Regions: regionsOf(o.Analysis, gaz), Matches: o.Analysis.Matches, CopyOf: o.CopyOf,
 			}
 			if len(doc.Paths) > 1 {
 				j.Paths = doc.Paths

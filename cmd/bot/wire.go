@@ -182,15 +182,16 @@ func (t telegramLimits) RateLimit(channel string) bot.Limit {
 }
 
 // routes maps each channel of rules.yaml to its destinations. In console
-// mode every channel prints on the console; otherwise a channel whose
-// platform has no token is reported once and skipped.
+// mode every channel prints on the one console (so an alert prints once,
+// however many channels its rule has); otherwise a channel whose platform
+// has no token is reported once and skipped.
 func (w *wiring) routes() map[string][]bot.Dest {
 	out := map[string][]bot.Dest{}
 	_, console := w.transports["console"]
 	for _, ch := range w.cfg.Channels {
 		add := func(transport, id string) {
 			if console {
-				out[ch.Name] = append(out[ch.Name], bot.Dest{Transport: "console", Channel: ch.Name, Name: ch.Name})
+				out[ch.Name] = []bot.Dest{{Transport: "console", Channel: "console", Name: ch.Name}}
 				return
 			}
 			if _, ok := w.transports[transport]; !ok {
@@ -207,9 +208,6 @@ func (w *wiring) routes() map[string][]bot.Dest {
 		}
 		if ch.Console {
 			add("console", ch.Name)
-		}
-		if console && len(out[ch.Name]) > 1 {
-			out[ch.Name] = out[ch.Name][:1]
 		}
 	}
 	return out
