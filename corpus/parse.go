@@ -140,7 +140,7 @@ func sourceFromPath(path string) string {
 
 // finish completes parsed documents in place: it cleans the text, derives
 // missing titles, fills Path, Source, dates and ID, and drops documents
-// without text. A zero Published becomes fallback with DateFromFile.
+// without text (not a single letter or digit). A zero Published becomes fallback with DateFromFile.
 func finish(docs []Document, path, source string, fallback time.Time) []Document {
 	out := docs[:0]
 	for _, d := range docs {
@@ -149,7 +149,7 @@ func finish(docs []Document, path, source string, fallback time.Time) []Document
 		if d.Title == "" {
 			d.Title, d.TitleDerived = deriveTitle(d.Body), true
 		}
-		if strings.TrimSpace(d.Text()) == "" {
+		if !hasWord(d.Text()) {
 			continue
 		}
 		d.Path = path

@@ -123,11 +123,12 @@ func paragraphs(s string) string {
 // deriveTitle makes a title from a body without a headline: the first
 // sentence of the first line of at least three words (a lone byline or
 // handle is passed over), cut to about maxTitleWords words at a word
-// boundary with an ellipsis when longer.
+// boundary with an ellipsis when longer. It is "" only when the body has
+// no word.
 func deriveTitle(body string) string {
 	var para string
 	for line := range strings.Lines(body) {
-		if strings.TrimSpace(line) == "" {
+		if !hasWord(line) {
 			continue
 		}
 		if para == "" {
@@ -138,14 +139,18 @@ func deriveTitle(body string) string {
 			break
 		}
 	}
-	sentence := strings.Fields(firstSentence(para))
+	first := firstSentence(para)
+	if !hasWord(first) {
+		first = para
+	}
+	sentence := strings.Fields(first)
 	if len(sentence) == 0 {
 		return ""
 	}
 	full := strings.Join(sentence, " ")
 	if len(sentence) <= maxTitleWords && utf8.RuneCountInString(full) <= maxTitleRunes {
 		if strings.HasSuffix(full, ".") && !strings.HasSuffix(full, "..") {
-			full = full[:len(full)-1]
+			full = strings.TrimSpace(full[:len(full)-1])
 		}
 		return full
 	}
@@ -164,6 +169,11 @@ func deriveTitle(body string) string {
 		title = string([]rune(sentence[0])[:maxTitleRunes])
 	}
 	return strings.TrimRight(title, ",;:-–—(/[ ") + "…"
+}
+
+// hasWord reports whether s has a letter or a digit.
+func hasWord(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
 }
 
 // abbreviations end with a period that does not end a sentence.
