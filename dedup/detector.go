@@ -58,6 +58,11 @@ type Detector struct {
 	other *Fingerprinter
 	cache *lru
 	stats Stats
+	// common counts shingles over the documents checked (nil when
+	// Options.Common is negative); rare[i] says whether the shingle i of
+	// the document being checked is below the boilerplate count.
+	common *commonSketch
+	rare   []bool
 }
 
 // NewDetector returns a Detector that keeps bands in bands and loads the
@@ -68,14 +73,18 @@ func NewDetector(bands BandStore, text TextFunc, o Options) (*Detector, error) {
 		return nil, err
 	}
 	o = o.withDefaults()
-	return &Detector{
+	d := &Detector{
 		opts:  o,
 		bands: bands,
 		text:  text,
 		fpr:   NewFingerprinter(o),
 		other: NewFingerprinter(o),
 		cache: newLRU(o.CacheSize),
-	}, nil
+	}
+	if o.Common > 0 {
+		d.common = newCommonSketch()
+	}
+	return d, nil
 }
 
 // Options returns the options in force, defaults filled in.
@@ -104,14 +113,13 @@ func (d *Detector) Check(ctx context.Context, id, text string) (Verdict, error) 
 		return Verdict{}, fmt.Errorf("dedup: candidates of %s: %w", id, err)
 	}
 	v := Verdict{Candidates: len(ids)}
+	rare := d.markRare(fp.Shingles)
 	for _, cand := range ids {
 		set, err := d.shingles(ctx, cand)
 		if err != nil {
 			return Verdict{}, err
 		}
-		n := Overlap(fp.Shingles, set)
-		c := containment(n, len(fp.Shingles), len(set))
-		j := jaccard(n, len(fp.Shingles), len(set))
+		c, j := d.compare(fp.Shingles, rare, set)
 		if v.Nearest == "" || c > v.Containment ||
 			c == v.Containment && (j > v.Jaccard || j == v.Jaccard && cand < v.Nearest) {
 			v.Nearest, v.Containment, v.Jaccard = cand, c, j
@@ -124,6 +132,9 @@ func (d *Detector) Check(ctx context.Context, id, text string) (Verdict, error) 
 		return Verdict{}, fmt.Errorf("dedup: bands of %s: %w", id, err)
 	}
 	d.cache.put(id, fp.Shingles)
+	if d.common != nil {
+		d.common.add(fp.Shingles)
+	}
 	return v, nil
 }
 
