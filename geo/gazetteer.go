@@ -1,52 +1,126 @@
 package geo
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/wirewatch/wirewatch/corpus"
+	"github.com/wirewatch/wirewatch/geo/internal/apos"
 )
 
 // Gazetteer is a set of places and the names that denote them. It is
 // immutable after construction and safe for concurrent use.
 type Gazetteer struct {
-	places   map[int64]Place
-	admin1   map[string]int64 // admin1 code -> place id
-	country  map[string]int64 // ISO code -> place id
-	names    []Name
-	byFolded map[string][]int // folded name (connectors dropped) -> name indexes
+	places  []Place // sorted by ID
+	byID    map[int64]int32
+	admin1  map[string]int32 // admin1 code -> place index
+	admin2  map[string]int32 // admin2 code -> place index
+	country map[string]int32 // ISO code -> place index
+	// up holds, per place, the index of its admin1 region and its country
+	// (the place itself at its own level), -1 when unknown.
+	up []parents
+
+	names []Name
+	keys  []string         // FoldName of each name
+	byKey map[string]int32 // folded name -> first name index
+	next  []int32          // next name index with the same key, -1 at the end
+	// cand lists every name's places as place indexes, concatenated: name
+	// i's are cand[candOff[i]:candOff[i+1]], unknown IDs left out.
+	cand    []int32
+	candOff []int32
 }
 
+type parents struct{ admin1, country int32 }
+
 // New builds a gazetteer from places and names. Names that refer to unknown
-// places are kept but those places are ignored.
+// places are kept but those places are ignored; of several places with one
+// ID the first is kept.
 func New(places []Place, names []Name) *Gazetteer {
-	g := &Gazetteer{
-		places:   make(map[int64]Place, len(places)),
-		admin1:   make(map[string]int64),
-		country:  make(map[string]int64),
-		names:    names,
-		byFolded: make(map[string][]int, len(names)),
+	keys := make([]string, len(names))
+	for i, n := range names {
+		keys[i] = FoldName(n.Text)
 	}
-	for _, p := range places {
-		g.places[p.ID] = p
+	return build(places, names, keys)
+}
+
+// build is New with the names' folded forms already known.
+func build(places []Place, names []Name, keys []string) *Gazetteer {
+	ps := slices.Clone(places)
+	slices.SortStableFunc(ps, func(a, b Place) int { return cmpInt64(a.ID, b.ID) })
+	ps = slices.CompactFunc(ps, func(a, b Place) bool { return a.ID == b.ID })
+	g := &Gazetteer{
+		places:  ps,
+		byID:    make(map[int64]int32, len(ps)),
+		admin1:  make(map[string]int32),
+		admin2:  make(map[string]int32),
+		country: make(map[string]int32),
+		up:      make([]parents, len(ps)),
+		names:   names,
+		keys:    keys,
+		byKey:   make(map[string]int32, len(names)),
+		next:    make([]int32, len(names)),
+		candOff: make([]int32, len(names)+1),
+	}
+	for i, p := range ps {
+		g.byID[p.ID] = int32(i)
 		switch p.Level {
-		case LevelAdmin1:
-			g.admin1[p.Admin1] = p.ID
 		case LevelCountry:
-			g.country[p.Country] = p.ID
+			g.country[p.Country] = int32(i)
+		case LevelAdmin1:
+			g.admin1[p.Admin1] = int32(i)
+		case LevelAdmin2:
+			g.admin2[p.Admin2] = int32(i)
 		}
 	}
-	for i, n := range names {
-		k := FoldName(n.Text)
-		g.byFolded[k] = append(g.byFolded[k], i)
+	for i, p := range ps {
+		g.up[i] = parents{admin1: -1, country: -1}
+		if j, ok := g.admin1[p.Admin1]; ok && p.Admin1 != "" && p.Level >= LevelAdmin1 {
+			g.up[i].admin1 = j
+		}
+		if j, ok := g.country[p.Country]; ok {
+			g.up[i].country = j
+		}
+	}
+	total := 0
+	for _, n := range names {
+		total += len(n.Places)
+	}
+	g.cand = make([]int32, 0, total)
+	last := make(map[string]int32, len(names))
+	for i := range names {
+		g.next[i] = -1
+		k := keys[i]
+		if j, ok := last[k]; ok {
+			g.next[j] = int32(i)
+		} else {
+			g.byKey[k] = int32(i)
+		}
+		last[k] = int32(i)
+		for _, id := range names[i].Places {
+			if pi, ok := g.byID[id]; ok {
+				g.cand = append(g.cand, pi)
+			}
+		}
+		g.candOff[i+1] = int32(len(g.cand))
 	}
 	return g
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 // FoldName folds a place name for comparison: Fold, then Persian ezafe
 // connectors (i, e, ye) between words dropped, so "Qala-i-Naw",
 // "Qala-e-Naw", "Qala-I Naw" and "Qala Naw" fold alike.
 func FoldName(s string) string {
-	words := strings.Fields(corpus.Fold(s))
+	words := strings.Fields(corpus.Fold(apos.Clean(s)))
 	out := words[:0]
 	for i, w := range words {
 		if i > 0 && i < len(words)-1 && (w == "i" || w == "e" || w == "ye") {
@@ -61,31 +135,54 @@ func FoldName(s string) string {
 // modified; Mention.Name indexes it.
 func (g *Gazetteer) Names() []Name { return g.names }
 
+// Folded returns FoldName(Names()[i].Text), computed once when the
+// gazetteer was built. It panics when i is out of range.
+func (g *Gazetteer) Folded(i int) string { return g.keys[i] }
+
+// Len returns the number of places.
+func (g *Gazetteer) Len() int { return len(g.places) }
+
 // Place returns the place with this ID.
 func (g *Gazetteer) Place(id int64) (Place, bool) {
-	p, ok := g.places[id]
-	return p, ok
+	i, ok := g.byID[id]
+	if !ok {
+		return Place{}, false
+	}
+	return g.places[i], true
 }
 
 // Admin1Of returns the admin1 region that p lies in (p itself for an admin1).
 func (g *Gazetteer) Admin1Of(p Place) (Place, bool) {
-	if p.Admin1 == "" {
+	if p.Admin1 == "" || p.Level < LevelAdmin1 {
 		return Place{}, false
 	}
-	id, ok := g.admin1[p.Admin1]
+	i, ok := g.admin1[p.Admin1]
 	if !ok {
 		return Place{}, false
 	}
-	return g.places[id], true
+	return g.places[i], true
+}
+
+// Admin2Of returns the district that p lies in (p itself for a district).
+// Districts are known for Afghanistan only.
+func (g *Gazetteer) Admin2Of(p Place) (Place, bool) {
+	if p.Admin2 == "" || p.Level < LevelAdmin2 {
+		return Place{}, false
+	}
+	i, ok := g.admin2[p.Admin2]
+	if !ok {
+		return Place{}, false
+	}
+	return g.places[i], true
 }
 
 // CountryOf returns the country p lies in (p itself for a country).
 func (g *Gazetteer) CountryOf(p Place) (Place, bool) {
-	id, ok := g.country[p.Country]
+	i, ok := g.country[p.Country]
 	if !ok {
 		return Place{}, false
 	}
-	return g.places[id], true
+	return g.places[i], true
 }
 
 // Within reports whether p is region or lies inside it.
@@ -104,83 +201,37 @@ func (g *Gazetteer) Within(p, region Place) bool {
 	return false
 }
 
-// Lookup returns the places a query names, in any known spelling: countries
-// and admin1 regions first, then districts, then cities by population.
+// Lookup returns the places a query names, in any known spelling (folded
+// with FoldName): countries first, then admin1 regions, districts and
+// cities; within a level the most likely first (for the embedded data:
+// capitals first, then by population). It returns nil when no place has
+// that name.
 func (g *Gazetteer) Lookup(query string) []Place {
-	var out []Place
-	seen := map[int64]bool{}
-	for _, ni := range g.byFolded[FoldName(query)] {
-		for _, id := range g.names[ni].Places {
-			if p, ok := g.places[id]; ok && !seen[id] {
-				seen[id] = true
-				out = append(out, p)
+	return g.lookupKey(FoldName(query))
+}
+
+func (g *Gazetteer) lookupKey(key string) []Place {
+	first, ok := g.byKey[key]
+	if !ok {
+		return nil
+	}
+	var idx []int32
+	for ni := first; ni >= 0; ni = g.next[ni] {
+		for _, pi := range g.candidates(int(ni)) {
+			if !slices.Contains(idx, pi) {
+				idx = append(idx, pi)
 			}
 		}
 	}
-	sortPlaces(out)
+	out := make([]Place, len(idx))
+	for i, pi := range idx {
+		out[i] = g.places[pi]
+	}
+	slices.SortStableFunc(out, func(a, b Place) int { return int(a.Level) - int(b.Level) })
 	return out
 }
 
-func sortPlaces(ps []Place) {
-	less := func(a, b Place) bool {
-		if a.Level != b.Level {
-			return a.Level < b.Level
-		}
-		return a.Population > b.Population
-	}
-	for i := 1; i < len(ps); i++ {
-		for j := i; j > 0 && less(ps[j], ps[j-1]); j-- {
-			ps[j], ps[j-1] = ps[j-1], ps[j]
-		}
-	}
-}
-
-// Resolve turns the name mentions the matcher found in text into places.
-// A mention must be capitalised as written; a Common name is kept only when
-// the text also names its country or admin1 region; an ambiguous name
-// takes the place whose country or region the text names, else its first.
-func (g *Gazetteer) Resolve(text string, mentions []Mention) []Tag {
-	ctxCountry := map[string]bool{}
-	ctxAdmin1 := map[string]bool{}
-	for _, m := range mentions {
-		n := g.names[m.Name]
-		if n.Common || m.Flags&(corpus.Capitalised|corpus.AllCaps) == 0 {
-			continue
-		}
-		for _, id := range n.Places {
-			p := g.places[id]
-			switch p.Level {
-			case LevelCountry:
-				ctxCountry[p.Country] = true
-			case LevelAdmin1:
-				ctxAdmin1[p.Admin1] = true
-			}
-		}
-	}
-	var tags []Tag
-	for _, m := range mentions {
-		if m.Flags&(corpus.Capitalised|corpus.AllCaps) == 0 {
-			continue
-		}
-		n := g.names[m.Name]
-		var pick Place
-		found := false
-		for _, id := range n.Places {
-			p, ok := g.places[id]
-			if !ok {
-				continue
-			}
-			if ctxAdmin1[p.Admin1] || ctxCountry[p.Country] && p.Level != LevelCountry {
-				pick, found = p, true
-				break
-			}
-		}
-		if !found && !n.Common && len(n.Places) > 0 {
-			pick, found = g.places[n.Places[0]]
-		}
-		if found {
-			tags = append(tags, Tag{Place: pick, Start: m.Start, End: m.End, Text: text[m.Start:m.End]})
-		}
-	}
-	return tags
+// candidates returns name i's places as place indexes.
+func (g *Gazetteer) candidates(i int) []int32 {
+	return g.cand[g.candOff[i]:g.candOff[i+1]]
 }

@@ -55,8 +55,15 @@ type Name struct {
 	// Places are the places it may denote, the most likely first.
 	Places []int64
 	// Common is true when the spelling is also an ordinary word (Of,
-	// Mobile, Nice): such a mention needs corroboration in the document.
+	// Mobile, Nice) or a frequent surname: such a mention needs
+	// corroboration in the document.
 	Common bool
+	// Upper is true when the spelling counts only written in capitals
+	// (US, U.S., UK): "us" and "Us" are words, not places.
+	Upper bool
+	// Demonym is true when the spelling is a nationality word (Afghan,
+	// French) rather than a place name; it denotes the country.
+	Demonym bool
 }
 
 // Mention is a Name found in a text by the matcher.
@@ -75,4 +82,6 @@ type Tag struct {
 	Start, End int
 	// Text is text[Start:End].
 	Text string
+	// Name is the index in Gazetteer.Names() of the spelling that matched.
+	Name int
 }

@@ -1,0 +1,248 @@
+package main
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/wirewatch/wirewatch/geo"
+)
+
+// The corpus rule for ordinary words: a one-word name is Common when it is
+// written in lower case at least minLower times and in at least lowerShare
+// of its uses inside sentences.
+//
+// The corpus rule for surnames: a one-word city name is Common when it
+// follows a title ("Mr Jackson") at least minTitled times and in at least
+// titledShare of its capitalised uses, or, for a city smaller than
+// bigCity, follows a capitalised word inside a sentence at least minAfterCap
+// times and in at least afterCapShare of its capitalised uses ("Clayton
+// Yeutter", "Alex Ferguson").
+const (
+	minLower      = 3
+	lowerShare    = 0.25
+	minTitled     = 3
+	titledShare   = 0.1
+	minAfterCap   = 5
+	afterCapShare = 0.5
+	bigCity       = 200000
+)
+
+type stats struct {
+	places, names, common int
+	bytes                 int64
+}
+
+// group is every spelling that folds to one key.
+type group struct {
+	key       string
+	spellings []spelling
+}
+
+// generate builds the gazetteer from cfg's inputs and writes it to w.
+func generate(cfg config, w io.Writer) (stats, error) {
+	src, err := readGeoNames(cfg.geonames)
+	if err != nil {
+		return stats{}, err
+	}
+	if err := readPress(cfg.press, src); err != nil {
+		return stats{}, err
+	}
+	hand, never, err := readCommon(cfg.common)
+	if err != nil {
+		return stats{}, err
+	}
+	groups := groupSpellings(src.names)
+	keys := make([]string, len(groups))
+	for i, gr := range groups {
+		keys[i] = gr.key
+	}
+	use, err := countUsage(cfg.reuters, cfg.bbc, keys)
+	if err != nil {
+		return stats{}, err
+	}
+	isHand := setOfFolded(hand)
+	isNever := setOfFolded(never)
+
+	var st stats
+	names := make([]geo.Name, 0, len(groups))
+	for i, gr := range groups {
+		n, err := src.name(gr)
+		if err != nil {
+			return stats{}, err
+		}
+		why := ""
+		switch {
+		case isNever[gr.key] || len(n.Places) == 0:
+		case isHand[gr.key]:
+			why = "hand list"
+		case strings.Contains(gr.flags(), "c"):
+			why = "press.tsv"
+		case n.Upper || src.places[n.Places[0]].Level == geo.LevelCountry:
+			// Country names and capitals-only names keep to the hand list.
+		case commonWord(use[i]):
+			why = "lower case"
+		case src.places[n.Places[0]].Level >= geo.LevelAdmin2 && surnameLike(use[i], src.places[n.Places[0]].Population):
+			why = "surname"
+		}
+		if why != "" {
+			n.Common = true
+			st.common++
+			if cfg.report {
+				fmt.Fprintf(os.Stderr, "common\t%s\t%s\tlower=%d cap=%d afterCap=%d titled=%d\t%s\n", gr.key, why,
+					use[i].lower, use[i].capMid, use[i].afterCap, use[i].titled, src.describe(n.Places[0]))
+			}
+		} else if cfg.report && len(n.Places) > 0 && (use[i].capMid > 0 || use[i].lower > 0) {
+			fmt.Fprintf(os.Stderr, "plain\t%s\t-\tlower=%d cap=%d afterCap=%d titled=%d\t%s\n", gr.key,
+				use[i].lower, use[i].capMid, use[i].afterCap, use[i].titled, src.describe(n.Places[0]))
+		}
+		names = append(names, n)
+	}
+	places := make([]geo.Place, 0, len(src.places))
+	for _, p := range src.places {
+		places = append(places, p.Place)
+	}
+	g := geo.New(places, names)
+	size, err := g.WriteTo(w)
+	if err != nil {
+		return stats{}, fmt.Errorf("gen: %w", err)
+	}
+	st.places, st.names, st.bytes = len(places), len(names), size
+	return st, nil
+}
+
+func commonWord(u usage) bool {
+	return u.lower >= minLower && float64(u.lower) >= lowerShare*float64(u.lower+u.capMid)
+}
+
+func surnameLike(u usage, population int64) bool {
+	if u.titled >= minTitled && float64(u.titled) >= titledShare*float64(u.capMid) {
+		return true
+	}
+	return population < bigCity && u.afterCap >= minAfterCap && float64(u.afterCap) >= afterCapShare*float64(u.capMid)
+}
+
+// groupSpellings groups spellings by folded key, sorted by key. Spellings
+// that fold to nothing, that begin or end with a connector word, which
+// matchers skip ("Chang-i", "Ye"), or whose folded form folds again to
+// something else ("Strǣtburg") are dropped.
+func groupSpellings(sp []spelling) []group {
+	by := map[string]*group{}
+	for _, s := range sp {
+		k := geo.FoldName(s.text)
+		if k == "" || edgeConnector(k) || geo.FoldName(k) != k {
+			continue
+		}
+		gr := by[k]
+		if gr == nil {
+			gr = &group{key: k}
+			by[k] = gr
+		}
+		gr.spellings = append(gr.spellings, s)
+	}
+	out := make([]group, 0, len(by))
+	for _, gr := range by {
+		out = append(out, *gr)
+	}
+	slices.SortFunc(out, func(a, b group) int { return strings.Compare(a.key, b.key) })
+	return out
+}
+
+// flags returns the union of the press flags of the group's spellings.
+func (gr group) flags() string {
+	var f string
+	for _, s := range gr.spellings {
+		for _, c := range s.flags {
+			if !strings.ContainsRune(f, c) {
+				f += string(c)
+			}
+		}
+	}
+	return f
+}
+
+// name makes the group's Name: its places, press-listed first, then by
+// rank and population; its text, the most trusted spelling of its first
+// place.
+func (s *source) name(gr group) (geo.Name, error) {
+	pressed := map[int64]bool{}
+	var ids []int64
+	blocker := false
+	for _, sp := range gr.spellings {
+		if sp.place == 0 {
+			blocker = true
+			continue
+		}
+		if sp.src == srcPress {
+			pressed[sp.place] = true
+		}
+		if !slices.Contains(ids, sp.place) {
+			ids = append(ids, sp.place)
+		}
+	}
+	if blocker && len(ids) > 0 {
+		return geo.Name{}, fmt.Errorf("gen: blocker %q names %s", gr.key, s.describe(ids[0]))
+	}
+	slices.SortFunc(ids, func(a, b int64) int {
+		pa, pb := s.places[a], s.places[b]
+		return cmp.Or(
+			-cmpBool(pressed[a], pressed[b]),
+			cmp.Compare(pa.rank(), pb.rank()),
+			-cmp.Compare(pa.weight, pb.weight),
+			cmp.Compare(a, b))
+	})
+	flags := gr.flags()
+	n := geo.Name{Places: ids, Upper: strings.Contains(flags, "u"), Demonym: strings.Contains(flags, "d")}
+	if n.Demonym {
+		// A nationality word denotes its country only, not the village of
+		// that name (German, Isle of Man).
+		ids = slices.DeleteFunc(ids, func(id int64) bool { return !pressed[id] })
+		n.Places = ids
+	}
+	best := -1
+	for i, sp := range gr.spellings {
+		if len(ids) > 0 && sp.place != ids[0] {
+			continue
+		}
+		if best < 0 || sp.src < gr.spellings[best].src ||
+			sp.src == gr.spellings[best].src && sp.text < gr.spellings[best].text {
+			best = i
+		}
+	}
+	n.Text = gr.spellings[best].text
+	return n, nil
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+func (s *source) describe(id int64) string {
+	p := s.places[id]
+	return fmt.Sprintf("%s (%d, %s %s %s)", p.Name, p.ID, p.Level, p.Country, p.Admin1)
+}
+
+func setOfFolded(list []string) map[string]bool {
+	m := make(map[string]bool, len(list))
+	for _, s := range list {
+		m[geo.FoldName(s)] = true
+	}
+	return m
+}
+
+func edgeConnector(key string) bool {
+	first, _, _ := strings.Cut(key, " ")
+	last := key[strings.LastIndexByte(key, ' ')+1:]
+	return isConnector(first) || isConnector(last)
+}
+
+func isConnector(w string) bool { return w == "i" || w == "e" || w == "ye" }

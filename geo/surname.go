@@ -1,0 +1,119 @@
+package geo
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// surname reports whether mention i reads as a person's surname: it follows
+// a title ("Mr Lincoln", "Gen. Jackson") or a capitalised word inside a
+// sentence ("Jesse Jackson") that is neither part of another place name
+// nor a word that qualifies places ("Northern", "Greater").
+func surname(text string, mentions []Mention, i int) bool {
+	start := mentions[i].Start
+	j := start
+	for j > 0 && text[j-1] == ' ' {
+		j--
+	}
+	if j == start || j == 0 {
+		return false
+	}
+	dot := false
+	if text[j-1] == '.' {
+		dot = true
+		j--
+	}
+	w, ws := lastWord(text[:j])
+	if w == "" {
+		return false
+	}
+	var lb [16]byte
+	lw := lowerASCII(lb[:0], w)
+	if titles[string(lw)] {
+		return true
+	}
+	if dot {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(w)
+	if !unicode.IsUpper(r) || qualifiers[string(lw)] || sentenceOpens(text, ws) {
+		return false
+	}
+	for k := i - 1; k >= 0 && mentions[k].End > ws; k-- {
+		if mentions[k].Start <= ws {
+			return false // the word belongs to another place name
+		}
+	}
+	return true
+}
+
+// lowerASCII appends w to dst in lower case when w is short ASCII, so that
+// looking it up in a set does not allocate; other words come back empty.
+func lowerASCII(dst []byte, w string) []byte {
+	if len(w) > cap(dst) {
+		return dst
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return dst[:0]
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// lastWord returns the run of letters that ends s and its start offset.
+func lastWord(s string) (string, int) {
+	i := len(s)
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		i -= size
+	}
+	return s[i:], i
+}
+
+// sentenceOpens reports whether the word at text[i] opens a sentence or a
+// line.
+func sentenceOpens(text string, i int) bool {
+	for i > 0 && (text[i-1] == ' ' || text[i-1] == '"' || text[i-1] == '\t') {
+		i--
+	}
+	if i == 0 {
+		return true
+	}
+	switch text[i-1] {
+	case '.', '!', '?', ':', '\n', '\r':
+		return true
+	}
+	return false
+}
+
+// titles are words that put a surname after them.
+var titles = setOf("mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lady", "lord", "president",
+	"senator", "sen", "rep", "representative", "congressman", "congresswoman", "governor", "gov",
+	"mayor", "general", "gen", "minister", "premier", "chancellor", "judge", "justice", "coach",
+	"captain", "capt", "prof", "professor", "rev", "reverend", "sgt", "sergeant", "lt", "col",
+	"colonel", "major", "chairman", "secretary", "ambassador", "king", "queen", "prince", "princess")
+
+// qualifiers are capitalised words that stand before place names.
+var qualifiers = setOf("north", "south", "east", "west", "northern", "southern", "eastern",
+	"western", "central", "greater", "upper", "lower", "inner", "outer", "old", "new", "downtown",
+	"metro", "metropolitan", "suburban", "rural", "urban", "occupied", "provincial", "city",
+	"province", "district", "state", "county", "capital", "in", "at", "from", "to", "of", "and",
+	"or", "near", "outside", "around", "across", "via", "the", "for", "on", "by", "with", "into",
+	"between", "than")
+
+func setOf(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
