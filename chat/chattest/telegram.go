@@ -42,6 +42,8 @@ type TelegramServer struct {
 	wake       chan struct{}
 	webhook    TelegramWebhook
 	commands   []TelegramBotCommand
+	onRequest  func(method string)
+	onAnswer   func(TelegramCall)
 }
 
 // TelegramCall is one request the server received.
@@ -70,7 +72,12 @@ type TelegramFailure struct {
 	Raw string
 	// Drop closes the connection without an answer.
 	Drop bool
+	// Pass lets the call through, to fail a later one.
+	Pass bool
 }
+
+// TelegramPass, queued with FailNext, lets one call through.
+var TelegramPass = TelegramFailure{Pass: true}
 
 // TelegramRetryAfter is Telegram's flood-control answer: 429 with
 // parameters.retry_after.
@@ -148,6 +155,23 @@ func (s *TelegramServer) FailNext(method string, fs ...TelegramFailure) {
 	s.failures[m] = append(s.failures[m], fs...)
 }
 
+// OnRequest makes the server call f with the method of each request as it
+// arrives, before answering it (nil stops it). Tests use it to act while a
+// long poll is in progress.
+func (s *TelegramServer) OnRequest(f func(method string)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onRequest = f
+}
+
+// OnAnswer makes the server call f with each call as it is answered, just
+// before the answer is written (nil stops it). Tests use it to wait for a call without polling.
+func (s *TelegramServer) OnAnswer(f func(TelegramCall)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onAnswer = f
+}
+
 // Calls returns every call received so far, in order.
 func (s *TelegramServer) Calls() []TelegramCall {
 	s.mu.Lock()
@@ -202,12 +226,18 @@ func (s *TelegramServer) serve(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, r, method, nil, nil, &telegramError{code: 401, desc: "Unauthorized"})
 		return
 	}
+	s.mu.Lock()
+	hook := s.onRequest
+	s.mu.Unlock()
+	if hook != nil {
+		hook(method)
+	}
 	p, err := telegramParams(r)
 	if err != nil {
 		s.answer(w, r, method, nil, nil, telegramBadRequest(err.Error()))
 		return
 	}
-	if f, ok := s.nextFailure(method); ok {
+	if f, ok := s.nextFailure(method); ok && !f.Pass {
 		s.record(method, p, telegramStatus(f))
 		telegramFail(w, f)
 		return
@@ -238,7 +268,8 @@ func (s *TelegramServer) serve(w http.ResponseWriter, r *http.Request) {
 	s.answer(w, r, method, p, res, apiErr)
 }
 
-// answer writes a result or an error and records the call.
+// answer records the call, then writes a result or an error: a client
+// that has its answer finds the call in Calls.
 func (s *TelegramServer) answer(w http.ResponseWriter, r *http.Request, method string, p map[string]string, res any, apiErr *telegramError) {
 	status := http.StatusOK
 	body := map[string]any{"ok": true, "result": res}
@@ -252,10 +283,16 @@ func (s *TelegramServer) answer(w http.ResponseWriter, r *http.Request, method s
 	_ = json.NewEncoder(w).Encode(body)
 }
 
+// record keeps a call and tells the OnAnswer hook.
 func (s *TelegramServer) record(method string, p map[string]string, status int) {
+	c := TelegramCall{Method: method, Params: p, Status: status}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls = append(s.calls, TelegramCall{Method: method, Params: p, Status: status})
+	s.calls = append(s.calls, c)
+	hook := s.onAnswer
+	s.mu.Unlock()
+	if hook != nil {
+		hook(c)
+	}
 }
 
 func (s *TelegramServer) nextFailure(method string) (TelegramFailure, bool) {

@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 )
@@ -21,9 +22,9 @@ const minSplitLimit = 64
 
 // SplitHTML splits well-formed Telegram HTML (as EscapeHTML and Render
 // produce) into parts of at most limit UTF-16 code units each. It cuts at
-// a line break when one lies in the second half of a part, otherwise at a
-// space, and only when a word is longer than a part inside a word; never
-// inside a tag or an entity. Tags open at a cut are closed at the end of
+// a blank line, else at a line break, when one lies in the second half of a
+// part, otherwise at a space, and only when a word is longer than a part
+// inside a word; never inside a tag or an entity. Tags open at a cut are closed at the end of
 // the part and reopened at the start of the next, so every part is
 // well-formed on its own. Whitespace at a cut is dropped, and parts with no
 // visible text are left out. A limit below 64 counts as 64.
@@ -149,7 +150,7 @@ func nextPart(atoms []atom, i int, stack []openTag, limit int) (part string, end
 	buf := []byte(reopen(stack))
 	units := utf16Len(string(buf))
 	none := cut{end: -1}
-	nl, sp, last := none, none, none
+	para, nl, sp, last := none, none, none, none
 	j := i
 	for ; j < len(atoms); j++ {
 		a := atoms[j]
@@ -175,6 +176,9 @@ func nextPart(atoms []atom, i int, stack []openTag, limit int) (part string, end
 		here := cut{end: j + 1, size: len(buf), units: units, stack: stack}
 		switch a.kind {
 		case atomNewline:
+			if nl.end == j {
+				para = here
+			}
 			nl, last = here, here
 		case atomSpace:
 			sp, last = here, here
@@ -185,12 +189,14 @@ func nextPart(atoms []atom, i int, stack []openTag, limit int) (part string, end
 	if j < len(atoms) {
 		c := last
 		switch {
+		case para.end > i && para.units >= limit/2:
+			c = para
 		case nl.end > i && (nl.units >= limit/2 || sp.end <= i):
 			c = nl
 		case sp.end > i:
 			c = sp
 		}
-		buf, j, stack = buf[:c.size], c.end, c.stack
+		buf, j, stack = bytes.TrimRight(buf[:c.size], " \t\n"), c.end, c.stack
 	}
 	return string(buf) + closers(stack), j, stack
 }
