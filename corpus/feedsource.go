@@ -66,20 +66,58 @@ type FetchError struct {
 	Status     string
 }
 
+// Error names the feed and the status.
 func (e *FetchError) Error() string { return "fetch " + e.URL + ": " + e.Status }
 
 // Fetch gets the feed and returns its items as documents, with URL the
-// item's link and Path empty. It returns no documents and no error when the
-// server says the feed has not changed (304). Errors: a *FetchError for an
-// HTTP status other than 200 and 304; an error wrapping ErrNotFeed or an
+// item's link and Path empty, and records the feed's new ETag and
+// Last-Modified. It returns no documents and no error when the server says
+// the feed has not changed (304). Errors: a *FetchError for an HTTP status
+// other than 200 and 304; an error wrapping ErrNotFeed or an
 // *xml.SyntaxError for a body that is not a well-formed feed; one wrapping
-// ErrFeedTooLarge for a body over MaxSize; network and context errors, wrapped.
+// ErrFeedTooLarge for a body over MaxSize; network and context errors,
+// wrapped.
 func (s *FeedSource) Fetch(ctx context.Context) ([]Document, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	docs, next, err := s.fetch(ctx)
+	if err != nil || next == nil {
+		return docs, err
+	}
+	if err := s.setState(ctx, *next); err != nil {
+		return nil, fmt.Errorf("corpus: feed state of %s: %w", s.URL, err)
+	}
+	return docs, nil
+}
+
+// Scan fetches the feed as Fetch does and hands its documents to fn, in
+// feed order. The feed's new state is recorded only after fn accepted every
+// document, so items are not lost when fn fails: the next Scan fetches the
+// feed in full again. It returns Fetch's errors and fn's, wrapped.
+func (s *FeedSource) Scan(ctx context.Context, fn Handler) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	docs, next, err := s.fetch(ctx)
+	if err != nil || next == nil {
+		return err
+	}
+	for _, d := range docs {
+		if err := fn(ctx, d); err != nil {
+			return fmt.Errorf("corpus: feed %s: handle %q: %w", s.URL, d.Title, err)
+		}
+	}
+	if err := s.setState(ctx, *next); err != nil {
+		return fmt.Errorf("corpus: feed state of %s: %w", s.URL, err)
+	}
+	return nil
+}
+
+// fetch gets and parses the feed. It returns a nil state when the feed has
+// not changed.
+func (s *FeedSource) fetch(ctx context.Context) ([]Document, *FeedState, error) {
 	base, err := url.Parse(s.URL)
 	if err != nil {
-		return nil, fmt.Errorf("corpus: feed url %q: %w", s.URL, err)
+		return nil, nil, fmt.Errorf("corpus: feed url %q: %w", s.URL, err)
 	}
 	timeout := s.Timeout
 	if timeout <= 0 {
@@ -90,11 +128,11 @@ func (s *FeedSource) Fetch(ctx context.Context) ([]Document, error) {
 
 	prev, err := s.state(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("corpus: feed state of %s: %w", s.URL, err)
+		return nil, nil, fmt.Errorf("corpus: feed state of %s: %w", s.URL, err)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("corpus: fetch %s: %w", s.URL, err)
+		return nil, nil, fmt.Errorf("corpus: fetch %s: %w", s.URL, err)
 	}
 	ua := s.UserAgent
 	if ua == "" {
@@ -114,44 +152,41 @@ func (s *FeedSource) Fetch(ctx context.Context) ([]Document, error) {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("corpus: fetch %s: %w", s.URL, err)
+		return nil, nil, fmt.Errorf("corpus: fetch %s: %w", s.URL, err)
 	}
 	defer resp.Body.Close()
 	switch resp.StatusCode {
 	case http.StatusOK:
 	case http.StatusNotModified:
-		return nil, nil
+		return nil, nil, nil
 	default:
-		return nil, fmt.Errorf("corpus: %w", &FetchError{URL: s.URL, StatusCode: resp.StatusCode, Status: resp.Status})
+		return nil, nil, fmt.Errorf("corpus: %w", &FetchError{URL: s.URL, StatusCode: resp.StatusCode, Status: resp.Status})
 	}
 	maxSize := s.MaxSize
 	if maxSize <= 0 {
 		maxSize = DefaultMaxSize
 	}
 	if resp.ContentLength > maxSize {
-		return nil, fmt.Errorf("corpus: fetch %s: %w: %d bytes, limit %d", s.URL, ErrFeedTooLarge, resp.ContentLength, maxSize)
+		return nil, nil, fmt.Errorf("corpus: fetch %s: %w: %d bytes, limit %d", s.URL, ErrFeedTooLarge, resp.ContentLength, maxSize)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("corpus: fetch %s: %w", s.URL, err)
+		return nil, nil, fmt.Errorf("corpus: fetch %s: %w", s.URL, err)
 	}
 	if int64(len(data)) > maxSize {
-		return nil, fmt.Errorf("corpus: fetch %s: %w: limit %d", s.URL, ErrFeedTooLarge, maxSize)
+		return nil, nil, fmt.Errorf("corpus: fetch %s: %w: limit %d", s.URL, ErrFeedTooLarge, maxSize)
 	}
 	f, err := parseFeed(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("corpus: %s: %w", s.URL, err)
+		return nil, nil, fmt.Errorf("corpus: %s: %w", s.URL, err)
 	}
 	now := time.Now
 	if s.Now != nil {
 		now = s.Now
 	}
 	docs := finish(f.documents(s.Name, base), "", base.Hostname(), now())
-	next := FeedState{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
-	if err := s.setState(ctx, next); err != nil {
-		return nil, fmt.Errorf("corpus: feed state of %s: %w", s.URL, err)
-	}
-	return docs, nil
+	next := &FeedState{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
+	return docs, next, nil
 }
 
 // ErrFeedTooLarge is returned (wrapped) by Fetch for a feed over MaxSize.

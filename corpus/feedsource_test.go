@@ -214,3 +214,48 @@ func TestFeedSourceTimeout(t *testing.T) {
 		t.Errorf("err %v, want context.Canceled", err)
 	}
 }
+
+func TestFeedSourceScanRecordsStateAfterHandler(t *testing.T) {
+	rss, err := os.ReadFile("testdata/feeds/rss2.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &feedServer{}
+	srv.set(rss, `"v1"`, "Thu, 08 Jul 2021 10:12:44 GMT")
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	state := memFeedState{}
+	src := &FeedSource{URL: ts.URL, State: state}
+	ctx := context.Background()
+
+	boom := errors.New("store down")
+	var titles []string
+	err = src.Scan(ctx, func(_ context.Context, d Document) error {
+		titles = append(titles, d.Title)
+		if len(titles) == 2 {
+			return boom
+		}
+		return nil
+	})
+	if !errors.Is(err, boom) || len(titles) != 2 {
+		t.Fatalf("handled %d, err %v; want the handler's error at the second item", len(titles), err)
+	}
+	if _, ok := state[src.URL]; ok {
+		t.Fatal("state recorded although the handler failed")
+	}
+
+	var docs []Document
+	if err := src.Scan(ctx, collect(&docs)); err != nil || len(docs) != 4 {
+		t.Fatalf("retry: %d docs, %v; want the whole feed again", len(docs), err)
+	}
+	if state[src.URL].ETag != `"v1"` {
+		t.Errorf("state %+v after a good scan", state[src.URL])
+	}
+	docs = nil
+	if err := src.Scan(ctx, collect(&docs)); err != nil || len(docs) != 0 {
+		t.Errorf("unchanged: %d docs, %v", len(docs), err)
+	}
+	if r := srv.last(); r.Header.Get("If-None-Match") != `"v1"` {
+		t.Errorf("no conditional GET after a good scan: %v", r.Header)
+	}
+}

@@ -30,6 +30,7 @@ type SkipError struct {
 	Err error
 }
 
+// Error names the file and says why it was skipped.
 func (e *SkipError) Error() string {
 	s := e.Path + ": skipped: " + e.Reason
 	if e.Err != nil {
@@ -38,6 +39,7 @@ func (e *SkipError) Error() string {
 	return s
 }
 
+// Unwrap returns the underlying error, if any.
 func (e *SkipError) Unwrap() error { return e.Err }
 
 func skip(path, reason string, err error) *SkipError {
