@@ -1,0 +1,63 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// TryLease takes the lease called name in this schema when no replica
+// (this one included) holds it. The lease is a session advisory lock on a
+// connection of its own: it lasts until release, Close, or the end of that
+// connection, whichever comes first.
+func (db *DB) TryLease(ctx context.Context, name string) (func(), bool, error) {
+	noop := func() {}
+	db.mu.Lock()
+	closed := db.closed
+	db.mu.Unlock()
+	if closed {
+		return noop, false, errors.New("postgres: try lease: the store is closed")
+	}
+	conn, err := db.dedicated(ctx)
+	if err != nil {
+		return noop, false, fmt.Errorf("postgres: try lease %s: %w", name, err)
+	}
+	var ok bool
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(hashtextextended(current_schema() || ':wirewatch:lease:' || $1, 0))`,
+		clean(name)).Scan(&ok); err != nil || !ok {
+		conn.Close(context.Background())
+		if err != nil {
+			return noop, false, fmt.Errorf("postgres: try lease %s: %w", name, err)
+		}
+		return noop, false, nil
+	}
+	db.mu.Lock()
+	if db.closed {
+		db.mu.Unlock()
+		conn.Close(context.Background())
+		return noop, false, errors.New("postgres: try lease: the store is closed")
+	}
+	db.leases[conn] = struct{}{}
+	db.mu.Unlock()
+	var once sync.Once
+	return func() { once.Do(func() { db.release(conn) }) }, true, nil
+}
+
+// release ends the lease held on conn by closing its session, which frees
+// the lock whatever state the connection is in.
+func (db *DB) release(conn *pgx.Conn) {
+	db.mu.Lock()
+	_, held := db.leases[conn]
+	delete(db.leases, conn)
+	db.mu.Unlock()
+	if !held { // Close took it
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn.Close(ctx)
+}

@@ -1,0 +1,232 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/wirewatch/wirewatch/store"
+)
+
+const outboxColumns = `id, key, transport, channel, kind, story_id, parent_key, payload, state,
+	attempts, due, remote_id, last_error, created_at, sent_at`
+
+func scanOutbox(row pgx.Row) (store.OutboxRow, error) {
+	var r store.OutboxRow
+	var sent *time.Time
+	if err := row.Scan(&r.ID, &r.Key, &r.Transport, &r.Channel, &r.Kind, &r.StoryID, &r.ParentKey, &r.Payload,
+		&r.State, &r.Attempts, &r.Due, &r.RemoteID, &r.LastError, &r.CreatedAt, &sent); err != nil {
+		return store.OutboxRow{}, err
+	}
+	if len(r.Payload) == 0 {
+		r.Payload = nil
+	}
+	r.Due, r.CreatedAt, r.SentAt = r.Due.UTC(), r.CreatedAt.UTC(), fromNullTS(sent)
+	return r, nil
+}
+
+func (db *DB) queryOutbox(ctx context.Context, sql string, args ...any) ([]store.OutboxRow, error) {
+	rows, err := db.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.OutboxRow, error) { return scanOutbox(r) })
+}
+
+// Enqueue adds r to the outbox as a pending row unless a row with r.Key
+// exists. The row is due at r.Due, or now when r.Due is zero; its
+// CreatedAt is now. State, Attempts, RemoteID, LastError and SentAt of r
+// are ignored.
+//
+// Row IDs order the rows of a channel. Rows enqueued at the same moment by
+// two replicas may commit in the other order than their IDs; their order
+// was not decided anyway.
+func (db *DB) Enqueue(ctx context.Context, r store.OutboxRow) (bool, error) {
+	if r.Key == "" || r.Transport == "" || r.Channel == "" {
+		return false, fmt.Errorf("postgres: enqueue %q: a row needs a key, a transport and a channel", r.Key)
+	}
+	now := db.now()
+	if r.Due.IsZero() {
+		r.Due = now
+	}
+	payload := r.Payload
+	if payload == nil {
+		payload = []byte{}
+	}
+	tag, err := db.pool.Exec(ctx, `INSERT INTO outbox (key, transport, channel, kind, story_id, parent_key,
+		payload, state, due, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)
+		ON CONFLICT (key) DO NOTHING`,
+		clean(r.Key), clean(r.Transport), clean(r.Channel), clean(r.Kind), r.StoryID, clean(r.ParentKey),
+		payload, ts(r.Due), now)
+	if err != nil {
+		return false, fmt.Errorf("postgres: enqueue %s: %w", r.Key, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// OutboxHeads returns, for each (transport, channel), its oldest row that
+// is neither sent nor dead, when that row is pending and due at or before
+// now; most overdue first, at most limit. A channel whose oldest row is
+// being sent, or waits for a retry, yields nothing.
+func (db *DB) OutboxHeads(ctx context.Context, now time.Time, limit int) ([]store.OutboxRow, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	out, err := db.queryOutbox(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE id IN (
+			SELECT min(id) FROM outbox WHERE state IN ('pending', 'sending') GROUP BY transport, channel
+		) AND state = 'pending' AND due <= $1 ORDER BY due, id LIMIT $2`, ts(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: outbox heads: %w", err)
+	}
+	return out, nil
+}
+
+// ClaimOutbox moves row id from pending to sending for this replica and
+// counts an attempt, when the row is pending and due at or before now. It
+// reports whether it did: false means another replica or worker holds or
+// took it, or it was delivered, dead or not due. It never waits for
+// another claimer.
+func (db *DB) ClaimOutbox(ctx context.Context, id int64, now time.Time) (bool, error) {
+	tag, err := db.pool.Exec(ctx, `UPDATE outbox SET state = 'sending', attempts = attempts + 1,
+		claimed_by = $2, claimed_at = $3
+		WHERE id = (SELECT id FROM outbox WHERE id = $1 AND state = 'pending' AND due <= $3
+			FOR UPDATE SKIP LOCKED)`, id, db.instance, ts(now))
+	if err != nil {
+		return false, fmt.Errorf("postgres: claim outbox %d: %w", id, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// MarkSent records that row id was delivered at at as remoteID, or returns
+// store.ErrNotFound.
+func (db *DB) MarkSent(ctx context.Context, id int64, remoteID string, at time.Time) error {
+	tag, err := db.pool.Exec(ctx, `UPDATE outbox SET state = 'sent', remote_id = $1, sent_at = $2,
+		claimed_by = NULL WHERE id = $3`, clean(remoteID), ts(at), id)
+	if err != nil {
+		return fmt.Errorf("postgres: mark sent %d: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("postgres: mark sent %d: %w", id, store.ErrNotFound)
+	}
+	return nil
+}
+
+// MarkRetry returns row id to pending, due at next, with the error seen.
+// A row already sent or dead is left as it is. It returns
+// store.ErrNotFound when there is no such row.
+func (db *DB) MarkRetry(ctx context.Context, id int64, next time.Time, lastErr string) error {
+	return db.finish(ctx, "mark retry", id, `UPDATE outbox SET state = 'pending', due = $2, last_error = $3,
+		claimed_by = NULL WHERE id = $1 AND state IN ('pending', 'sending')`, id, ts(next), clean(lastErr))
+}
+
+// MarkDead moves row id to the dead-letter state with the error seen. A
+// row already sent is left as it is. It returns store.ErrNotFound when
+// there is no such row.
+func (db *DB) MarkDead(ctx context.Context, id int64, lastErr string) error {
+	return db.finish(ctx, "mark dead", id, `UPDATE outbox SET state = 'dead', last_error = $2,
+		claimed_by = NULL WHERE id = $1 AND state IN ('pending', 'sending')`, id, clean(lastErr))
+}
+
+// finish runs an update of row id that applies only in some states; when
+// it changes nothing it tells a missing row from one in another state.
+func (db *DB) finish(ctx context.Context, op string, id int64, sql string, args ...any) error {
+	tag, err := db.pool.Exec(ctx, sql, args...)
+	if err != nil {
+		return fmt.Errorf("postgres: %s %d: %w", op, id, err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	if err := db.exists(ctx, id); err != nil {
+		return fmt.Errorf("postgres: %s %d: %w", op, id, err)
+	}
+	return nil
+}
+
+// exists returns store.ErrNotFound when there is no row id.
+func (db *DB) exists(ctx context.Context, id int64) error {
+	var one int
+	return notFound(db.pool.QueryRow(ctx, `SELECT 1 FROM outbox WHERE id = $1`, id).Scan(&one))
+}
+
+// UpdatePending replaces the payload of row id when it is still pending
+// and reports whether it did. It returns store.ErrNotFound when there is
+// no such row.
+func (db *DB) UpdatePending(ctx context.Context, id int64, payload []byte) (bool, error) {
+	if payload == nil {
+		payload = []byte{}
+	}
+	tag, err := db.pool.Exec(ctx, `UPDATE outbox SET payload = $1 WHERE id = $2 AND state = 'pending'`, payload, id)
+	if err != nil {
+		return false, fmt.Errorf("postgres: update pending %d: %w", id, err)
+	}
+	if tag.RowsAffected() == 1 {
+		return true, nil
+	}
+	if err := db.exists(ctx, id); err != nil {
+		return false, fmt.Errorf("postgres: update pending %d: %w", id, err)
+	}
+	return false, nil
+}
+
+// ResetInflight returns to pending the rows left sending by this replica
+// or by a replica that is gone (closed, or its process or connection
+// died), and returns how many there were. Rows another live replica is
+// sending are left alone, so any replica may call it at any time. The
+// attempts they counted stay counted.
+func (db *DB) ResetInflight(ctx context.Context) (int, error) {
+	tag, err := db.pool.Exec(ctx, `UPDATE outbox SET state = 'pending', claimed_by = NULL
+		WHERE state = 'sending' AND (claimed_by IS NULL OR claimed_by = $1 OR claimed_by NOT IN (
+			SELECT objid::bigint FROM pg_locks
+			WHERE locktype = 'advisory' AND objsubid = 2 AND granted
+				AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+				AND classid = (`+lockSpace+`)::oid))`, db.instance)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: reset inflight: %w", err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// OutboxRow returns the row with this key, or store.ErrNotFound.
+func (db *DB) OutboxRow(ctx context.Context, key string) (store.OutboxRow, error) {
+	r, err := scanOutbox(db.pool.QueryRow(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE key = $1`, key))
+	if err != nil {
+		return store.OutboxRow{}, fmt.Errorf("postgres: outbox row %s: %w", key, notFound(err))
+	}
+	return r, nil
+}
+
+// OutboxStats counts the rows in each state; every state has an entry.
+func (db *DB) OutboxStats(ctx context.Context) (map[store.OutboxState]int, error) {
+	out := map[store.OutboxState]int{store.Pending: 0, store.Sending: 0, store.Sent: 0, store.Dead: 0}
+	rows, err := db.pool.Query(ctx, `SELECT state, count(*) FROM outbox GROUP BY state`)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: outbox stats: %w", err)
+	}
+	var s string
+	var n int64
+	if _, err := pgx.ForEachRow(rows, []any{&s, &n}, func() error {
+		out[store.OutboxState(s)] = int(n)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("postgres: outbox stats: %w", err)
+	}
+	return out, nil
+}
+
+// DeadRows returns up to limit dead-lettered rows, the most recently
+// enqueued first.
+func (db *DB) DeadRows(ctx context.Context, limit int) ([]store.OutboxRow, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	out, err := db.queryOutbox(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE state = 'dead'
+		ORDER BY id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: dead rows: %w", err)
+	}
+	return out, nil
+}
+

@@ -1,0 +1,245 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/wirewatch/wirewatch/corpus"
+	"github.com/wirewatch/wirewatch/store"
+	"github.com/wirewatch/wirewatch/store/storetest"
+)
+
+// baseURL returns the database the tests use, from BOT_TEST_POSTGRES, or
+// skips the test.
+func baseURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv("BOT_TEST_POSTGRES")
+	if u == "" {
+		t.Skip("BOT_TEST_POSTGRES is not set; set it to a PostgreSQL URL to run these tests, e.g. " +
+			"BOT_TEST_POSTGRES='postgres://postgres@127.0.0.1:5432/test?sslmode=disable'")
+	}
+	return u
+}
+
+// newSchema creates a schema of its own for a test, drops it when the test
+// ends, and returns the URL that opens it.
+func newSchema(t testing.TB, base string) string {
+	t.Helper()
+	name := fmt.Sprintf("wwtest_%d_%08x", os.Getpid(), rand.Uint32())
+	exec := func(ctx context.Context, sql string) error {
+		conn, err := pgx.Connect(ctx, base)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(ctx)
+		_, err = conn.Exec(ctx, sql)
+		return err
+	}
+	ident := pgx.Identifier{name}.Sanitize()
+	if err := exec(context.Background(), "CREATE SCHEMA "+ident); err != nil {
+		t.Fatalf("creating schema %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := exec(ctx, "DROP SCHEMA "+ident+" CASCADE"); err != nil {
+			t.Errorf("dropping schema %s: %v", name, err)
+		}
+	})
+	return withSearchPath(t, base, name)
+}
+
+// withSearchPath returns base, a URL or key=value string, with its
+// search_path set to schema.
+func withSearchPath(t testing.TB, base, schema string) string {
+	t.Helper()
+	if !strings.HasPrefix(base, "postgres://") && !strings.HasPrefix(base, "postgresql://") {
+		return base + " search_path=" + schema
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("BOT_TEST_POSTGRES: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// schemas holds the schema URL of each test, so that a second open in a
+// test opens the same store.
+var schemas sync.Map
+
+// openConformance opens the store of test t, in a schema of its own, with
+// the suite's clock.
+func openConformance(t *testing.T) store.Store {
+	t.Helper()
+	u, ok := schemas.Load(t)
+	if !ok {
+		u = newSchema(t, baseURL(t))
+		schemas.Store(t, u)
+		t.Cleanup(func() { schemas.Delete(t) })
+	}
+	db, err := Open(t.Context(), u.(string))
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	db.Now = storetest.Clock(t)
+	return db
+}
+
+func TestConformance(t *testing.T) {
+	baseURL(t)
+	storetest.Run(t, openConformance)
+}
+
+// open opens the store at u and closes it when the test ends.
+func open(t *testing.T, u string) *DB {
+	t.Helper()
+	db, err := Open(t.Context(), u)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// TestMigrateConcurrently opens several replicas on a new schema at once:
+// one applies the migrations, the others wait for it.
+func TestMigrateConcurrently(t *testing.T) {
+	u := newSchema(t, baseURL(t))
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			db, err := Open(t.Context(), u)
+			if err != nil {
+				t.Errorf("Open: %v", err)
+				return
+			}
+			db.Close()
+		})
+	}
+	wg.Wait()
+	db := open(t, u)
+	var n int
+	if err := db.pool.QueryRow(t.Context(), `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := loadMigrations(migrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(ms) {
+		t.Errorf("%d migrations recorded, want %d", n, len(ms))
+	}
+}
+
+func TestOpenWithoutSchema(t *testing.T) {
+	u := withSearchPath(t, baseURL(t), "wwtest_does_not_exist")
+	db, err := Open(t.Context(), u)
+	if err == nil {
+		db.Close()
+		t.Fatal("Open on a search_path without a schema: no error")
+	}
+	if !strings.Contains(err.Error(), "search_path") {
+		t.Errorf("error %q does not say what to do", err)
+	}
+}
+
+// terminate ends the one backend holding the advisory lock that matches
+// cond, as a crash or a lost connection would, and waits until it is gone.
+func terminate(t *testing.T, db *DB, cond string, args ...any) {
+	t.Helper()
+	var n int
+	err := db.pool.QueryRow(t.Context(), `SELECT count(pg_terminate_backend(pid, 10000)) FROM pg_locks
+		WHERE locktype = 'advisory' AND granted
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND `+cond,
+		args...).Scan(&n)
+	if err != nil {
+		t.Fatalf("terminating backends: %v", err)
+	}
+	if n != 1 {
+		t.Fatalf("terminated %d backends, want 1", n)
+	}
+}
+
+// TestResetInflightAfterCrash checks that the rows of a replica whose
+// connection died, without Close, return to pending, and only then.
+func TestResetInflightAfterCrash(t *testing.T) {
+	u := newSchema(t, baseURL(t))
+	a, b := open(t, u), open(t, u)
+	ctx := t.Context()
+	now := time.Date(2021, 7, 8, 10, 0, 0, 0, time.UTC)
+	if _, err := a.Enqueue(ctx, store.OutboxRow{Key: "k", Transport: "slack", Channel: "C1", Due: now}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := a.OutboxRow(ctx, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := a.ClaimOutbox(ctx, r.ID, now); err != nil || !ok {
+		t.Fatalf("ClaimOutbox = %v, %v", ok, err)
+	}
+	if n, err := b.ResetInflight(ctx); err != nil || n != 0 {
+		t.Fatalf("ResetInflight while the claimer lives = %d, %v; want 0", n, err)
+	}
+	terminate(t, b, `objsubid = 2 AND classid = (`+lockSpace+`)::oid AND objid = $1`, a.instance)
+	if n, err := b.ResetInflight(ctx); err != nil || n != 1 {
+		t.Fatalf("ResetInflight after the claimer died = %d, %v; want 1", n, err)
+	}
+}
+
+// TestLeaseEndsWithSession checks that a lease whose connection died is
+// free for another replica.
+func TestLeaseEndsWithSession(t *testing.T) {
+	u := newSchema(t, baseURL(t))
+	a, b := open(t, u), open(t, u)
+	ctx := t.Context()
+	release, ok, err := a.TryLease(ctx, "schedule")
+	if err != nil || !ok {
+		t.Fatalf("TryLease = %v, %v", ok, err)
+	}
+	defer release()
+	if _, ok, err := b.TryLease(ctx, "schedule"); err != nil || ok {
+		t.Fatalf("TryLease of a held lease = %v, %v", ok, err)
+	}
+	terminate(t, b, `objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) =
+		hashtextextended(current_schema() || ':wirewatch:lease:' || $1, 0)`, "schedule")
+	release2, ok, err := b.TryLease(ctx, "schedule")
+	if err != nil || !ok {
+		t.Fatalf("TryLease after the holder's session ended = %v, %v", ok, err)
+	}
+	release2()
+}
+
+// TestCleanText checks that text PostgreSQL cannot hold is stored cleaned
+// rather than refused.
+func TestCleanText(t *testing.T) {
+	db := open(t, newSchema(t, baseURL(t)))
+	ctx := t.Context()
+	d := corpus.Document{ID: "x", Path: "a\x00b.txt", Title: "Kabul\x00 \xffnews", Body: "body",
+		Published: time.Date(2021, 7, 8, 0, 0, 0, 0, time.UTC)}
+	if _, err := db.PutDocument(ctx, d); err != nil {
+		t.Fatalf("PutDocument: %v", err)
+	}
+	got, err := db.Document(ctx, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Title != "Kabul \uFFFDnews" || got.Path != "ab.txt" {
+		t.Errorf("stored title %q, path %q", got.Title, got.Path)
+	}
+	hits, err := db.Search(ctx, "kabul news", 5)
+	if err != nil || len(hits) != 1 {
+		t.Errorf("Search = %d hits, %v", len(hits), err)
+	}
+}
