@@ -47,8 +47,8 @@ func (db *DB) TryLease(ctx context.Context, name string) (func(), bool, error) {
 	return func() { once.Do(func() { db.release(conn) }) }, true, nil
 }
 
-// release ends the lease held on conn by closing its session, which frees
-// the lock whatever state the connection is in.
+// release ends the lease held on conn: it unlocks and closes the session
+// (closing frees the lock even when the unlocking fails).
 func (db *DB) release(conn *pgx.Conn) {
 	db.mu.Lock()
 	_, held := db.leases[conn]
@@ -59,5 +59,5 @@ func (db *DB) release(conn *pgx.Conn) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	conn.Close(ctx)
+	endSession(ctx, conn)
 }

@@ -130,13 +130,24 @@ func (db *DB) Close() error {
 	defer cancel()
 	var errs []error
 	for _, c := range conns {
-		errs = append(errs, c.Close(ctx))
+		errs = append(errs, endSession(ctx, c))
 	}
 	db.pool.Close()
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("postgres: close: %w", err)
 	}
 	return nil
+}
+
+// endSession gives back the advisory locks held on a dedicated connection
+// and closes it. Unlocking first makes the locks free when it returns;
+// closing alone frees them only once the server notices.
+func endSession(ctx context.Context, c *pgx.Conn) error {
+	_, uerr := c.Exec(ctx, `SELECT pg_advisory_unlock_all()`)
+	if err := c.Close(ctx); err != nil {
+		return err
+	}
+	return uerr
 }
 
 // now returns the store's clock reading in UTC, to the microsecond.
