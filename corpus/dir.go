@@ -247,7 +247,7 @@ func (p *Parser) readFile(path string) ([]Document, os.FileInfo, error) {
 	if err != nil {
 		return nil, info, fmt.Errorf("read: %w", err)
 	}
-	docs, err := p.Parse(path, data, info.ModTime())
+	docs, err := p.Parse(path, data, p.fileTime(path, info.ModTime()))
 	return docs, info, err
 }
 
