@@ -157,6 +157,21 @@ func TestParseJSONL(t *testing.T) {
 	}
 }
 
+func TestParseJSONHTMLBody(t *testing.T) {
+	for _, tc := range []struct{ in, body string }{
+		{`{"title":"t","content":"<p>One &amp; two</p><p>Three<br>four</p>"}`, "One & two\n\nThree\nfour"},
+		{`{"title":"t","body":"a < b and <not a tag>"}`, "a < b and <not a tag>"},
+	} {
+		docs, err := Parse("x.json", []byte(tc.in), fileTime)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if docs[0].Body != tc.body {
+			t.Errorf("%s: body %q, want %q", tc.in, docs[0].Body, tc.body)
+		}
+	}
+}
+
 func TestParseSkips(t *testing.T) {
 	for _, tc := range []struct {
 		name, path string

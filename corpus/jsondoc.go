@@ -90,8 +90,9 @@ func (p *Parser) parseJSONL(path string, data []byte) ([]Document, error) {
 }
 
 // decodeArticle reads one article object. Field names match without regard
-// to case; fields it does not know are ignored. A publication time it cannot
-// read is passed to warn and left zero.
+// to case; fields it does not know are ignored; a body in HTML is turned
+// into plain text. A publication time it cannot read is passed to warn and
+// left zero.
 func decodeArticle(raw []byte, warn func(error)) (Document, error) {
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &obj); err != nil {
@@ -124,7 +125,9 @@ func decodeArticle(raw []byte, warn func(error)) (Document, error) {
 		return ""
 	}
 	d.Title = str(titleFields)
-	d.Body = str(bodyFields)
+	if d.Body = str(bodyFields); looksLikeHTML(d.Body) {
+		d.Body = htmlText(d.Body)
+	}
 	d.URL = str(urlFields)
 	d.Language = str(languageFields)
 	if err != nil {
@@ -212,4 +215,21 @@ func jsonTime(fields map[string]json.RawMessage) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, nil
+}
+
+// htmlMarks are the tags that give away a body written in HTML.
+var htmlMarks = []string{"<p>", "<p ", "</p>", "<br", "</div>", "</a>", "</li>"}
+
+// looksLikeHTML reports whether s holds common HTML tags.
+func looksLikeHTML(s string) bool {
+	if !strings.Contains(s, "<") {
+		return false
+	}
+	l := strings.ToLower(s)
+	for _, m := range htmlMarks {
+		if strings.Contains(l, m) {
+			return true
+		}
+	}
+	return false
 }
