@@ -46,14 +46,10 @@ func (f *FeedSource) Scan(ctx context.Context, fn corpus.Handler) error {
 	}
 	f.last = now
 	f.mu.Unlock()
-	docs, err := f.Feed.Fetch(ctx)
-	if err != nil {
+	// Scan records the feed's ETag only after fn took every item, so a
+	// failure never loses items.
+	if err := f.Feed.Scan(ctx, fn); err != nil {
 		return fmt.Errorf("feed %s: %w", f.Feed.URL, err)
-	}
-	for _, d := range docs {
-		if err := fn(ctx, d); err != nil {
-			return err
-		}
 	}
 	return nil
 }
