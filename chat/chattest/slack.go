@@ -37,6 +37,8 @@ type SlackCall struct {
 	Status int
 	// Error is the Slack error code answered, "" when the call succeeded.
 	Error string
+	// At is when the fake received the call, for checks of pacing.
+	At time.Time
 }
 
 // Blocks decodes the call's "blocks" parameter; nil when there is none.
@@ -314,6 +316,7 @@ func (s *SlackServer) answer(w http.ResponseWriter, call SlackCall, status int, 
 func (s *SlackServer) record(call SlackCall) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	call.At = time.Now()
 	s.calls = append(s.calls, call)
 	s.notifyLocked()
 }
