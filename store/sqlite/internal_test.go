@@ -189,6 +189,10 @@ func TestQueryPlans(t *testing.T) {
 			nil, []string{"documents_pending"}},
 		{"FindStory", `SELECT id FROM stories WHERE rule = ? AND key = ? AND last_at >= ? AND first_at <= ?`,
 			[]any{"r", "k", 1, 2}, []string{"stories_rule_key"}},
+		{"Search, many matches", `SELECT id FROM documents d INDEXED BY documents_published
+			WHERE d.seq IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)
+			ORDER BY d.published DESC, d.id DESC LIMIT 10`, []any{`"x"`},
+			[]string{"SCAN d USING COVERING INDEX documents_published"}},
 		{"DeadRows", `SELECT id FROM outbox WHERE state = 'dead' ORDER BY id DESC LIMIT 3`,
 			nil, []string{"outbox_state"}},
 	}

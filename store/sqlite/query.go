@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -77,6 +78,11 @@ func (db *DB) Latest(ctx context.Context, f store.RegionFilter, limit int) ([]st
 	return hits, nil
 }
 
+// searchSortMax is the number of matches up to which Search sorts the
+// matching documents; with more, it reads documents newest first and stops
+// at the limit, which costs less when matches are many.
+const searchSortMax = 500
+
 // Search returns the newest documents whose title or body hold every word
 // of query, at most limit. Words are compared folded (corpus.Fold: case,
 // diacritics, apostrophes and punctuation do not count), and the query is
@@ -87,17 +93,56 @@ func (db *DB) Search(ctx context.Context, query string, limit int) ([]store.Hit,
 	if match == "" || limit <= 0 {
 		return nil, nil
 	}
-	docs, err := queryDocs(ctx, db.read, `SELECT `+docColumns+` FROM documents d
-		WHERE d.seq IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)
-		ORDER BY d.published DESC, d.id DESC LIMIT ?`, match, limit)
+	seqs, err := db.matches(ctx, match, searchSortMax+1)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: search %q: %w", query, err)
+	}
+	var docs []corpus.Document
+	switch {
+	case len(seqs) == 0:
+	case len(seqs) <= searchSortMax:
+		list, err := json.Marshal(seqs)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: search %q: %w", query, err)
+		}
+		docs, err = queryDocs(ctx, db.read, `SELECT `+docColumns+` FROM documents d
+			WHERE d.seq IN (SELECT value FROM json_each(?))
+			ORDER BY d.published DESC, d.id DESC LIMIT ?`, string(list), limit)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: search %q: %w", query, err)
+		}
+	default:
+		docs, err = queryDocs(ctx, db.read, `SELECT `+docColumns+` FROM documents d INDEXED BY documents_published
+			WHERE d.seq IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)
+			ORDER BY d.published DESC, d.id DESC LIMIT ?`, match, limit)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: search %q: %w", query, err)
+		}
 	}
 	hits := make([]store.Hit, len(docs))
 	for i, d := range docs {
 		hits[i] = store.Hit{Doc: d}
 	}
 	return hits, nil
+}
+
+// matches returns the seq of up to max documents matching the FTS5 query.
+func (db *DB) matches(ctx context.Context, match string, max int) ([]int64, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? LIMIT ?`,
+		match, max)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var seqs []int64
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			return nil, err
+		}
+		seqs = append(seqs, seq)
+	}
+	return seqs, rows.Err()
 }
 
 // ftsQuery turns user input into an FTS5 query that requires each folded

@@ -243,3 +243,48 @@ func testSearchSeeds(e *env) {
 		e.equal(fmt.Sprintf("Search(%q)", q), ids(hits), want)
 	}
 }
+
+// testSearchMany searches words held by many documents, published out of
+// the order they were stored in.
+func testSearchMany(e *env) {
+	s := e.open()
+	const n = 700
+	var want, wantRare []string
+	for i := range n {
+		// Published times are a permutation of the minutes 0..n-1.
+		minute := (i * 263) % n
+		body := "An ordinary report"
+		if i%7 == 0 {
+			body += " with a rare word"
+		}
+		id := fmt.Sprintf("m%03d", minute)
+		e.put(s, doc(id, "Market report", body, at(time.Duration(minute)*time.Minute)))
+	}
+	for minute := n - 1; minute >= 0; minute-- {
+		want = append(want, fmt.Sprintf("m%03d", minute))
+	}
+	// The rare word is in the documents stored at i%7 == 0.
+	for i := range n {
+		if i%7 == 0 {
+			wantRare = append(wantRare, fmt.Sprintf("m%03d", (i*263)%n))
+		}
+	}
+	slices.Sort(wantRare)
+	slices.Reverse(wantRare)
+	for _, tc := range []struct {
+		query string
+		limit int
+		want  []string
+	}{
+		{"market report", 10, want[:10]},
+		{"ordinary", 3, want[:3]},
+		{"report", n + 10, want},
+		{"rare word", 5, wantRare[:5]},
+		{"rare", 1000, wantRare},
+		{"market zebra", 10, []string{}},
+	} {
+		hits, err := s.Search(e.ctx, tc.query, tc.limit)
+		e.must(err, "Search")
+		e.equal(fmt.Sprintf("Search(%q, %d)", tc.query, tc.limit), ids(hits), tc.want)
+	}
+}

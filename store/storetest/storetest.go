@@ -42,6 +42,7 @@ func Run(t *testing.T, open Open) {
 		{"LatestManyPlaces", testLatestManyPlaces},
 		{"Search", testSearch},
 		{"SearchSeeds", testSearchSeeds},
+		{"SearchMany", testSearchMany},
 		{"Bands", testBands},
 		{"CopyOf", testCopyOf},
 		{"FindStory", testFindStory},
