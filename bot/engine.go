@@ -271,9 +271,10 @@ func (e *Engine) enqueueForMember(ctx context.Context, st store.Story, d corpus.
 	return n, nil
 }
 
-// addToUpdate adds doc to the destination's open reply when that is still
-// pending and younger than the rule's update interval; otherwise it
-// enqueues a new reply.
+// addToUpdate adds doc to the destination's open reply while that is still
+// waiting to be sent; otherwise it enqueues a new reply, due one update
+// interval from now, so every report arriving meanwhile joins it (as
+// Alertmanager's group_interval batches notifications).
 func (e *Engine) addToUpdate(ctx context.Context, st store.Story, dest Dest, doc, akey string, r *rules.Rule) (bool, error) {
 	cstate := carrierState(st.ID, dest, doc)
 	if _, err := e.Store.GetState(ctx, cstate); err == nil {
@@ -287,7 +288,7 @@ func (e *Engine) addToUpdate(ctx context.Context, st store.Story, dest Dest, doc
 		if err != nil {
 			return false, fmt.Errorf("reading open reply: %w", err)
 		}
-		if row.State == store.Pending && now.Sub(row.CreatedAt) < updateInterval(r) {
+		if row.State == store.Pending {
 			rf, err := decodeRef(row.Payload)
 			if err != nil {
 				return false, err
@@ -314,7 +315,7 @@ fresh:
 	key := updateKey(st.ID, dest, doc)
 	if _, err := e.Store.Enqueue(ctx, store.OutboxRow{
 		Key: key, Transport: dest.Transport, Channel: dest.Channel, Kind: "update",
-		StoryID: st.ID, ParentKey: akey,
+		StoryID: st.ID, ParentKey: akey, Due: now.Add(updateInterval(r)),
 		Payload: ref{Rule: r.Name, Story: st.ID, Docs: []string{doc}}.encode(),
 	}); err != nil {
 		return false, fmt.Errorf("enqueueing reply: %w", err)

@@ -233,17 +233,29 @@ func TestEngineRendersCopyCounts(t *testing.T) {
 func TestEngineBurstWindowAndNewStory(t *testing.T) {
 	ctx := context.Background()
 	f := newEngineFixture(t)
+	tr := &scriptedTransport{clock: f.clock}
+	d := newTestDeliverer(f.store, f.clock, tr)
+	d.Transports = map[string]chat.Transport{"slack": tr, "telegram": tr}
 	f.putSeed("003", day(7))
 	f.engine.ProcessPending(ctx)
 	f.putSeed("004", day(7))
 	f.engine.ProcessPending(ctx)
-	// The first reply is still pending and young: a report a minute later
-	// joins it.
+	d.DeliverDue(ctx) // the alerts go at once; the reply waits
+	// A report a minute later joins the waiting reply.
 	f.clock.Advance(time.Minute)
 	f.putSeed("000", day(8))
 	f.engine.ProcessPending(ctx)
-	// Past the update interval, a new reply opens.
-	f.clock.Advance(DefaultUpdateInterval)
+	d.DeliverDue(ctx)
+	if len(tr.sent) != 2 {
+		t.Fatalf("%d messages sent before the update interval passed, want the 2 alerts", len(tr.sent))
+	}
+	// The reply goes once the interval since its first report has passed.
+	f.clock.Advance(DefaultUpdateInterval - time.Minute)
+	d.DeliverDue(ctx)
+	if len(tr.sent) != 4 || len(tr.sent[2].msg.Items) != 2 {
+		t.Fatalf("after the interval: %d sent; want both replies, each with 004 and 000", len(tr.sent))
+	}
+	// A later report opens a new reply.
 	f.putSeed("002", day(8))
 	f.engine.ProcessPending(ctx)
 	var updates [][]string

@@ -281,7 +281,7 @@ func (r *running) httpAddr() string {
 
 func TestRunConsoleSeedsThenRestart(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "bot.db")
-	getenv := testEnv(t, map[string]string{"BOT_DB": db, "BOT_SCAN_SCHEDULE": "@every 1h"})
+	getenv := testEnv(t, map[string]string{"BOT_DB": db, "BOT_SCAN_SCHEDULE": "@every 1h", "BOT_RULES": "testdata/console.yaml"})
 	bot := startBot(t, getenv)
 	out := bot.out.waitFor(t, "✎ EDIT", 1)
 	bot.send("/latest badghis")

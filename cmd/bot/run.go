@@ -12,6 +12,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/bot"
 	"github.com/wirewatch/wirewatch/chat/console"
+	"github.com/wirewatch/wirewatch/store"
 )
 
 // Digest builds a digest now and prints it; without --dry-run it is also
@@ -134,28 +135,13 @@ func (e *Env) Run(ctx context.Context, args []string) error {
 		goFn(name, f)
 	}
 
-	// The first scan runs at once; then on the schedule.
-	scan := func(ctx context.Context) {
-		if _, err := w.scanner.Scan(ctx); err != nil && ctx.Err() == nil {
-			e.Log.Error("scan failed", "err", err)
-		}
-	}
-	sched := bot.NewScheduler(e.Log)
-	if err := sched.Add("scan", e.Config.ScanSchedule, scan); err != nil {
-		return fmt.Errorf("BOT_SCAN_SCHEDULE=%q: %w", e.Config.ScanSchedule, err)
-	}
-	if err := w.digester.Reschedule(ctx, sched); err != nil {
-		e.Log.Error("scheduling digests", "err", err)
-	}
-	w.router.OnSubscriptionsChanged = func() {
-		if err := w.digester.Reschedule(ctx, sched); err != nil {
-			e.Log.Error("scheduling digests", "err", err)
-		}
-	}
-	scan(ctx)
-	w.markReady()
-	sched.Start(ctx)
-
+	// The leader scans, sends digests on schedule and polls Telegram; with
+	// PostgreSQL shared by several replicas only one leads at a time (an
+	// advisory lock), the others deliver and answer commands. Scans are
+	// idempotent, so a moment with two leaders costs work, not duplicates.
+	goFn("leadership", func(ctx context.Context) error {
+		return e.lead(ctx, w, goFn)
+	})
 	if con != nil {
 		goFn("console", func(ctx context.Context) error {
 			err := con.Serve(ctx, e.Stdin, w.router)
@@ -168,11 +154,80 @@ func (e *Env) Run(ctx context.Context, args []string) error {
 
 	<-ctx.Done()
 	e.Log.Info("shutting down")
-	sched.Stop()
 	shutdownCtx, done := context.WithTimeout(context.Background(), 10*time.Second)
 	defer done()
 	srv.Shutdown(shutdownCtx) //nolint:errcheck // best effort on the way out
 	cancel()
 	wg.Wait()
+	return nil
+}
+
+// LeaderLease is the name of the lease whose holder runs the schedule.
+const LeaderLease = "wirewatch-leader"
+
+// lead waits for the leader lease (retrying every half minute), then runs
+// the first scan, the scan and digest schedule and the leader-only jobs
+// until ctx ends.
+func (e *Env) lead(ctx context.Context, w *wiring, goFn func(string, func(context.Context) error)) error {
+	release := func() {}
+	if l, ok := w.store.(store.Leaser); ok {
+		for {
+			rel, ok, err := l.TryLease(ctx, LeaderLease)
+			if err != nil && ctx.Err() == nil {
+				e.Log.Error("taking the leader lease", "err", err)
+			}
+			if ok {
+				release = rel
+				break
+			}
+			w.markReady() // a standby delivers and answers commands
+			e.Log.Info("another replica leads; standing by")
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(30 * time.Second):
+			}
+		}
+	}
+	defer release()
+	scan := func(ctx context.Context) {
+		if _, err := w.scanner.Scan(ctx); err != nil && ctx.Err() == nil {
+			e.Log.Error("scan failed", "err", err)
+		}
+	}
+	sched := bot.NewScheduler(e.Log)
+	if err := sched.Add("scan", e.Config.ScanSchedule, scan); err != nil {
+		return fmt.Errorf("BOT_SCAN_SCHEDULE=%q: %w", e.Config.ScanSchedule, err)
+	}
+	reschedule := func(ctx context.Context) {
+		if err := w.digester.Reschedule(ctx, sched); err != nil && ctx.Err() == nil {
+			e.Log.Error("scheduling digests", "err", err)
+		}
+	}
+	reschedule(ctx)
+	// Subscriptions made through another replica reach the schedule within
+	// five minutes; those made here at once.
+	if err := sched.Add("reload", "@every 5m", reschedule); err != nil {
+		return err
+	}
+	goFn("digest rescheduling", func(ctx context.Context) error {
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-w.reschedule:
+				reschedule(ctx)
+			}
+		}
+	})
+	// The first scan runs at once; then on the schedule.
+	scan(ctx)
+	w.markReady()
+	sched.Start(ctx)
+	for name, f := range w.leaderJobs {
+		goFn(name, f)
+	}
+	<-ctx.Done()
+	sched.Stop()
 	return nil
 }

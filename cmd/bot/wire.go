@@ -82,6 +82,10 @@ type wiring struct {
 	slackCmds  http.Handler
 	tgWebhook  http.Handler
 	background map[string]func(context.Context) error
+	// leaderJobs run only in the replica that holds the leader lease.
+	leaderJobs map[string]func(context.Context) error
+	// reschedule is signalled when a subscription changes.
+	reschedule chan struct{}
 	closers    []func()
 	ready      atomic.Bool
 }
@@ -90,7 +94,7 @@ type wiring struct {
 // every channel then posts there.
 func (e *Env) wire(ctx context.Context, cfg *rules.Config, gaz *geo.Gazetteer, st store.Store, con *console.Console) (*wiring, error) {
 	w := &wiring{env: e, cfg: cfg, store: st, metrics: bot.NewMetrics(), transports: map[string]chat.Transport{},
-		background: map[string]func(context.Context) error{}}
+		background: map[string]func(context.Context) error{}, leaderJobs: map[string]func(context.Context) error{}}
 	w.parser = corpus.Parser{MaxSize: e.Config.MaxFileSize, Logger: e.Log}
 	matcher, err := rules.Compile(cfg, gaz)
 	if err != nil {
@@ -125,8 +129,15 @@ func (e *Env) wire(ctx context.Context, cfg *rules.Config, gaz *geo.Gazetteer, s
 	}
 	w.engine.Notify = w.deliverer.Wake
 	w.digester = &bot.Digester{Store: st, Rules: cfg, Routes: routes, Clock: clock, Log: e.Log, Notify: w.deliverer.Wake}
+	w.reschedule = make(chan struct{}, 1)
 	w.router = &bot.Router{Store: st, Rules: cfg, Places: gaz, Digests: w.digester, Clock: clock, Log: e.Log,
-		Metrics: w.metrics, Started: clock.Now(), Status: w.status}
+		Metrics: w.metrics, Started: clock.Now(), Status: w.status,
+		OnSubscriptionsChanged: func() {
+			select {
+			case w.reschedule <- struct{}{}:
+			default:
+			}
+		}}
 	for _, f := range cfg.Feeds {
 		w.feeds = append(w.feeds, newFeedSource(f, st))
 	}
@@ -246,8 +257,9 @@ func (w *wiring) chatCommands() error {
 			w.tgWebhook = wh
 			w.background["telegram webhook"] = wh.Run
 		} else {
+			// Telegram serves getUpdates to one poller at a time.
 			p := &telegram.Poller{Dispatcher: d, Offsets: w.store, Timeout: telegram.DefaultPollTimeout}
-			w.background["telegram polling"] = p.Run
+			w.leaderJobs["telegram polling"] = p.Run
 		}
 	}
 	return nil
