@@ -113,7 +113,10 @@ func (d *Detector) Check(ctx context.Context, id, text string) (Verdict, error) 
 		return Verdict{}, fmt.Errorf("dedup: candidates of %s: %w", id, err)
 	}
 	v := Verdict{Candidates: len(ids)}
-	rare := d.markRare(fp.Shingles)
+	rare := -1
+	if len(ids) > 0 {
+		rare = d.markRare(fp.Shingles)
+	}
 	for _, cand := range ids {
 		set, err := d.shingles(ctx, cand)
 		if err != nil {

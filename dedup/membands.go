@@ -13,9 +13,10 @@ type MemBands struct {
 	mu    sync.Mutex
 	ids   []string
 	index map[string]int32
-	// heads maps a band hash to its newest posting; postings of one hash
-	// are chained through next, newest first.
-	heads    map[uint64]int32
+	// heads is an open-addressing table from band hash to the newest
+	// posting of that hash; postings of one hash are chained through
+	// next, newest first.
+	heads    bandTable
 	postings []posting
 	// seen[doc] == stamp marks a document already collected by the
 	// current query.
@@ -36,7 +37,6 @@ func (m *MemBands) PutBands(_ context.Context, docID string, bands []uint64) err
 	defer m.mu.Unlock()
 	if m.index == nil {
 		m.index = make(map[string]int32)
-		m.heads = make(map[uint64]int32)
 	}
 	doc, ok := m.index[docID]
 	if !ok {
@@ -46,12 +46,9 @@ func (m *MemBands) PutBands(_ context.Context, docID string, bands []uint64) err
 		m.index[docID] = doc
 	}
 	for _, b := range bands {
-		next, ok := m.heads[b]
-		if !ok {
-			next = -1
-		}
-		m.heads[b] = int32(len(m.postings))
-		m.postings = append(m.postings, posting{doc: doc, next: next})
+		slot := m.heads.slot(b)
+		m.postings = append(m.postings, posting{doc: doc, next: *slot - 1})
+		*slot = int32(len(m.postings)) // postings are stored 1-based in the table
 	}
 	return nil
 }
@@ -72,14 +69,12 @@ func (m *MemBands) BandCandidates(_ context.Context, bands []uint64, exclude str
 	}
 	var docs []int32
 	for _, b := range bands {
-		p, ok := m.heads[b]
-		for ok && p >= 0 {
+		for p := m.heads.get(b) - 1; p >= 0; p = m.postings[p].next {
 			d := m.postings[p].doc
 			if d != skip && m.seen[d] != m.stamp {
 				m.seen[d] = m.stamp
 				docs = append(docs, d)
 			}
-			p = m.postings[p].next
 		}
 	}
 	if len(docs) == 0 {
