@@ -31,9 +31,7 @@ func NewScheduler(log *slog.Logger) *Scheduler {
 	l := cronLogger{log}
 	return &Scheduler{
 		log: log,
-		// SkipIfStillRunning must wrap Recover: the other way round, a
-		// panic escapes the skip wrapper and the job never runs again.
-		cron:   cron.New(cron.WithParser(CronParser), cron.WithChain(cron.SkipIfStillRunning(l), cron.Recover(l)), cron.WithLogger(l)),
+		cron:   cron.New(cron.WithParser(CronParser), cron.WithChain(jobChain(l)...), cron.WithLogger(l)),
 		ctx:    context.Background(),
 		groups: map[string][]cron.EntryID{},
 	}
@@ -80,6 +78,13 @@ func (s *Scheduler) Start(ctx context.Context) {
 // Stop stops scheduling and waits for running jobs to return.
 func (s *Scheduler) Stop() {
 	<-s.cron.Stop().Done()
+}
+
+// jobChain wraps every job. SkipIfStillRunning must wrap Recover: the other
+// way round, a panic escapes the skip wrapper before it frees its slot and
+// the job never runs again.
+func jobChain(l cron.Logger) []cron.JobWrapper {
+	return []cron.JobWrapper{cron.SkipIfStillRunning(l), cron.Recover(l)}
 }
 
 // cronLogger adapts slog to cron's logger.
