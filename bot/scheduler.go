@@ -30,7 +30,7 @@ var CronParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | 
 func NewScheduler(log *slog.Logger) *Scheduler {
 	l := cronLogger{log}
 	return &Scheduler{
-		log: log,
+		log:    log,
 		cron:   cron.New(cron.WithParser(CronParser), cron.WithChain(jobChain(l)...), cron.WithLogger(l)),
 		ctx:    context.Background(),
 		groups: map[string][]cron.EntryID{},
