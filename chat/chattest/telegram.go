@@ -26,8 +26,9 @@ type TelegramServer struct {
 	URL string
 	// Token is the bot token the server accepts; others get 401.
 	Token string
-	// BotID and BotUsername are what getMe reports.
-	BotID       int64
+	// BotID is the bot's user id, as getMe reports it.
+	BotID int64
+	// BotUsername is the bot's username, as getMe reports it.
 	BotUsername string
 
 	srv  *httptest.Server
@@ -59,13 +60,15 @@ type TelegramCall struct {
 
 // TelegramFailure is an error the server answers a call with.
 type TelegramFailure struct {
-	// Code is error_code, Description the description. Status is the
-	// HTTP status, Code when zero.
-	Status      int
-	Code        int
+	// Status is the HTTP status; Code when zero.
+	Status int
+	// Code is the answer's error_code.
+	Code int
+	// Description is the answer's description.
 	Description string
-	// RetryAfter and MigrateToChatID fill "parameters" when non-zero.
-	RetryAfter      int
+	// RetryAfter, when non-zero, is parameters.retry_after.
+	RetryAfter int
+	// MigrateToChatID, when non-zero, is parameters.migrate_to_chat_id.
 	MigrateToChatID int64
 	// Raw, when set, is sent as the body instead of the Bot API's JSON
 	// (as a proxy's error page would be).
@@ -93,14 +96,19 @@ func TelegramError(code int, description string) TelegramFailure {
 
 // TelegramWebhook is the webhook as setWebhook set it.
 type TelegramWebhook struct {
-	URL            string
-	SecretToken    string
+	// URL is where updates are posted.
+	URL string
+	// SecretToken is sent in X-Telegram-Bot-Api-Secret-Token.
+	SecretToken string
+	// AllowedUpdates are the update types asked for.
 	AllowedUpdates []string
 }
 
 // TelegramBotCommand is one entry of the command menu setMyCommands set.
 type TelegramBotCommand struct {
-	Command     string `json:"command"`
+	// Command is the name, without "/".
+	Command string `json:"command"`
+	// Description is shown next to it in the menu.
 	Description string `json:"description"`
 }
 

@@ -13,10 +13,13 @@ import (
 // TelegramMessage is a message in a chat of the fake: one the bot sent, or
 // a user's message made for an update.
 type TelegramMessage struct {
+	// ChatID is the chat it is in.
 	ChatID int64
-	ID     int
+	// ID is its message_id, numbered per chat from 1.
+	ID int
 	// Text is the text as sent: Telegram HTML when ParseMode is "HTML".
-	Text      string
+	Text string
+	// ParseMode is the parse_mode it was sent with.
 	ParseMode string
 	// Plain is the text as users see it.
 	Plain string

@@ -18,13 +18,19 @@ const RefusalFormat = "This chat is not authorised to use this bot. Chat id: %d"
 
 // Dispatcher answers the commands in Telegram updates, for Poller and
 // Webhook. Commands from allowed chats go to Handler and its reply is sent
-// to the same chat as a reply to the command; commands from other chats get
-// the refusal and Handler never sees them. Other messages, commands
-// addressed to other bots and messages from bots are ignored.
+// to the same chat as a reply to the command: as a digest when its Kind is
+// chat.KindDigest, as a reply otherwise, and not at all when it is empty
+// (no heading, text, article or items). Commands from other chats get the
+// refusal and Handler never sees them. Other messages, commands addressed
+// to other bots and messages from bots are ignored.
 type Dispatcher struct {
+	// Transport sends the replies; its bot's username tells which
+	// "/command@bot" are addressed to this bot.
 	Transport *Transport
-	Handler   chat.Handler
-	Allowed   AllowedChats
+	// Handler answers the commands of allowed chats.
+	Handler chat.Handler
+	// Allowed are the chats whose commands reach Handler.
+	Allowed AllowedChats
 	// Logger defaults to slog.Default.
 	Logger *slog.Logger
 }

@@ -47,8 +47,10 @@ var allowedUpdates = []string{"message", "channel_post"}
 // command). Set the fields before Run; a Poller must not be copied after
 // first use.
 type Poller struct {
+	// Dispatcher answers the commands received.
 	Dispatcher *Dispatcher
-	Offsets    OffsetStore
+	// Offsets keeps the offset between runs.
+	Offsets OffsetStore
 	// OffsetKey defaults to DefaultOffsetKey.
 	OffsetKey string
 	// Timeout is how long each getUpdates waits for an update (the Bot

@@ -27,7 +27,7 @@ const partRetries = 3
 // first part is posted Send reports success: a later part that still fails
 // after retries is logged, not returned, because retrying the whole
 // message would post the first part twice. An edit keeps only the first
-// part.
+// part. InChannel is ignored: Telegram has no replies only the asker sees.
 //
 // Errors are classified for the delivery loop (chat.RetryAfter for 429,
 // chat.Permanent with a hint for errors no retry fixes) and never contain
