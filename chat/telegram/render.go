@@ -24,8 +24,10 @@ const (
 // Alerts and edits show the heading (region · rule) in bold, the title
 // linked to the article, a short lead and an italic line with the date,
 // place, outlets, source count and why the rule matched. Updates, digests
-// and replies list their items, each with its title linked and an italic
-// line with source, date and place; digests add each item's lead.
+// and replies show the same article block when they carry an Article (a
+// /why answer), then their text, then list their items, each with its
+// title linked and an italic line with source, date and place; digests add
+// each item's lead.
 func Render(m chat.Message) string {
 	var w htmlWriter
 	switch m.Kind {
@@ -47,6 +49,13 @@ func Render(m chat.Message) string {
 
 func renderAlert(w *htmlWriter, m chat.Message) {
 	line(w, func() { w.bold(oneLine(m.Heading)) }, m.Heading != "")
+	renderArticle(w, m)
+	text(w, m.Text)
+}
+
+// renderArticle writes the lead article's title, lead and italic line, and
+// the why of a match.
+func renderArticle(w *htmlWriter, m chat.Message) {
 	a := m.Article
 	if a != nil {
 		line(w, func() { w.link(a.URL, title(*a)) }, true)
@@ -60,7 +69,6 @@ func renderAlert(w *htmlWriter, m chat.Message) {
 	if s := joinNonEmpty(meta); s != "" {
 		line(w, func() { w.italic(s) }, true)
 	}
-	text(w, m.Text)
 }
 
 // renderList renders updates, digests and replies: a bold heading, the
@@ -74,6 +82,9 @@ func renderList(w *htmlWriter, m chat.Message, label string, leads bool) {
 		heading = label + " · " + heading
 	}
 	line(w, func() { w.bold(heading) }, heading != "")
+	if m.Article != nil || m.Why != "" {
+		renderArticle(w, m)
+	}
 	text(w, m.Text)
 	for i, it := range m.Items {
 		if leads {

@@ -77,6 +77,9 @@ func TestRenderGolden(t *testing.T) {
 		{"hostile-link", chat.Message{Kind: chat.KindReply, Channel: "1",
 			Items: []chat.Article{{Title: "click", URL: "javascript:alert(document.cookie)"}, {Title: "", URL: "https://example.com/untitled"}}}},
 		{"empty", chat.Message{Kind: chat.KindReply, Channel: "1"}},
+		{"reply-why", chat.Message{Kind: chat.KindReply, Channel: "1", Heading: "Why alert 17",
+			Article: qalaINaw(), Outlets: []string{"AFP"}, Sources: 1,
+			Why: "rule provincial-capital-assault: keywords taliban, all-out assault; region badghis via Qala-i-Naw"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
