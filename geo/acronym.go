@@ -6,9 +6,13 @@ import (
 )
 
 // acronym reports whether mention m, written in capitals, reads as an
-// acronym: four letters or fewer, no neighbouring word in capitals and not
-// at the start of a line.
+// acronym: a ticker in angle brackets, or four letters or fewer with no
+// neighbouring word in capitals and not a dateline at the start of a line
+// ("ROME, March 3", "GAZA (Reuters)").
 func acronym(text string, m Mention) bool {
+	if m.Start > 0 && m.End < len(text) && text[m.Start-1] == '<' && text[m.End] == '>' {
+		return true // a stock ticker: "Jaguar PLC <JAGRY>"
+	}
 	letters := 0
 	for _, r := range text[m.Start:m.End] {
 		if unicode.IsLetter(r) {
@@ -25,15 +29,15 @@ func acronym(text string, m Mention) bool {
 	for i > 0 {
 		r, size := utf8.DecodeLastRuneInString(text[:i])
 		if r == '\n' {
-			return false
+			break
 		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			break
 		}
 		i -= size
 	}
-	if i == 0 {
-		return false
+	if i == 0 || text[i-1] == '\n' {
+		return !dateline(text[m.End:])
 	}
 	if w, _ := lastWord(text[:i]); capsWord(w) {
 		return false
@@ -73,4 +77,20 @@ func firstWord(s string) string {
 		}
 	}
 	return s
+}
+
+// dateline reports whether rest, the text after a word opening a line, goes
+// on as a dateline: a comma, an opening parenthesis or a dash, or the end
+// of the line.
+func dateline(rest string) bool {
+	for _, r := range rest {
+		switch r {
+		case ' ', '\t':
+			continue
+		case ',', '(', '-', '\u2013', '\u2014', '\n', '\r':
+			return true
+		}
+		return false
+	}
+	return true
 }

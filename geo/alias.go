@@ -25,10 +25,12 @@ func (e *AliasError) Error() string {
 func (e *AliasError) Unwrap() error { return e.Err }
 
 // WithAliases returns a copy of g that also knows the given spellings:
-// alias -> place, where the place is any name Lookup knows ("Qala-i-Naw")
-// or, to choose among places of one name, "name, region" ("Victoria,
-// Canada"): the first place of that name inside the region. An alias is the
-// first choice for its spelling and never Common: the user asked for it.
+// alias -> place, where the place is any name Lookup knows ("Qala-i-Naw"),
+// taken as Resolve would take it (its most likely place), or, to choose
+// among places of one name, "name, region" ("Victoria, Canada"): the most
+// likely place of that name inside the region. An alias is the first choice
+// for its spelling, in Resolve and in Lookup, and never Common: the user
+// asked for it.
 // Unknown places are reported all at once, as *AliasError values wrapping
 // ErrUnknownPlace, joined; g itself never changes.
 func (g *Gazetteer) WithAliases(aliases map[string]string) (*Gazetteer, error) {
@@ -70,13 +72,19 @@ func (g *Gazetteer) WithAliases(aliases map[string]string) (*Gazetteer, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("geo: %w", errors.Join(errs...))
 	}
-	return build(g.places, names, keys), nil
+	out := build(g.places, names, keys)
+	out.pinned = make(map[string]int64, len(at)+len(g.pinned))
+	maps.Copy(out.pinned, g.pinned)
+	for key, i := range at {
+		out.pinned[key] = names[i].Places[0]
+	}
+	return out, nil
 }
 
 // resolveTarget finds the place an alias points at: "name" or "name,
 // region".
 func (g *Gazetteer) resolveTarget(target string) (Place, bool) {
-	if ps := g.Lookup(target); len(ps) > 0 {
+	if ps := g.likely(FoldName(target)); len(ps) > 0 {
 		return ps[0], true
 	}
 	name, region, ok := cutLast(target, ",")
@@ -84,7 +92,7 @@ func (g *Gazetteer) resolveTarget(target string) (Place, bool) {
 		return Place{}, false
 	}
 	regions := g.Lookup(region)
-	for _, p := range g.Lookup(name) {
+	for _, p := range g.likely(FoldName(name)) {
 		for _, r := range regions {
 			if p.ID != r.ID && g.Within(p, r) {
 				return p, true

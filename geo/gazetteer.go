@@ -28,6 +28,8 @@ type Gazetteer struct {
 	// i's are cand[candOff[i]:candOff[i+1]], unknown IDs left out.
 	cand    []int32
 	candOff []int32
+	// pinned holds the place a user alias gives a folded name.
+	pinned map[string]int64
 }
 
 type parents struct{ admin1, country int32 }
@@ -86,16 +88,18 @@ func build(places []Place, names []Name, keys []string) *Gazetteer {
 		total += len(n.Places)
 	}
 	g.cand = make([]int32, 0, total)
-	last := make(map[string]int32, len(names))
 	for i := range names {
 		g.next[i] = -1
 		k := keys[i]
-		if j, ok := last[k]; ok {
+		if j, ok := g.byKey[k]; ok {
+			// A spelling folds like an earlier one: chain it last.
+			for g.next[j] >= 0 {
+				j = g.next[j]
+			}
 			g.next[j] = int32(i)
 		} else {
 			g.byKey[k] = int32(i)
 		}
-		last[k] = int32(i)
 		for _, id := range names[i].Places {
 			if pi, ok := g.byID[id]; ok {
 				g.cand = append(g.cand, pi)
@@ -202,15 +206,28 @@ func (g *Gazetteer) Within(p, region Place) bool {
 }
 
 // Lookup returns the places a query names, in any known spelling (folded
-// with FoldName): countries first, then admin1 regions, districts and
-// cities; within a level the most likely first (for the embedded data:
-// capitals first, then by population). It returns nil when no place has
-// that name.
+// with FoldName): the place a user alias gives that spelling first, then
+// countries, admin1 regions, districts and cities, the largest region of
+// that name first; within a level the most likely first (the order Resolve
+// prefers). It returns nil when no place has that name.
 func (g *Gazetteer) Lookup(query string) []Place {
-	return g.lookupKey(FoldName(query))
+	key := FoldName(query)
+	out := g.likely(key)
+	pinned, hasPin := g.pinned[key]
+	slices.SortStableFunc(out, func(a, b Place) int {
+		if hasPin && (a.ID == pinned) != (b.ID == pinned) {
+			if a.ID == pinned {
+				return -1
+			}
+			return 1
+		}
+		return int(a.Level) - int(b.Level)
+	})
+	return out
 }
 
-func (g *Gazetteer) lookupKey(key string) []Place {
+// likely returns the places of a folded name, the most likely first, or nil.
+func (g *Gazetteer) likely(key string) []Place {
 	first, ok := g.byKey[key]
 	if !ok {
 		return nil
@@ -227,7 +244,6 @@ func (g *Gazetteer) lookupKey(key string) []Place {
 	for i, pi := range idx {
 		out[i] = g.places[pi]
 	}
-	slices.SortStableFunc(out, func(a, b Place) int { return int(a.Level) - int(b.Level) })
 	return out
 }
 

@@ -12,20 +12,27 @@ import (
 //
 //   - A mention must be written as a name: capitalised or in capitals (or in
 //     a script without case); an Upper name (US, UK) only in capitals.
-//   - Of several places sharing a name, the one whose admin1 region the text
-//     names (through another name) wins, then the one whose country it
-//     names, else the first (the most likely: country, admin1, capital,
-//     then the most populous city).
-//   - A Common name (Mobile, Nice, Reading) counts only when the text names
-//     its place's admin1 region, or its country when the place is a country,
-//     an admin1 region or a city of at least 100,000 people; at a sentence
-//     start or in capitals it counts only when that region follows it at
-//     once ("Mobile, Alabama").
+//   - Of several places sharing a name, the first (the most likely: see
+//     README.geo.md) unless the text names, through another name, the
+//     admin1 region of another, or the country of another that is a region
+//     or a city of at least 100,000 people (Georgia, U.S.).
+//   - A name followed at once by a name of its region, after a comma or a
+//     parenthesis, counts with that region whatever else holds: "Mobile,
+//     Alabama", "PORTLAND, Ore.", "Herat (Afghanistan)"; so does a state's
+//     abbreviation after a town the gazetteer does not know ("NORTHVALE,
+//     N.J.").
+//   - Otherwise a Common name (Mobile, Nice, Reading) counts only inside a
+//     sentence, written capitalised, when the text names its place's admin1
+//     region by another name, or its country when the place is a city of at
+//     least 100,000 people and the next word is not a capitalised word of
+//     another name ("Mobile PC").
 //   - A word of four letters or fewer in capitals inside lower-case text is
 //     an acronym (ANA, not Ana), unless a neighbouring word is in capitals
 //     too (a headline) or it opens a line (a dateline: "ROME, March 3").
-//   - A city or district right after a capitalised word or a title
-//     ("Jesse Jackson", "Mr Lincoln") is taken for a surname unless the text
+//   - A city or district right after a capitalised word, a title or an
+//     initial ("Jesse Jackson", "Mr Lincoln", "Harvey T. Lyon") is taken for
+//     a surname, and one joined by a hyphen to a capitalised word that is no
+//     place ("Coca-Cola", "T-Mobile") for part of a name, unless the text
 //     names the place's admin1 region.
 func (g *Gazetteer) Resolve(text string, mentions []Mention) []Tag {
 	return g.AppendResolve(nil, text, mentions)
@@ -40,6 +47,20 @@ func (g *Gazetteer) AppendResolve(dst []Tag, text string, mentions []Mention) []
 		if !g.valid(text, m) {
 			continue
 		}
+		if c, _, ok := g.pair(text, mentions, i); ok {
+			dst = g.appendTag(dst, text, m, c)
+			continue
+		}
+		if i > 0 {
+			if _, r, ok := g.pair(text, mentions, i-1); ok {
+				dst = g.appendTag(dst, text, m, r)
+				continue
+			}
+		}
+		if r, ok := g.townRegion(text, m); ok {
+			dst = g.appendTag(dst, text, m, r)
+			continue
+		}
 		n := &g.names[m.Name]
 		if !caseOK(text, m, n) {
 			continue
@@ -48,78 +69,94 @@ func (g *Gazetteer) AppendResolve(dst []Tag, text string, mentions []Mention) []
 		if len(cs) == 0 {
 			continue
 		}
-		best, score := cs[0], 0
-		for _, c := range cs {
-			if s := g.support(ctx, c, int32(m.Name)); s > score {
+		best := cs[0]
+		score := g.support(ctx, best, int32(m.Name))
+		for _, c := range cs[1:] {
+			if s := g.support(ctx, c, int32(m.Name)); s >= supportCountry && s > score {
 				best, score = c, s
 			}
 		}
 		p := &g.places[best]
 		if n.Common {
 			plain := m.Flags&(corpus.SentenceStart|corpus.AllCaps) == 0
-			big := p.Level <= LevelAdmin1 || p.Population >= bigPlace
-			switch {
-			case !plain && !g.followedByRegion(text, mentions, i, best):
-				continue
-			case plain && score < supportAdmin1 && (score < supportCountry || !big):
+			need := supportCountry
+			if p.Level == LevelAdmin1 {
+				need = supportAdmin1 // "Ore and Metals" in a US story is no Oregon
+			}
+			if !plain || score < need || score == supportCountry && properPhrase(text, mentions, i) {
 				continue
 			}
 		}
 		if !n.Upper && m.Flags&corpus.AllCaps != 0 && acronym(text, m) {
 			continue
 		}
-		if score < supportAdmin1 && p.Level >= LevelAdmin2 && m.Flags&corpus.AllCaps == 0 && surname(text, mentions, i) {
+		if score < supportAdmin1 && p.Level >= LevelAdmin2 &&
+			(m.Flags&corpus.AllCaps == 0 && g.surname(text, mentions, i) || hyphenated(text, mentions, i)) {
 			continue
 		}
-		dst = append(dst, Tag{Place: *p, Start: m.Start, End: m.End, Text: text[m.Start:m.End], Name: m.Name})
+		dst = g.appendTag(dst, text, m, best)
 	}
 	return dst
 }
 
-// bigPlace is the population from which a Common city counts when the
-// text names its country.
+func (g *Gazetteer) appendTag(dst []Tag, text string, m Mention, place int32) []Tag {
+	return append(dst, Tag{Place: g.places[place], Start: m.Start, End: m.End, Text: text[m.Start:m.End], Name: m.Name})
+}
+
+// bigPlace is the population from which naming a city's country backs it.
 const bigPlace = 100000
 
 // named is a country or admin1 region the text names.
 type named struct {
-	place int32 // place index
-	name  int32 // the name that named it
-	weak  bool  // named by a demonym
+	place   int32 // place index
+	name    int32 // the name that named it
+	weak    bool  // named by a demonym
+	implied bool  // named by a city in it
 }
 
 // Support levels of a candidate place: how the rest of the text backs it.
 const (
 	supportNone    = 0
-	supportDemonym = 1 // a demonym names its country
-	supportCountry = 2 // a name of its country
+	supportWeak    = 1 // a demonym names its country, or a town's country is named
+	supportCountry = 2 // a name of its country, for a region or a big city
 	supportAdmin1  = 3 // a name of its admin1 region
 )
 
 // regionsNamed appends the countries and admin1 regions the text names by
 // names that count on their own (not Common, written as names).
 func (g *Gazetteer) regionsNamed(ctx []named, text string, mentions []Mention) []named {
-	for _, m := range mentions {
+	add := func(e named) {
+		for _, o := range ctx {
+			if o == e {
+				return
+			}
+		}
+		ctx = append(ctx, e)
+	}
+	for i, m := range mentions {
 		if !g.valid(text, m) {
 			continue
+		}
+		if _, r, ok := g.pair(text, mentions, i); ok {
+			add(named{place: r, name: int32(mentions[i+1].Name)})
+		}
+		if r, ok := g.townRegion(text, m); ok {
+			add(named{place: r, name: int32(m.Name)})
 		}
 		n := &g.names[m.Name]
 		if n.Common || !caseOK(text, m, n) {
 			continue
 		}
-		for _, c := range g.candidates(m.Name) {
-			if l := g.places[c].Level; l != LevelCountry && l != LevelAdmin1 {
-				continue
+		cs := g.candidates(m.Name)
+		for _, c := range cs {
+			if l := g.places[c].Level; l == LevelCountry || l == LevelAdmin1 {
+				add(named{place: c, name: int32(m.Name), weak: n.Demonym})
 			}
-			e := named{place: c, name: int32(m.Name), weak: n.Demonym}
-			dup := false
-			for _, o := range ctx {
-				if o == e {
-					dup = true
-					break
-				}
-			}
-			if !dup {
-				ctx = append(ctx, e)
+		}
+		if len(cs) > 0 && g.places[cs[0]].Level >= LevelAdmin2 {
+			// A city names its region by implication (Atlanta: Georgia).
+			if up := g.up[cs[0]]; up.admin1 >= 0 {
+				add(named{place: up.admin1, name: int32(m.Name), implied: true})
 			}
 		}
 	}
@@ -127,21 +164,27 @@ func (g *Gazetteer) regionsNamed(ctx []named, text string, mentions []Mention) [
 }
 
 // support says how the regions named by names other than name back place
-// index c.
+// index c. Naming a country backs its regions and its big cities
+// (supportCountry) more than its towns (supportWeak): the text naming
+// Britain does not make Boston the Lincolnshire town. A city backs its own
+// admin1 region as a country name would (Atlanta makes Georgia the state).
 func (g *Gazetteer) support(ctx []named, c, name int32) int {
 	up := g.up[c]
+	p := &g.places[c]
+	big := p.Level <= LevelAdmin1 || p.Population >= bigPlace
 	best := supportNone
 	for _, e := range ctx {
 		if e.name == name {
 			continue
 		}
 		switch {
-		case e.place == up.admin1 && !e.weak:
+		case e.place == up.admin1 && !e.weak && !e.implied:
 			return supportAdmin1
-		case e.place == up.country && !e.weak:
+		case e.place == up.admin1 && e.implied && c == up.admin1,
+			e.place == up.country && !e.weak && big:
 			best = max(best, supportCountry)
 		case e.place == up.country || e.place == up.admin1:
-			best = max(best, supportDemonym)
+			best = max(best, supportWeak)
 		}
 	}
 	return best
@@ -174,35 +217,68 @@ func caseOK(text string, m Mention, n *Name) bool {
 	return unicode.IsLetter(r) && !unicode.IsLower(r) && !unicode.IsUpper(r) && !unicode.IsTitle(r)
 }
 
-// followedByRegion reports whether mention i is followed at once, after a
-// comma or an opening parenthesis, by a name of place index c's admin1
-// region or country ("Mobile, Alabama", "Of (Turkey)").
-func (g *Gazetteer) followedByRegion(text string, mentions []Mention, i int, c int32) bool {
-	end := mentions[i].End
-	for j := i + 1; j < len(mentions); j++ {
-		m := mentions[j]
-		if m.Start < end {
+// pair reports whether mention i names a place inside the region that
+// mention i+1 names right after it, after a comma or an opening
+// parenthesis ("Mobile, Alabama", "PORTLAND, Ore.", "Herat (Afghanistan)"),
+// and returns the place and region indexes. Such a pair counts even when
+// its names are Common.
+func (g *Gazetteer) pair(text string, mentions []Mention, i int) (place, region int32, ok bool) {
+	if i+1 >= len(mentions) {
+		return 0, 0, false
+	}
+	a, b := mentions[i], mentions[i+1]
+	if b.Start <= a.End || b.Start > a.End+3 || !g.valid(text, a) || !g.valid(text, b) {
+		return 0, 0, false
+	}
+	sep := false
+	for k := a.End; k < b.Start; k++ {
+		switch text[k] {
+		case ',', '(':
+			sep = true
+		case ' ':
+		default:
+			return 0, 0, false
+		}
+	}
+	na, nb := &g.names[a.Name], &g.names[b.Name]
+	if !sep || nb.Demonym || na.Demonym || !caseOK(text, a, na) || !caseOK(text, b, nb) {
+		return 0, 0, false
+	}
+	for _, r := range g.candidates(b.Name) {
+		if l := g.places[r].Level; l != LevelAdmin1 && l != LevelCountry {
 			continue
 		}
-		if m.Start > end+3 || !g.valid(text, m) {
-			return false
-		}
-		for k := end; k < m.Start; k++ {
-			if b := text[k]; b != ' ' && b != ',' && b != '(' {
-				return false
+		for _, c := range g.candidates(a.Name) {
+			if c != r && (g.up[c].admin1 == r || g.up[c].country == r) {
+				return c, r, true
 			}
 		}
-		n := &g.names[m.Name]
-		if n.Common || n.Demonym || !caseOK(text, m, n) {
-			return false
-		}
-		up := g.up[c]
-		for _, o := range g.candidates(m.Name) {
-			if o != c && (o == up.admin1 || o == up.country) {
-				return true
-			}
-		}
-		return false
 	}
-	return false
+	return 0, 0, false
+}
+
+// townRegion reports whether mention m is an abbreviated region after a
+// town the gazetteer does not know, as in the dateline "NORTHVALE, N.J.,
+// March 11": a Common name of an admin1 region, after a comma and a
+// capitalised word, with its abbreviation's dot. It returns the region.
+func (g *Gazetteer) townRegion(text string, m Mention) (int32, bool) {
+	n := &g.names[m.Name]
+	cs := g.candidates(m.Name)
+	if !n.Common || len(cs) == 0 || g.places[cs[0]].Level != LevelAdmin1 ||
+		m.End >= len(text) || text[m.End] != '.' || !caseOK(text, m, n) {
+		return 0, false
+	}
+	j := m.Start
+	for j > 0 && text[j-1] == ' ' {
+		j--
+	}
+	if j == m.Start || j == 0 || text[j-1] != ',' {
+		return 0, false
+	}
+	w, _ := lastWord(text[:j-1])
+	r, _ := utf8.DecodeRuneInString(w)
+	if !unicode.IsUpper(r) {
+		return 0, false
+	}
+	return cs[0], true
 }

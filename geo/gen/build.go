@@ -11,24 +11,28 @@ import (
 	"github.com/wirewatch/wirewatch/geo"
 )
 
-// The corpus rule for ordinary words: a one-word name is Common when it is
-// written in lower case at least minLower times and in at least lowerShare
-// of its uses inside sentences.
+// The corpus rules for Common names, from how Reuters-21578 and BBC News
+// write each name:
 //
-// The corpus rule for surnames: a one-word city name is Common when it
-// follows a title ("Mr Jackson") at least minTitled times and in at least
-// titledShare of its capitalised uses, or, for a city smaller than
-// bigCity, follows a capitalised word inside a sentence at least minAfterCap
-// times and in at least afterCapShare of its capitalised uses ("Clayton
-// Yeutter", "Alex Ferguson").
+//   - an ordinary word: written in lower case at least minLower times and
+//     in at least lowerShare of its uses inside sentences ("mobile");
+//   - a surname: after a title ("Mr Jackson") at least minTitled times and
+//     in at least titledShare of its capitalised uses;
+//   - a word of a person's or a company's name, for a place weighing less
+//     than bigPlace (population, or its cities' for a region): right after
+//     or right before another capitalised word at least minPerson times and
+//     in at least personShare of its capitalised uses ("Robert Smith",
+//     "Paul Volcker", "Piedmont Aviation").
+//
+// Country names are never Common by these rules (only by the hand list).
 const (
-	minLower      = 3
-	lowerShare    = 0.25
-	minTitled     = 3
-	titledShare   = 0.1
-	minAfterCap   = 5
-	afterCapShare = 0.5
-	bigCity       = 200000
+	minLower    = 3
+	lowerShare  = 0.25
+	minTitled   = 3
+	titledShare = 0.1
+	minPerson   = 5
+	personShare = 0.5
+	bigPlace    = 200000
 )
 
 type stats struct {
@@ -85,19 +89,21 @@ func generate(cfg config, w io.Writer) (stats, error) {
 			// Country names and capitals-only names keep to the hand list.
 		case commonWord(use[i]):
 			why = "lower case"
-		case src.places[n.Places[0]].Level >= geo.LevelAdmin2 && surnameLike(use[i], src.places[n.Places[0]].Population):
+		case surnameLike(use[i]):
 			why = "surname"
+		case personLike(use[i], src.places[n.Places[0]].weight):
+			why = "person or company"
 		}
 		if why != "" {
 			n.Common = true
 			st.common++
 			if cfg.report {
-				fmt.Fprintf(os.Stderr, "common\t%s\t%s\tlower=%d cap=%d afterCap=%d titled=%d\t%s\n", gr.key, why,
-					use[i].lower, use[i].capMid, use[i].afterCap, use[i].titled, src.describe(n.Places[0]))
+				fmt.Fprintf(os.Stderr, "common\t%s\t%s\tlower=%d cap=%d afterCap=%d titled=%d beforeCap=%d\t%s\n", gr.key, why,
+					use[i].lower, use[i].capMid, use[i].afterCap, use[i].titled, use[i].beforeCap, src.describe(n.Places[0]))
 			}
 		} else if cfg.report && len(n.Places) > 0 && (use[i].capMid > 0 || use[i].lower > 0) {
-			fmt.Fprintf(os.Stderr, "plain\t%s\t-\tlower=%d cap=%d afterCap=%d titled=%d\t%s\n", gr.key,
-				use[i].lower, use[i].capMid, use[i].afterCap, use[i].titled, src.describe(n.Places[0]))
+			fmt.Fprintf(os.Stderr, "plain\t%s\t-\tlower=%d cap=%d afterCap=%d titled=%d beforeCap=%d\t%s\n", gr.key,
+				use[i].lower, use[i].capMid, use[i].afterCap, use[i].titled, use[i].beforeCap, src.describe(n.Places[0]))
 		}
 		names = append(names, n)
 	}
@@ -118,11 +124,13 @@ func commonWord(u usage) bool {
 	return u.lower >= minLower && float64(u.lower) >= lowerShare*float64(u.lower+u.capMid)
 }
 
-func surnameLike(u usage, population int64) bool {
-	if u.titled >= minTitled && float64(u.titled) >= titledShare*float64(u.capMid) {
-		return true
-	}
-	return population < bigCity && u.afterCap >= minAfterCap && float64(u.afterCap) >= afterCapShare*float64(u.capMid)
+func surnameLike(u usage) bool {
+	return u.titled >= minTitled && float64(u.titled) >= titledShare*float64(u.capMid)
+}
+
+func personLike(u usage, weight int64) bool {
+	n := u.afterCap + u.beforeCap
+	return weight < bigPlace && n >= minPerson && float64(n) >= personShare*float64(u.capMid)
 }
 
 // groupSpellings groups spellings by folded key, sorted by key. Spellings
@@ -164,11 +172,16 @@ func (gr group) flags() string {
 	return f
 }
 
-// name makes the group's Name: its places, press-listed first, then by
-// rank and population; its text, the most trusted spelling of its first
+// name makes the group's Name and orders its places, the most likely
+// first: places press.tsv lists; countries; places that bear the spelling
+// as their own GeoNames name rather than as an alternate name ("Philadelphia"
+// is an old name of Amman); national capitals; then by weight (population,
+// or for a region the population of its cities: Manchester, England before
+// Manchester, Jamaica). Its text is the most trusted spelling of its first
 // place.
 func (s *source) name(gr group) (geo.Name, error) {
 	pressed := map[int64]bool{}
+	primary := map[int64]bool{} // named so by its GeoNames name
 	var ids []int64
 	blocker := false
 	for _, sp := range gr.spellings {
@@ -176,22 +189,30 @@ func (s *source) name(gr group) (geo.Name, error) {
 			blocker = true
 			continue
 		}
-		if sp.src == srcPress {
+		switch sp.src {
+		case srcPress:
 			pressed[sp.place] = true
+		case srcPrimary, srcASCII:
+			primary[sp.place] = true
 		}
 		if !slices.Contains(ids, sp.place) {
 			ids = append(ids, sp.place)
 		}
 	}
-	if blocker && len(ids) > 0 {
-		return geo.Name{}, fmt.Errorf("gen: blocker %q names %s", gr.key, s.describe(ids[0]))
+	if blocker {
+		// A blocker names no place, whatever GeoNames says ("White House"
+		// is also a name of Casablanca).
+		return geo.Name{Text: gr.spellings[0].text}, nil
 	}
 	slices.SortFunc(ids, func(a, b int64) int {
 		pa, pb := s.places[a], s.places[b]
 		return cmp.Or(
 			-cmpBool(pressed[a], pressed[b]),
-			cmp.Compare(pa.rank(), pb.rank()),
+			-cmpBool(pa.Level == geo.LevelCountry, pb.Level == geo.LevelCountry),
+			-cmpBool(primary[a], primary[b]),
+			-cmpBool(pa.capital(), pb.capital()),
 			-cmp.Compare(pa.weight, pb.weight),
+			cmp.Compare(pa.Level, pb.Level),
 			cmp.Compare(a, b))
 	})
 	flags := gr.flags()

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/wirewatch/wirewatch/geo"
 	"github.com/wirewatch/wirewatch/geo/internal/apos"
@@ -26,26 +27,13 @@ type place struct {
 	// seat ranks a city as a seat of government: 0 national capital, 1
 	// admin1 seat, 2 other.
 	seat int
-	// weight orders places of one level: the population, or for an admin1
-	// region the population of its cities.
+	// weight orders places of one name: the population, or for an admin1
+	// region or a district the population of its cities.
 	weight int64
 }
 
-// rank orders places of one name: countries, admin1 regions, the capitals
-// of countries and provinces, districts, then other cities.
-func (p *place) rank() int {
-	switch {
-	case p.Level == geo.LevelCountry:
-		return 0
-	case p.Level == geo.LevelAdmin1:
-		return 1
-	case p.Level == geo.LevelCity && p.seat < 2:
-		return 2 + p.seat
-	case p.Level == geo.LevelAdmin2:
-		return 4
-	}
-	return 5
-}
+// capital reports whether p is a national capital.
+func (p *place) capital() bool { return p.Level == geo.LevelCity && p.seat == 0 }
 
 // spelling is one name of one place (or of none: a blocker).
 type spelling struct {
@@ -83,8 +71,11 @@ func readGeoNames(dir string) (*source, error) {
 		}
 	}
 	for _, p := range s.places {
-		if p.Level == geo.LevelCity {
-			if a, ok := s.codes[p.Admin1]; ok && p.Admin1 != "" {
+		if p.Level != geo.LevelCity {
+			continue
+		}
+		for _, code := range []string{p.Admin1, p.Admin2} {
+			if a, ok := s.codes[code]; ok && code != "" {
 				s.places[a].weight += p.Population
 			}
 		}
@@ -132,12 +123,25 @@ func (s *source) add(p *place, code string) error {
 	return nil
 }
 
+// spell adds GeoNames names of place id; names of fewer than three letters
+// ("Ho", "Pa") are left out as they are for alternate names: press.tsv
+// lists the short names worth keeping (US, UK).
 func (s *source) spell(id int64, src int, texts ...string) {
 	for _, t := range texts {
-		if t = strings.TrimSpace(apos.Clean(t)); t != "" {
+		if t = strings.TrimSpace(apos.Clean(t)); letterCount(t) >= 3 {
 			s.names = append(s.names, spelling{text: t, place: id, src: src})
 		}
 	}
+}
+
+func letterCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n
 }
 
 // country reads a row of countryInfo.txt.

@@ -17,11 +17,32 @@ type usage struct {
 	afterCap int
 	// titled counts capitalised uses right after a title ("Mr Jackson").
 	titled int
+	// beforeCap counts capMid uses right before a capitalised word that
+	// starts no place name: a first name or a word of a company's name
+	// ("Robert Smith", "Piedmont Aviation").
+	beforeCap int
+}
+
+// lowerCase reports whether no token is capitalised or in capitals.
+func lowerCase(toks []corpus.Token) bool {
+	for _, t := range toks {
+		if t.Flags&(corpus.Capitalised|corpus.AllCaps) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// capitalAfter reports whether n, right after t with one space between,
+// is a capitalised word inside the sentence.
+func capitalAfter(text string, t, n corpus.Token) bool {
+	return int(t.End)+1 == int(n.Start) && text[t.End] == ' ' &&
+		n.Flags&corpus.Capitalised != 0 && n.Flags&corpus.SentenceStart == 0
 }
 
 // countUsage counts, over the bodies of Reuters-21578 and BBC News, how
-// each one-word key is written. Longer names are matched too so that
-// "York" in "New York" is not counted as York.
+// each key is written, matching the longest names first so that "York" in
+// "New York" is not counted as York.
 func countUsage(reutersDir, bbcDir string, keys []string) ([]usage, error) {
 	stories, err := dataset.Reuters(reutersDir)
 	if err != nil {
@@ -32,10 +53,6 @@ func countUsage(reutersDir, bbcDir string, keys []string) ([]usage, error) {
 		return nil, fmt.Errorf("gen: %w", err)
 	}
 	x := ngram.New(keys)
-	single := make([]bool, len(keys))
-	for i, k := range keys {
-		single[i] = !containsSpace(k)
-	}
 	u := make([]usage, len(keys))
 	var toks []corpus.Token
 	var ms []ngram.Match
@@ -43,23 +60,23 @@ func countUsage(reutersDir, bbcDir string, keys []string) ([]usage, error) {
 		toks = corpus.Tokenize(toks[:0], text)
 		ms = x.Scan(ms[:0], toks)
 		prevEnd := -1 // token index just past the previous match
-		for _, m := range ms {
-			if m.Last-m.First != 1 || !single[m.Key] {
-				prevEnd = m.Last
-				continue
-			}
+		for i, m := range ms {
 			t := toks[m.First]
 			c := &u[m.Key]
 			switch {
-			case t.Flags&(corpus.Capitalised|corpus.AllCaps) == 0:
+			case lowerCase(toks[m.First:m.Last]):
 				c.lower++
-			case t.Flags&(corpus.SentenceStart|corpus.AllCaps) == 0:
+			case t.Flags&(corpus.SentenceStart|corpus.AllCaps) == 0 && t.Flags&corpus.Capitalised != 0:
 				c.capMid++
 				if m.First > 0 && prevEnd != m.First && surnameBefore(text, toks[m.First-1], t) {
 					c.afterCap++
 					if title[corpus.FoldedWord(text, toks[m.First-1])] {
 						c.titled++
 					}
+				}
+				nextMatch := i+1 < len(ms) && ms[i+1].First == m.Last
+				if m.Last < len(toks) && !nextMatch && capitalAfter(text, toks[m.Last-1], toks[m.Last]) {
+					c.beforeCap++
 				}
 			}
 			prevEnd = m.Last
@@ -99,13 +116,4 @@ var qualifier = map[string]bool{
 	"north": true, "south": true, "east": true, "west": true, "northern": true, "southern": true,
 	"eastern": true, "western": true, "central": true, "greater": true, "upper": true,
 	"lower": true, "new": true, "old": true, "downtown": true, "metropolitan": true,
-}
-
-func containsSpace(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == ' ' {
-			return true
-		}
-	}
-	return false
 }

@@ -1,0 +1,64 @@
+package geo
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// BenchmarkLoad measures building the gazetteer from the embedded data, as
+// Default does once, and reports the heap it keeps.
+func BenchmarkLoad(b *testing.B) {
+	var keep *Gazetteer
+	for b.Loop() {
+		g, err := loadGzip(embedded)
+		if err != nil {
+			b.Fatal(err)
+		}
+		keep = g
+	}
+	b.StopTimer()
+	keep = nil
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	g, err := loadGzip(embedded)
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "heap-MB")
+	b.ReportMetric(float64(len(g.Names())), "names")
+	b.ReportMetric(float64(g.Len()), "places")
+	runtime.KeepAlive(g)
+	runtime.KeepAlive(keep)
+}
+
+// benchText is a news story of about 1,900 words naming about 300 places.
+var benchText = strings.Repeat("Taliban fighters entered Qala-i-Naw, the capital of Badghis province, "+
+	"on Wednesday after weeks of clashes in Ab Kamari and Muqur districts, officials in Herat said. "+
+	"US and Afghan forces struck back from Kabul; Pakistan and Iran closed crossings near Zaranj. "+
+	"Mobile phone networks were down, Reuters reported from London and New York. ", 20)
+
+func BenchmarkResolve(b *testing.B) {
+	m := defaultMatcher()
+	ms := m.mentions(benchText)
+	dst := make([]Tag, 0, len(ms))
+	b.SetBytes(int64(len(benchText)))
+	b.ReportAllocs()
+	for b.Loop() {
+		dst = m.g.AppendResolve(dst[:0], benchText, ms)
+	}
+	b.ReportMetric(float64(len(ms)), "mentions")
+}
+
+func BenchmarkLookup(b *testing.B) {
+	g := Default()
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(g.Lookup("Qala-e-Naw")) == 0 {
+			b.Fatal("not found")
+		}
+	}
+}
