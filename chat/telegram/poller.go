@@ -21,6 +21,8 @@ type OffsetStore interface {
 	SetState(ctx context.Context, key, value string) error
 }
 
+var _ OffsetStore = store.Store(nil)
+
 // Polling defaults.
 const (
 	// DefaultOffsetKey is the OffsetStore key of the polling offset.
