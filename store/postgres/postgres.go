@@ -195,3 +195,13 @@ func notFound(err error) error {
 	}
 	return err
 }
+
+// Analyze refreshes PostgreSQL's statistics of the store's tables, which
+// the planner relies on (Search in particular). The server's autovacuum
+// does it in time; call it after storing many documents at once.
+func (db *DB) Analyze(ctx context.Context) error {
+	if _, err := db.pool.Exec(ctx, `ANALYZE documents, doc_places, lsh_bands, outbox`); err != nil {
+		return fmt.Errorf("postgres: analyze: %w", err)
+	}
+	return nil
+}

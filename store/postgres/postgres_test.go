@@ -243,3 +243,10 @@ func TestCleanText(t *testing.T) {
 		t.Errorf("Search = %d hits, %v", len(hits), err)
 	}
 }
+
+func TestAnalyze(t *testing.T) {
+	db := open(t, newSchema(t, baseURL(t)))
+	if err := db.Analyze(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+}
