@@ -30,12 +30,15 @@ const (
 // each item's lead.
 func Render(m chat.Message) string {
 	var w htmlWriter
-	switch m.Kind {
-	case chat.KindAlert, chat.KindEdit:
+	switch {
+	case m.Kind == chat.KindAlert, m.Kind == chat.KindEdit && m.Article != nil:
 		renderAlert(&w, m)
-	case chat.KindUpdate:
+	case m.Kind == chat.KindEdit:
+		// An edit of a thread reply: the reply again, with new counts.
 		renderList(&w, m, "Update", false)
-	case chat.KindDigest:
+	case m.Kind == chat.KindUpdate:
+		renderList(&w, m, "Update", false)
+	case m.Kind == chat.KindDigest:
 		renderList(&w, m, "Digest", true)
 	default:
 		renderList(&w, m, "", false)
