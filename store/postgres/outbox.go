@@ -191,7 +191,7 @@ func (db *DB) ResetInflight(ctx context.Context) (int, error) {
 
 // OutboxRow returns the row with this key, or store.ErrNotFound.
 func (db *DB) OutboxRow(ctx context.Context, key string) (store.OutboxRow, error) {
-	r, err := scanOutbox(db.pool.QueryRow(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE key = $1`, key))
+	r, err := scanOutbox(db.pool.QueryRow(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE key = $1`, clean(key)))
 	if err != nil {
 		return store.OutboxRow{}, fmt.Errorf("postgres: outbox row %s: %w", key, notFound(err))
 	}
@@ -229,4 +229,3 @@ func (db *DB) DeadRows(ctx context.Context, limit int) ([]store.OutboxRow, error
 	}
 	return out, nil
 }
-

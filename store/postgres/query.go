@@ -78,4 +78,3 @@ func (db *DB) Search(ctx context.Context, query string, limit int) ([]store.Hit,
 	}
 	return hits, nil
 }
-

@@ -253,4 +253,3 @@ func (db *DB) DeadRows(ctx context.Context, limit int) ([]store.OutboxRow, error
 	}
 	return out, nil
 }
-

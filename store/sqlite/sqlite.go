@@ -91,7 +91,6 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	db.write.SetMaxOpenConns(1)
-	db.write.SetConnMaxIdleTime(0)
 	if err := db.migrate(ctx); err != nil {
 		db.write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
@@ -100,7 +99,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	db.read.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+	readers := max(4, runtime.GOMAXPROCS(0))
+	db.read.SetMaxOpenConns(readers)
+	db.read.SetMaxIdleConns(readers)
 	if err := db.read.PingContext(ctx); err != nil {
 		db.write.Close()
 		db.read.Close()

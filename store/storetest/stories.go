@@ -190,7 +190,7 @@ func testStories(e *env) {
 	b := e.story(s, "assault", "AF.11", at(1*h), at(8*h))
 	c := e.story(s, "flood", "AF.02", at(2*h), at(6*h))
 	d := e.story(s, "quake", "AF.13", at(2*h), at(6*h)) // ties c: newer ID first
-	e.story(s, "assault", "AF.13", at(1*h), at(10*h))  // Last at until: outside
+	e.story(s, "assault", "AF.13", at(1*h), at(10*h))   // Last at until: outside
 
 	storyIDs := func(rules []string, since, until time.Time, limit int) []int64 {
 		e.t.Helper()
