@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 )
@@ -16,6 +17,10 @@ type BandStore interface {
 	BandCandidates(ctx context.Context, bands []uint64, exclude string) ([]string, error)
 }
 
+// ErrNoText is returned by Check when a candidate's shingles are not in the
+// cache and the Detector has no TextFunc to load its text.
+var ErrNoText = errors.New("dedup: no TextFunc to load a candidate's text")
+
 // TextFunc returns the text of an earlier document, the same text that was
 // passed to Check for it (for the engine: the stored document's Text()).
 type TextFunc func(ctx context.Context, id string) (string, error)
@@ -29,7 +34,8 @@ type Verdict struct {
 	// not it reaches the threshold ("" when there were no candidates).
 	// CopyOf is Nearest or "".
 	Nearest string
-	// Containment and Jaccard compare the document with Nearest.
+	// Containment and Jaccard compare the document with Nearest;
+	// containment leaves boilerplate aside (see Options.Common).
 	Containment, Jaccard float64
 	// Candidates is how many earlier documents shared a band.
 	Candidates int
@@ -99,7 +105,9 @@ func (d *Detector) Options() Options { return d.opts }
 // match. A text without words is never a copy and records no bands.
 //
 // Checking an id again compares it with everything but itself. Errors come
-// from the BandStore and the TextFunc, wrapped.
+// from the BandStore and the TextFunc, wrapped, or are ErrNoText; after an
+// error the document's bands may not be recorded, and checking it again is
+// safe.
 func (d *Detector) Check(ctx context.Context, id, text string) (Verdict, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -151,7 +159,7 @@ func (d *Detector) shingles(ctx context.Context, id string) ([]uint64, error) {
 		return set, nil
 	}
 	if d.text == nil {
-		return nil, errNoText
+		return nil, fmt.Errorf("dedup: candidate %s: %w", id, ErrNoText)
 	}
 	d.stats.Loads++
 	text, err := d.text(ctx, id)

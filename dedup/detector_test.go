@@ -186,6 +186,16 @@ func TestDetectorErrors(t *testing.T) {
 	if m.loads != 1 {
 		t.Errorf("%d loads, want 1", m.loads)
 	}
+	d, err = NewDetector(&MemBands{}, nil, Options{CacheSize: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Check(ctx, "000", seeds[0].text); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Check(ctx, "001", seeds[1].text); !errors.Is(err, ErrNoText) {
+		t.Errorf("no TextFunc: got %v", err)
+	}
 }
 
 func TestOptionsValidate(t *testing.T) {

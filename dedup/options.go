@@ -1,9 +1,6 @@
 package dedup
 
-import (
-	"errors"
-	"fmt"
-)
+import "fmt"
 
 // Defaults used where Options leaves a field zero.
 const (
@@ -77,6 +74,3 @@ func (o Options) Validate() error {
 	}
 	return nil
 }
-
-// errNoText is returned by a Detector built without a way to load texts.
-var errNoText = errors.New("dedup: no Text function to load a candidate")

@@ -100,6 +100,8 @@ func report(ctx context.Context, w io.Writer, cfg synth.Config, o dedup.Options)
 	fmt.Fprintf(w, "At containment %.2f: precision %.4f, recall %.4f (TP %d, FP %d, positives %d).\n\n",
 		o.Containment, s.precision(), s.recall(), s.tp, s.fp, s.positives)
 
+	mean, most := rewriteStats(recs)
+	fmt.Fprintf(w, "Rewrites share on average %.3f (at most %.3f) of their shingles with their original (plain containment).\n\n", mean, most)
 	fmt.Fprintln(w, "### Threshold sweep")
 	sweep := table{head: []string{"containment ≥", "precision", "recall", "F1", "TP", "FP", "FN"}}
 	for t := 0.20; t < 0.96; t += 0.05 {

@@ -37,9 +37,10 @@ type record struct {
 	nearestOK bool
 	// candidateOK: a candidate was in the document's group.
 	candidateOK bool
-	// jaccard is the exact Jaccard similarity with the group's original
-	// (copies only).
-	jaccard float64
+	// jaccard is the exact Jaccard similarity of a copy with its
+	// original; contained the exact, plain containment of a rewrite in the
+	// original it was made from.
+	jaccard, contained float64
 }
 
 // recordingBands remembers the candidates of the last query.
@@ -59,11 +60,13 @@ func run(ctx context.Context, docs []synth.Doc, o dedup.Options) ([]record, dedu
 	texts := make(map[string]string, len(docs))
 	group := make(map[string]int, len(docs))
 	original := map[int]string{}
+	source := map[string]string{}
 	for _, d := range docs {
 		texts[d.ID] = d.Text
 		group[d.ID] = d.Group
 		if d.Kind == synth.Original {
 			original[d.Group] = d.Text
+			source[d.Source] = d.Text
 		}
 	}
 	bands := &recordingBands{MemBands: &dedup.MemBands{}}
@@ -85,8 +88,11 @@ func run(ctx context.Context, docs []synth.Doc, o dedup.Options) ([]record, dedu
 		for _, c := range bands.last {
 			rec.candidateOK = rec.candidateOK || group[c] == d.Group
 		}
-		if d.Kind == synth.Copy {
+		switch d.Kind {
+		case synth.Copy:
 			rec.jaccard = dedup.Jaccard(dedup.Shingles(nil, d.Text, o.Shingle), dedup.Shingles(nil, original[d.Group], o.Shingle))
+		case synth.Rewrite:
+			rec.contained = dedup.Containment(dedup.Shingles(nil, d.Text, o.Shingle), dedup.Shingles(nil, source[d.Source], o.Shingle))
 		}
 		seen[d.Group] = true
 		out[i] = rec
@@ -231,4 +237,18 @@ func ratio(a, b int) float64 {
 		return math.NaN()
 	}
 	return float64(a) / float64(b)
+}
+
+// rewriteStats returns the mean and the largest plain containment of the
+// rewrites in the originals they were made from.
+func rewriteStats(recs []record) (mean, most float64) {
+	n := 0
+	for _, r := range recs {
+		if r.doc.Kind == synth.Rewrite {
+			n++
+			mean += r.contained
+			most = math.Max(most, r.contained)
+		}
+	}
+	return mean / math.Max(1, float64(n)), most
 }
