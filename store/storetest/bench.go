@@ -216,6 +216,8 @@ func loadOne(ctx context.Context, s store.Store, d benchDoc) error {
 
 // benchQueries measures the queries on a store holding docs.
 func benchQueries(b *testing.B, s store.Store, docs []benchDoc) {
+	// On the benchmark corpus the filters match 40, 541, 11,030 and about 830
+	// documents.
 	for _, tc := range []struct {
 		name string
 		f    store.RegionFilter
@@ -239,11 +241,13 @@ func benchQueries(b *testing.B, s store.Store, docs []benchDoc) {
 			}
 		})
 	}
+	// On the benchmark corpus the words are in 31, 502, 14,644 and 3
+	// documents.
 	for _, tc := range []struct{ name, q string }{
 		{"rare", "coffee brazil quota"},
 		{"common", "oil prices"},
 		{"everywhere", "said"},
-		{"none", "zebra"},
+		{"rarest", "zebra"},
 	} {
 		b.Run("Search/"+tc.name, func(b *testing.B) {
 			ctx := b.Context()
