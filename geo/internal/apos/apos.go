@@ -11,20 +11,23 @@ import (
 )
 
 // Clean returns s without the modifier-letter apostrophes that no letter
-// or digit follows; s itself when it has none.
+// or digit follows, every other byte kept; s itself when it has none.
 func Clean(s string) string {
 	if !strings.ContainsAny(s, "\u02BC\u02BB\u02BF\u02BE") {
 		return s
 	}
 	var b strings.Builder
-	for i, r := range s {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
 		if isModifier(r) {
-			next, _ := utf8.DecodeRuneInString(s[i+utf8.RuneLen(r):])
+			next, _ := utf8.DecodeRuneInString(s[i+size:])
 			if !unicode.IsLetter(next) && !unicode.IsDigit(next) || isModifier(next) {
+				i += size
 				continue
 			}
 		}
-		b.WriteRune(r)
+		b.WriteString(s[i : i+size])
+		i += size
 	}
 	return b.String()
 }
