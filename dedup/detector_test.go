@@ -210,6 +210,8 @@ func TestOptionsValidate(t *testing.T) {
 		{Options{Containment: 1.5}, "containment"},
 		{Options{Containment: -0.1}, "containment"},
 		{Options{Rows: 3}, "rows"},
+		{Options{Common: 256}, "common"},
+		{Options{Common: -1, CacheSize: -1}, ""},
 	}
 	for _, tc := range cases {
 		err := tc.o.Validate()

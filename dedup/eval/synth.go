@@ -49,6 +49,7 @@ type recordingBands struct {
 	last []string
 }
 
+// BandCandidates returns the candidates of the MemBands and remembers them.
 func (r *recordingBands) BandCandidates(ctx context.Context, bands []uint64, exclude string) ([]string, error) {
 	ids, err := r.MemBands.BandCandidates(ctx, bands, exclude)
 	r.last = ids
