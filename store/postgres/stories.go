@@ -118,8 +118,9 @@ func (db *DB) StoryMembers(ctx context.Context, storyID int64) ([]store.StoryMem
 }
 
 // Stories returns the stories of rules (of every rule when rules is
-// empty) whose Last is in [since, until), newest Last first (then newest
-// ID), at most limit.
+// empty) whose Last or CreatedAt is in [since, until): stories with new
+// reports, and stories first seen then whatever their events' times. They
+// come newest Last first (then newest ID), at most limit.
 func (db *DB) Stories(ctx context.Context, rules []string, since, until time.Time, limit int) ([]store.Story, error) {
 	if limit <= 0 {
 		return nil, nil
@@ -128,7 +129,8 @@ func (db *DB) Stories(ctx context.Context, rules []string, since, until time.Tim
 		rules = []string{}
 	}
 	out, err := db.queryStories(ctx, `SELECT `+storyColumns+` FROM stories s
-		WHERE s.last_at >= $1 AND s.last_at < $2 AND (cardinality($3::text[]) = 0 OR s.rule = ANY($3))
+		WHERE ((s.last_at >= $1 AND s.last_at < $2) OR (s.created_at >= $1 AND s.created_at < $2))
+			AND (cardinality($3::text[]) = 0 OR s.rule = ANY($3))
 		ORDER BY s.last_at DESC, s.id DESC LIMIT $4`, ts(since), ts(until), rules, limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: stories: %w", err)

@@ -135,14 +135,16 @@ func (db *DB) StoryMembers(ctx context.Context, storyID int64) ([]store.StoryMem
 }
 
 // Stories returns the stories of rules (of every rule when rules is
-// empty) whose Last is in [since, until), newest Last first (then newest
-// ID), at most limit.
+// empty) whose Last or CreatedAt is in [since, until): stories with new
+// reports, and stories first seen then whatever their events' times. They
+// come newest Last first (then newest ID), at most limit.
 func (db *DB) Stories(ctx context.Context, rules []string, since, until time.Time, limit int) ([]store.Story, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
-	query := `SELECT ` + storyColumns + ` FROM stories s WHERE s.last_at >= ? AND s.last_at < ?`
-	args := []any{micros(since), micros(until)}
+	query := `SELECT ` + storyColumns + ` FROM stories s
+		WHERE ((s.last_at >= ? AND s.last_at < ?) OR (s.created_at >= ? AND s.created_at < ?))`
+	args := []any{micros(since), micros(until), micros(since), micros(until)}
 	if len(rules) > 0 {
 		query += ` AND s.rule IN (` + placeholders(len(rules)) + `)`
 		for _, r := range rules {

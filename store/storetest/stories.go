@@ -186,11 +186,15 @@ func testAddToStory(e *env) {
 func testStories(e *env) {
 	s := e.open()
 	h := time.Hour
+	e.clock.Set(at(-h)) // created before every range below
 	a := e.story(s, "assault", "AF.02", at(1*h), at(5*h))
 	b := e.story(s, "assault", "AF.11", at(1*h), at(8*h))
 	c := e.story(s, "flood", "AF.02", at(2*h), at(6*h))
 	d := e.story(s, "quake", "AF.13", at(2*h), at(6*h)) // ties c: newer ID first
 	e.story(s, "assault", "AF.13", at(1*h), at(10*h))   // Last at until: outside
+	// An old event the bot first saw at 07:00: selected by its CreatedAt.
+	e.clock.Set(at(7 * h))
+	f := e.story(s, "flood", "AF.11", at(-30*h), at(-24*h))
 
 	storyIDs := func(rules []string, since, until time.Time, limit int) []int64 {
 		e.t.Helper()
@@ -202,15 +206,22 @@ func testStories(e *env) {
 		}
 		return out
 	}
-	e.equal("all rules", storyIDs(nil, at(5*h), at(10*h), 10), []int64{b.ID, d.ID, c.ID, a.ID})
+	e.equal("all rules", storyIDs(nil, at(5*h), at(10*h), 10), []int64{b.ID, d.ID, c.ID, a.ID, f.ID})
 	e.equal("one rule", storyIDs([]string{"assault"}, at(0), at(10*h), 10), []int64{b.ID, a.ID})
-	e.equal("two rules", storyIDs([]string{"flood", "quake", "none"}, at(0), at(10*h), 10), []int64{d.ID, c.ID})
-	e.equal("since excludes earlier", storyIDs(nil, at(6*h), at(10*h), 10), []int64{b.ID, d.ID, c.ID})
+	e.equal("two rules", storyIDs([]string{"flood", "quake", "none"}, at(0), at(10*h), 10), []int64{d.ID, c.ID, f.ID})
+	e.equal("since excludes earlier", storyIDs(nil, at(6*h), at(10*h), 10), []int64{b.ID, d.ID, c.ID, f.ID})
+	e.equal("created in the range only", storyIDs(nil, at(7*h), at(8*h), 10), []int64{f.ID})
+	e.equal("created before the range", storyIDs([]string{"flood"}, at(8*h), at(24*h), 10), []int64{})
 	e.equal("limit", storyIDs(nil, at(0), at(10*h), 2), []int64{b.ID, d.ID})
 	e.equal("empty range", storyIDs(nil, at(9*h), at(9*h), 10), []int64{})
 	got, err := s.Stories(e.ctx, []string{"assault"}, at(0), at(6*h), 1)
 	e.must(err, "Stories")
 	if len(got) == 1 {
 		e.equal("Stories story", got[0], a)
+	}
+	got, err = s.Stories(e.ctx, nil, at(7*h), at(8*h), 1)
+	e.must(err, "Stories")
+	if len(got) == 1 {
+		e.equal("Stories story", got[0], f)
 	}
 }
