@@ -56,6 +56,16 @@ func TestResolvePolicy(t *testing.T) {
 		{"demonym", "Afghan forces retook the town.", []string{"Afghan=AF/"}},
 		{"blocker hides America", "Exports to Latin America rose.", nil},
 		{"turkey the bird", "We ate turkey.", nil},
+		{"surname after a capitalised place name", "A song by Whitney Houston played.", []string{"Whitney=US/US.NV"}},
+		{"initial before a surname", "Its president, Harvey T. Lyon, resigned.", nil},
+		{"hyphenated company names", "Coca-Cola and Kelsey-Hayes reported.", nil},
+		{"a city backs its state", "GEORGIA RATE CUT APPROVED\nATLANTA, April 2 - Regulators agreed.",
+			[]string{"GEORGIA=US/US.GA", "ATLANTA=US/US.GA"}},
+		{"dateline with a state abbreviation", "PORTLAND, Ore., March 3 - Shares rose.",
+			[]string{"PORTLAND=US/US.OR", "Ore=US/US.OR"}},
+		{"dateline with an unknown town", "NORTHVALE, N.J., March 11 - Shares rose.", []string{"N.J=US/US.NJ"}},
+		{"an abbreviation alone is a word", "Shares of Boliden Ore and Metals rose in the U.S.", []string{"U.S=US/"}},
+		{"own name before an old name", "Flights to Philadelphia resumed.", []string{"Philadelphia=US/US.PA"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := describe(m.tags(tc.text))
