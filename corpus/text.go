@@ -147,7 +147,10 @@ func Tokenize(dst []Token, text string) []Token {
 		r, size := rune(c), 1
 		if c >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(text[i:])
-			if !isWordRune(r) {
+			// Modifier-letter apostrophes (ʼ ʻ) are letters to Go; outside
+			// a word they separate, like the ASCII ones.
+			// A combining mark continues a word but never starts one.
+			if isApostrophe(r) || !isWordRune(r) || unicode.Is(unicode.Mn, r) {
 				if r == '\u2029' || r == '\u2028' || r == '。' {
 					sentence = true
 				}
@@ -156,6 +159,10 @@ func Tokenize(dst []Token, text string) []Token {
 			}
 		}
 		tok, next := scanWord(text, i)
+		if next <= i {
+			i += size // never stall, whatever scanWord made of it
+			continue
+		}
 		if sentence {
 			tok.Flags |= SentenceStart
 			sentence = false

@@ -3,6 +3,7 @@ package corpus
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestFold(t *testing.T) {
@@ -79,4 +80,43 @@ func BenchmarkTokenize(b *testing.B) {
 	for b.Loop() {
 		toks = Tokenize(toks[:0], text)
 	}
+}
+
+func TestTokenizeModifierApostrophesTerminate(t *testing.T) {
+	for _, in := range []string{"Badghisʼ", "ʼ.", "ʻ", "Qalʼah-ye Now", "aʾ", "ʿAli", "x ʼʼʼ y", "Taliban’"} {
+		done := make(chan []Token, 1)
+		go func() { done <- Tokenize(nil, in) }()
+		select {
+		case toks := <-done:
+			for _, tok := range toks {
+				if tok.End <= tok.Start {
+					t.Errorf("%q: empty token %+v", in, tok)
+				}
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Tokenize(%q) does not return", in)
+		}
+	}
+	if got := Fold("Qalʼah-ye Now"); got != "qalah ye now" {
+		t.Errorf("Fold = %q", got)
+	}
+}
+
+func FuzzTokenize(f *testing.F) {
+	for _, s := range []string{"Qala-i-Naw", "Badghisʼ", "The Taliban's", "Zōr Kōṯ", "ʼ.", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		toks := Tokenize(nil, s)
+		prev := int32(-1)
+		for _, tok := range toks {
+			if tok.Start < prev || tok.End <= tok.Start || int(tok.End) > len(s) {
+				t.Fatalf("bad token %+v after %d in %q", tok, prev, s)
+			}
+			prev = tok.End
+		}
+		if len(strings.Fields(Fold(s))) != len(toks) {
+			t.Fatalf("Fold and Tokenize disagree on %q", s)
+		}
+	})
 }
