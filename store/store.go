@@ -80,9 +80,10 @@ type Store interface {
 	// Enqueue adds r to the outbox unless a row with r.Key exists; inserted
 	// reports which. The row starts pending, due at r.Due (now when zero).
 	Enqueue(ctx context.Context, r OutboxRow) (inserted bool, err error)
-	// OutboxHeads returns, for each (transport, channel), the oldest row
-	// that is not sent or dead, when it is due at or before now. Rows of one
-	// channel are thus delivered strictly in order.
+	// OutboxHeads returns, for each (transport, channel, story), the oldest
+	// row that is not sent or dead, when it is due at or before now. Rows of
+	// one story in one channel are thus delivered strictly in order, and a
+	// row waiting to be due holds up only its own story.
 	OutboxHeads(ctx context.Context, now time.Time, limit int) ([]OutboxRow, error)
 	// ClaimOutbox marks a pending row as sending and counts the attempt.
 	// It returns false when another worker holds it or it is no longer

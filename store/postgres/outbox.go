@@ -66,7 +66,7 @@ func (db *DB) Enqueue(ctx context.Context, r store.OutboxRow) (bool, error) {
 	return tag.RowsAffected() == 1, nil
 }
 
-// OutboxHeads returns, for each (transport, channel), its oldest row that
+// OutboxHeads returns, for each (transport, channel, story), its oldest row that
 // is neither sent nor dead, when that row is pending and due at or before
 // now; most overdue first, at most limit. A channel whose oldest row is
 // being sent, or waits for a retry, yields nothing.
@@ -75,7 +75,7 @@ func (db *DB) OutboxHeads(ctx context.Context, now time.Time, limit int) ([]stor
 		return nil, nil
 	}
 	out, err := db.queryOutbox(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE id IN (
-			SELECT min(id) FROM outbox WHERE state IN ('pending', 'sending') GROUP BY transport, channel
+			SELECT min(id) FROM outbox WHERE state IN ('pending', 'sending') GROUP BY transport, channel, story_id
 		) AND state = 'pending' AND due <= $1 ORDER BY due, id LIMIT $2`, ts(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: outbox heads: %w", err)

@@ -75,19 +75,20 @@ func (db *DB) Enqueue(ctx context.Context, r store.OutboxRow) (bool, error) {
 	return n == 1, nil
 }
 
-// headsQuery selects the first open row of each channel, when it is
+// headsQuery selects the first open row of each story in each channel, when it is
 // pending and due. It names outbox_open: without statistics the planner
 // would rather read every pending and sending row through outbox_state and
 // sort them.
 const headsQuery = `SELECT ` + outboxColumns + ` FROM outbox WHERE id IN (
 		SELECT min(id) FROM outbox INDEXED BY outbox_open
-		WHERE state IN ('pending', 'sending') GROUP BY transport, channel
+		WHERE state IN ('pending', 'sending') GROUP BY transport, channel, story_id
 	) AND state = 'pending' AND due <= ? ORDER BY due, id LIMIT ?`
 
-// OutboxHeads returns, for each (transport, channel), its oldest row that
-// is neither sent nor dead, when that row is pending and due at or before
-// now; most overdue first, at most limit. A channel whose oldest row is
-// being sent, or waits for a retry, yields nothing.
+// OutboxHeads returns, for each (transport, channel, story), its oldest row
+// that is neither sent nor dead, when that row is pending and due at or
+// before now; most overdue first, at most limit. A story whose oldest row in
+// a channel is being sent, or waits, yields nothing for that channel; other
+// stories there go on.
 func (db *DB) OutboxHeads(ctx context.Context, now time.Time, limit int) ([]store.OutboxRow, error) {
 	if limit <= 0 {
 		return nil, nil

@@ -338,3 +338,28 @@ func testOutboxStats(e *env) {
 	e.must(err, "OutboxStats")
 	e.equal("OutboxStats", st, map[store.OutboxState]int{store.Pending: 2, store.Sending: 1, store.Sent: 3, store.Dead: 1})
 }
+
+// testOutboxStoryHeads checks that a row waiting to be due holds up its own
+// story in a channel, not the channel's other stories.
+func testOutboxStoryHeads(e *env) {
+	s := e.open()
+	now := Epoch
+	add := func(key string, story int64, due time.Time) store.OutboxRow {
+		ok, err := s.Enqueue(e.ctx, store.OutboxRow{Key: key, Transport: "slack", Channel: "C1", Kind: "update",
+			StoryID: story, Payload: []byte(`{}`), Due: due})
+		e.must(err, "Enqueue "+key)
+		if !ok {
+			e.t.Fatalf("Enqueue %s: not inserted", key)
+		}
+		return e.row(s, key)
+	}
+	add("s1-reply", 1, now.Add(10*time.Minute)) // waits for its update interval
+	add("s1-edit", 1, time.Time{})               // behind it, in order
+	s2 := add("s2-alert", 2, time.Time{})
+	add("s2-reply", 2, time.Time{})
+	e.equal("heads while story 1 waits", e.heads(s, now, 10), []string{"s2-alert"})
+	e.claim(s, s2.ID, now, true)
+	e.must(s.MarkSent(e.ctx, s2.ID, "ts", now), "MarkSent")
+	e.equal("heads after story 2's alert", e.heads(s, now, 10), []string{"s2-reply"})
+	e.equal("heads once story 1 is due, most overdue first", e.heads(s, now.Add(10*time.Minute), 10), []string{"s2-reply", "s1-reply"})
+}

@@ -50,6 +50,7 @@ func Run(t *testing.T, open Open) {
 		{"Stories", testStories},
 		{"Enqueue", testEnqueue},
 		{"OutboxOrder", testOutboxOrder},
+		{"OutboxStoryHeads", testOutboxStoryHeads},
 		{"OutboxDue", testOutboxDue},
 		{"OutboxRetryAndDead", testOutboxRetryAndDead},
 		{"Claim", testClaim},
