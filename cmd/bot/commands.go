@@ -140,7 +140,8 @@ func (e *Env) Scan(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	w.engine.DryRun = *dry
+	rw := w.rules()
+	rw.engine.DryRun = *dry
 	// Input order: the order sources hand documents over.
 	var order []string
 	record := func(d corpus.Document) { order = append(order, d.ID) }
@@ -150,9 +151,9 @@ func (e *Env) Scan(ctx context.Context, args []string) error {
 	} else {
 		ds := bot.NewDirSource(e.Config.CorpusDir, st, w.parser)
 		sources = []bot.Source{recordingSource{ds, record}}
-		sources = append(sources, w.feeds...)
+		sources = append(sources, rw.feeds...)
 	}
-	sc := &bot.Scanner{Sources: sources, Engine: w.engine, Log: e.Log}
+	sc := &bot.Scanner{Sources: sources, Engine: rw.engine, Log: e.Log}
 	rep, err := sc.Scan(ctx)
 	if err != nil {
 		return err
@@ -283,7 +284,7 @@ func (e *Env) Latest(ctx context.Context, args []string) error {
 	if err := w.syncCorpus(ctx); err != nil {
 		return err
 	}
-	reply := w.router.HandleCommand(ctx, chat.Command{Transport: "console", Channel: "console", Name: "latest",
+	reply := w.HandleCommand(ctx, chat.Command{Transport: "console", Channel: "console", Name: "latest",
 		Args: fmt.Sprintf("%s %d", strings.Join(q, " "), min(max(*n, 1), bot.MaxResults))})
 	c := console.New(e.Stdout)
 	c.Location = location(cfg.Timezone)

@@ -47,7 +47,7 @@ func (e *Env) Digest(ctx context.Context, args []string) error {
 	if len(names) == 1 {
 		name = names[0]
 	}
-	msg, err := w.digester.BuildFor(ctx, name, bot.Dest{Transport: "console", Channel: "console"})
+	msg, err := w.rules().digester.BuildFor(ctx, name, bot.Dest{Transport: "console", Channel: "console"})
 	if err != nil {
 		return err
 	}
@@ -59,13 +59,13 @@ func (e *Env) Digest(ctx context.Context, args []string) error {
 	if *dry {
 		return nil
 	}
-	jobs, err := w.digester.Jobs(ctx)
+	jobs, err := w.rules().digester.Jobs(ctx)
 	if err != nil {
 		return err
 	}
 	for _, j := range jobs {
 		if name == "" || j.Digest == name {
-			if err := w.digester.Enqueue(ctx, j); err != nil {
+			if err := w.rules().digester.Enqueue(ctx, j); err != nil {
 				return err
 			}
 		}
@@ -144,7 +144,7 @@ func (e *Env) Run(ctx context.Context, args []string) error {
 	})
 	if con != nil {
 		goFn("console", func(ctx context.Context) error {
-			err := con.Serve(ctx, e.Stdin, w.router)
+			err := con.Serve(ctx, e.Stdin, w)
 			if err == nil {
 				e.Log.Debug("stdin closed; commands from the console end, the bot keeps running")
 			}
@@ -190,8 +190,10 @@ func (e *Env) lead(ctx context.Context, w *wiring, goFn func(string, func(contex
 		}
 	}
 	defer release()
+	// Each scan first picks up an edited rules.yaml.
 	scan := func(ctx context.Context) {
-		if _, err := w.scanner.Scan(ctx); err != nil && ctx.Err() == nil {
+		w.reloadIfChanged()
+		if _, err := w.rules().scanner.Scan(ctx); err != nil && ctx.Err() == nil {
 			e.Log.Error("scan failed", "err", err)
 		}
 	}
@@ -200,7 +202,7 @@ func (e *Env) lead(ctx context.Context, w *wiring, goFn func(string, func(contex
 		return fmt.Errorf("BOT_SCAN_SCHEDULE=%q: %w", e.Config.ScanSchedule, err)
 	}
 	reschedule := func(ctx context.Context) {
-		if err := w.digester.Reschedule(ctx, sched); err != nil && ctx.Err() == nil {
+		if err := w.rules().digester.Reschedule(ctx, sched); err != nil && ctx.Err() == nil {
 			e.Log.Error("scheduling digests", "err", err)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -65,84 +66,79 @@ func redactURL(s string) string {
 	return u.Redacted()
 }
 
-// wiring is every concrete part of a running bot.
+// wiring is every concrete part of a running bot. What rules.yaml
+// determines lives in a ruleWiring that a reload replaces as a whole.
 type wiring struct {
 	env        *Env
-	cfg        *rules.Config
 	store      store.Store
 	parser     corpus.Parser
-	engine     *bot.Engine
-	scanner    *bot.Scanner
 	deliverer  *bot.Deliverer
-	digester   *bot.Digester
-	router     *bot.Router
 	metrics    *bot.Metrics
-	feeds      []bot.Source
 	transports map[string]chat.Transport
 	slackCmds  http.Handler
 	tgWebhook  http.Handler
 	background map[string]func(context.Context) error
 	// leaderJobs run only in the replica that holds the leader lease.
 	leaderJobs map[string]func(context.Context) error
-	// reschedule is signalled when a subscription changes.
+	// reschedule is signalled when subscriptions or rules change.
 	reschedule chan struct{}
 	closers    []func()
 	ready      atomic.Bool
+	started    time.Time
+	live       atomic.Pointer[ruleWiring]
+}
+
+// ruleWiring is everything built from one rules.yaml.
+type ruleWiring struct {
+	cfg      *rules.Config
+	engine   *bot.Engine
+	scanner  *bot.Scanner
+	digester *bot.Digester
+	router   *bot.Router
+	feeds    []bot.Source
+	// stamp identifies the rules file it was built from.
+	stamp fileStamp
+}
+
+// fileStamp is a file's size and modification time.
+type fileStamp struct {
+	size int64
+	mod  time.Time
+}
+
+func stampOf(path string) fileStamp {
+	info, err := os.Stat(path)
+	if err != nil {
+		return fileStamp{}
+	}
+	return fileStamp{size: info.Size(), mod: info.ModTime()}
 }
 
 // wire builds the bot from its parts. con, when set, is the console chat:
 // every channel then posts there.
 func (e *Env) wire(ctx context.Context, cfg *rules.Config, gaz *geo.Gazetteer, st store.Store, con *console.Console) (*wiring, error) {
-	w := &wiring{env: e, cfg: cfg, store: st, metrics: bot.NewMetrics(), transports: map[string]chat.Transport{},
-		background: map[string]func(context.Context) error{}, leaderJobs: map[string]func(context.Context) error{}}
+	w := &wiring{env: e, store: st, metrics: bot.NewMetrics(), transports: map[string]chat.Transport{},
+		background: map[string]func(context.Context) error{}, leaderJobs: map[string]func(context.Context) error{},
+		reschedule: make(chan struct{}, 1), started: time.Now()}
 	w.parser = corpus.Parser{MaxSize: e.Config.MaxFileSize, Logger: e.Log}
-	matcher, err := rules.Compile(cfg, gaz)
-	if err != nil {
-		return nil, fmt.Errorf("compiling rules: %w", err)
-	}
-	opts := dedup.Options{Shingle: cfg.Dedup.Shingle, Containment: cfg.Dedup.Containment}
-	det, err := dedup.NewDetector(st, func(ctx context.Context, id string) (string, error) {
-		d, err := st.Document(ctx, id)
-		if err != nil {
-			return "", err
-		}
-		return d.Text(), nil
-	}, opts)
-	if err != nil {
-		return nil, fmt.Errorf("dedup options in %s: %w", e.Config.Rules, err)
-	}
-	clock := bot.SystemClock{}
 	if con != nil {
 		w.transports["console"] = con
 	}
 	if err := w.chatTransports(ctx, con); err != nil {
 		return nil, err
 	}
-	routes := w.routes()
-	w.engine = &bot.Engine{Store: st, Analyzer: analyzer{matcher}, Copies: copyDetector{det}, Rules: cfg,
-		Routes: routes, Clock: clock, Log: e.Log}
 	w.deliverer = &bot.Deliverer{Store: st, Transports: w.transports, Renderer: &bot.Renderer{Store: st},
-		Clock: clock, Log: e.Log, Metrics: w.metrics}
+		Clock: bot.SystemClock{}, Log: e.Log, Metrics: w.metrics}
 	if con != nil {
 		// A terminal has no rate limit worth waiting for.
 		w.deliverer.Every = time.Millisecond
 	}
-	w.engine.Notify = w.deliverer.Wake
-	w.digester = &bot.Digester{Store: st, Rules: cfg, Routes: routes, Clock: clock, Log: e.Log, Notify: w.deliverer.Wake}
-	w.reschedule = make(chan struct{}, 1)
-	w.router = &bot.Router{Store: st, Rules: cfg, Places: gaz, Digests: w.digester, Clock: clock, Log: e.Log,
-		Metrics: w.metrics, Started: clock.Now(), Status: w.status,
-		OnSubscriptionsChanged: func() {
-			select {
-			case w.reschedule <- struct{}{}:
-			default:
-			}
-		}}
-	for _, f := range cfg.Feeds {
-		w.feeds = append(w.feeds, newFeedSource(f, st))
+	rw, err := w.build(cfg, gaz)
+	if err != nil {
+		return nil, err
 	}
-	w.scanner = &bot.Scanner{Sources: append([]bot.Source{bot.NewDirSource(e.Config.CorpusDir, st, w.parser)}, w.feeds...),
-		Engine: w.engine, Log: e.Log, Metrics: w.metrics}
+	rw.stamp = stampOf(e.Config.Rules)
+	w.live.Store(rw)
 	if err := w.chatCommands(); err != nil {
 		return nil, err
 	}
@@ -160,6 +156,85 @@ func (e *Env) wire(ctx context.Context, cfg *rules.Config, gaz *geo.Gazetteer, s
 		return out
 	})
 	return w, nil
+}
+
+// build makes the parts that depend on rules.yaml.
+func (w *wiring) build(cfg *rules.Config, gaz *geo.Gazetteer) (*ruleWiring, error) {
+	e, st := w.env, w.store
+	matcher, err := rules.Compile(cfg, gaz)
+	if err != nil {
+		return nil, fmt.Errorf("compiling rules: %w", err)
+	}
+	opts := dedup.Options{Shingle: cfg.Dedup.Shingle, Containment: cfg.Dedup.Containment}
+	det, err := dedup.NewDetector(st, func(ctx context.Context, id string) (string, error) {
+		d, err := st.Document(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return d.Text(), nil
+	}, opts)
+	if err != nil {
+		return nil, fmt.Errorf("dedup options in %s: %w", e.Config.Rules, err)
+	}
+	clock := bot.SystemClock{}
+	routes := w.routes(cfg)
+	rw := &ruleWiring{cfg: cfg}
+	rw.engine = &bot.Engine{Store: st, Analyzer: analyzer{matcher}, Copies: copyDetector{det}, Rules: cfg,
+		Routes: routes, Clock: clock, Log: e.Log, Notify: w.deliverer.Wake}
+	rw.digester = &bot.Digester{Store: st, Rules: cfg, Routes: routes, Clock: clock, Log: e.Log, Notify: w.deliverer.Wake}
+	rw.router = &bot.Router{Store: st, Rules: cfg, Places: gaz, Digests: rw.digester, Clock: clock, Log: e.Log,
+		Metrics: w.metrics, Started: w.started, Status: w.status,
+		OnSubscriptionsChanged: w.signalReschedule}
+	for _, f := range cfg.Feeds {
+		rw.feeds = append(rw.feeds, newFeedSource(f, st))
+	}
+	rw.scanner = &bot.Scanner{Sources: append([]bot.Source{bot.NewDirSource(e.Config.CorpusDir, st, w.parser)}, rw.feeds...),
+		Engine: rw.engine, Log: e.Log, Metrics: w.metrics}
+	return rw, nil
+}
+
+// rules returns the parts built from the rules in force.
+func (w *wiring) rules() *ruleWiring { return w.live.Load() }
+
+func (w *wiring) signalReschedule() {
+	select {
+	case w.reschedule <- struct{}{}:
+	default:
+	}
+}
+
+// HandleCommand answers a command with the rules in force, so every
+// transport keeps answering across reloads.
+func (w *wiring) HandleCommand(ctx context.Context, c chat.Command) chat.Message {
+	return w.rules().router.HandleCommand(ctx, c)
+}
+
+// reloadIfChanged reloads rules.yaml when the file changed since it was
+// last read. A file with errors is reported once, every problem as
+// FILE:LINE:COL, and the rules in force stay.
+func (w *wiring) reloadIfChanged() {
+	path := w.env.Config.Rules
+	cur := w.rules()
+	stamp := stampOf(path)
+	if stamp == cur.stamp || stamp == (fileStamp{}) {
+		return
+	}
+	cfg, gaz, err := loadRules(path)
+	var rw *ruleWiring
+	if err == nil {
+		rw, err = w.build(cfg, gaz)
+	}
+	if err != nil {
+		w.env.Log.Error("rules file has errors; the rules in force stay until it is fixed", "file", path, "errors", err.Error())
+		bad := *cur
+		bad.stamp = stamp // report this version once
+		w.live.Store(&bad)
+		return
+	}
+	rw.stamp = stamp
+	w.live.Store(rw)
+	w.env.Log.Info("rules reloaded", "file", path, "rules", len(cfg.Rules), "channels", len(cfg.Channels))
+	w.signalReschedule()
 }
 
 // chatTransports creates the Slack and Telegram transports whose tokens
@@ -196,10 +271,10 @@ func (t telegramLimits) RateLimit(channel string) bot.Limit {
 // mode every channel prints on the one console (so an alert prints once,
 // however many channels its rule has); otherwise a channel whose platform
 // has no token is reported once and skipped.
-func (w *wiring) routes() map[string][]bot.Dest {
+func (w *wiring) routes(cfg *rules.Config) map[string][]bot.Dest {
 	out := map[string][]bot.Dest{}
 	_, console := w.transports["console"]
-	for _, ch := range w.cfg.Channels {
+	for _, ch := range cfg.Channels {
 		add := func(transport, id string) {
 			if console {
 				out[ch.Name] = []bot.Dest{{Transport: "console", Channel: "console", Name: ch.Name}}
@@ -230,7 +305,7 @@ func (w *wiring) chatCommands() error {
 	c := w.env.Config
 	if st, ok := w.transports["slack"].(*slack.Transport); ok {
 		if c.SlackSigningSecret != "" {
-			h, err := slack.NewCommandHandler(c.SlackSigningSecret, w.router, slack.WithCommandLogger(w.env.Log))
+			h, err := slack.NewCommandHandler(c.SlackSigningSecret, w, slack.WithCommandLogger(w.env.Log))
 			if err != nil {
 				return fmt.Errorf("slack commands: %w", err)
 			}
@@ -239,7 +314,7 @@ func (w *wiring) chatCommands() error {
 		}
 		if c.SlackAppToken != "" {
 			w.background["slack socket mode"] = func(ctx context.Context) error {
-				return st.RunSocketMode(ctx, c.SlackAppToken, w.router, slack.WithCommandLogger(w.env.Log))
+				return st.RunSocketMode(ctx, c.SlackAppToken, w, slack.WithCommandLogger(w.env.Log))
 			}
 		}
 	}
@@ -248,7 +323,7 @@ func (w *wiring) chatCommands() error {
 		if err != nil {
 			return fmt.Errorf("TELEGRAM_ALLOWED_CHATS: %w", err)
 		}
-		d := &telegram.Dispatcher{Transport: tl.Transport, Handler: w.router, Allowed: allowed, Logger: w.env.Log}
+		d := &telegram.Dispatcher{Transport: tl.Transport, Handler: w, Allowed: allowed, Logger: w.env.Log}
 		if c.TelegramWebhookURL != "" {
 			wh, err := telegram.NewWebhook(d, c.TelegramWebhookURL, c.TelegramWebhookSecret)
 			if err != nil {
@@ -298,7 +373,7 @@ func (w *wiring) transportNames() string {
 }
 
 func (w *wiring) status(ctx context.Context) []string {
-	last := w.scanner.Last()
+	last := w.rules().scanner.Last()
 	if last.At.IsZero() {
 		return []string{"No scan has run yet."}
 	}
@@ -313,6 +388,6 @@ func (w *wiring) status(ctx context.Context) []string {
 // syncCorpus runs one scan so a command answers from the current corpus;
 // the alerts it finds are queued for `bot run` to deliver.
 func (w *wiring) syncCorpus(ctx context.Context) error {
-	_, err := w.scanner.Scan(ctx)
+	_, err := w.rules().scanner.Scan(ctx)
 	return err
 }
