@@ -3,7 +3,30 @@
 // gazetteer into one matcher.
 package rules
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
+
+// Defaults applied by Parse to fields left out of rules.yaml.
+const (
+	DefaultTimezone       = "UTC"
+	DefaultGroupBy        = GroupByAdmin1
+	DefaultGroupWindow    = Duration(48 * time.Hour)
+	DefaultUpdateInterval = Duration(10 * time.Minute)
+	DefaultDigestMax      = 20
+	DefaultShingle        = 5
+	DefaultContainment    = 0.6
+	DefaultFeedInterval   = Duration(10 * time.Minute)
+)
+
+// Values of Rule.GroupBy.
+const (
+	GroupByAdmin1  = "admin1"
+	GroupByCountry = "country"
+	GroupByPlace   = "place"
+	GroupByRule    = "rule"
+)
 
 // Config is a loaded rules.yaml.
 type Config struct {
@@ -21,6 +44,12 @@ type Config struct {
 	Rules   []Rule            `yaml:"rules"`
 	Digests []Digest          `yaml:"digests"`
 	Dedup   Dedup             `yaml:"dedup"`
+	// Feeds are RSS/Atom sources polled besides the corpus folder.
+	Feeds []Feed `yaml:"feeds"`
+
+	// pos records where each value was written, by path ("rules.0.name"),
+	// so that checks made after decoding can point at the file.
+	pos positions
 }
 
 // Channel is a named destination: a Slack channel id, a Telegram chat id,
@@ -31,6 +60,20 @@ type Channel struct {
 	Telegram string `yaml:"telegram"`
 	// Console prints alerts on stdout (the default when no token is set).
 	Console bool `yaml:"console"`
+}
+
+// Transport returns "slack", "telegram" or "console": where the channel
+// delivers ("" for a channel with no destination).
+func (c Channel) Transport() string {
+	switch {
+	case c.Slack != "":
+		return "slack"
+	case c.Telegram != "":
+		return "telegram"
+	case c.Console:
+		return "console"
+	}
+	return ""
 }
 
 // Region is a user-defined group of places.
@@ -71,10 +114,12 @@ type Rule struct {
 type Digest struct {
 	Name string `yaml:"name"`
 	// At is the local time "HH:MM" it is sent.
-	At       string   `yaml:"at"`
+	At string `yaml:"at"`
+	// Timezone is the IANA zone of At (default: Config.Timezone).
 	Timezone string   `yaml:"timezone"`
 	Channels []string `yaml:"channels"`
-	Rules    []string `yaml:"rules"`
+	// Rules are the rules whose stories it lists (empty: every rule).
+	Rules []string `yaml:"rules"`
 	// Max caps the number of stories listed (default 20).
 	Max int `yaml:"max"`
 }
@@ -88,5 +133,86 @@ type Dedup struct {
 	Containment float64 `yaml:"containment"`
 }
 
-// Duration is a time.Duration written as "48h", "10m" or "2d" in YAML.
-type Duration time.Duration
+// Feed is an RSS or Atom source.
+type Feed struct {
+	Name string `yaml:"name"`
+	// URL is the feed's http or https address.
+	URL string `yaml:"url"`
+	// Interval is how often it is polled (default 10m, at least 1m).
+	Interval Duration `yaml:"interval"`
+}
+
+// Channel returns the channel with this name.
+func (c *Config) Channel(name string) (Channel, bool) {
+	for _, ch := range c.Channels {
+		if ch.Name == name {
+			return ch, true
+		}
+	}
+	return Channel{}, false
+}
+
+// Rule returns the rule with this name.
+func (c *Config) Rule(name string) (Rule, bool) {
+	for _, r := range c.Rules {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
+
+// Summary is a one-line account of the configuration, as `bot check`
+// prints it: "rules.yaml: 3 rules, 2 channels, 1 region, 1 digest, 0 feeds".
+func (c *Config) Summary() string {
+	return fmt.Sprintf("%s: %s, %s, %s, %s, %s", c.Path,
+		plural(len(c.Rules), "rule"), plural(len(c.Channels), "channel"),
+		plural(len(c.Regions), "region"), plural(len(c.Digests), "digest"),
+		plural(len(c.Feeds), "feed"))
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", what)
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// applyDefaults fills the fields rules.yaml left out.
+func (c *Config) applyDefaults() {
+	if c.Timezone == "" {
+		c.Timezone = DefaultTimezone
+	}
+	for i := range c.Rules {
+		r := &c.Rules[i]
+		if r.GroupBy == "" {
+			r.GroupBy = DefaultGroupBy
+		}
+		if r.GroupWindow == 0 {
+			r.GroupWindow = DefaultGroupWindow
+		}
+		if r.UpdateInterval == 0 {
+			r.UpdateInterval = DefaultUpdateInterval
+		}
+	}
+	for i := range c.Digests {
+		d := &c.Digests[i]
+		if d.Timezone == "" {
+			d.Timezone = c.Timezone
+		}
+		if d.Max == 0 {
+			d.Max = DefaultDigestMax
+		}
+	}
+	if c.Dedup.Shingle == 0 {
+		c.Dedup.Shingle = DefaultShingle
+	}
+	if c.Dedup.Containment == 0 {
+		c.Dedup.Containment = DefaultContainment
+	}
+	for i := range c.Feeds {
+		if c.Feeds[i].Interval == 0 {
+			c.Feeds[i].Interval = DefaultFeedInterval
+		}
+	}
+}

@@ -1,0 +1,120 @@
+package rules
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/wirewatch/wirewatch/corpus"
+	"github.com/wirewatch/wirewatch/geo"
+	"github.com/wirewatch/wirewatch/internal/dataset"
+)
+
+var reuters struct {
+	once   sync.Once
+	bodies []string
+	bytes  int64
+	err    error
+}
+
+// reutersBodies returns the non-empty bodies of Reuters-21578, or skips.
+func reutersBodies(tb testing.TB) ([]string, int64) {
+	dir, ok := dataset.Dir("reuters21578")
+	if !ok {
+		tb.Skip("reuters21578 not found")
+	}
+	reuters.once.Do(func() {
+		stories, err := dataset.Reuters(dir)
+		reuters.err = err
+		for _, s := range stories {
+			if s.Body != "" {
+				reuters.bodies = append(reuters.bodies, s.Body)
+				reuters.bytes += int64(len(s.Body))
+			}
+		}
+	})
+	if reuters.err != nil {
+		tb.Fatal(reuters.err)
+	}
+	return reuters.bodies, reuters.bytes
+}
+
+// defaultMatcher compiles the repository's rules.yaml with the embedded
+// gazetteer.
+func defaultMatcher(tb testing.TB) *Matcher {
+	gaz := geo.Default()
+	cfg, err := Loader{Gazetteer: gaz}.Load("../rules.yaml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m, err := Compile(cfg, gaz)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
+
+// corpusBench runs fn over every Reuters-21578 body b.N times and reports
+// documents/s, and MB/s and documents/s per CPU second (cpu-MB/s,
+// cpu-docs/s), which stay meaningful on a busy machine.
+func corpusBench(b *testing.B, fn func(string)) {
+	bodies, n := reutersBodies(b)
+	b.SetBytes(n)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0, cpuOK := cpuTime()
+	for i := 0; i < b.N; i++ {
+		for _, s := range bodies {
+			fn(s)
+		}
+	}
+	b.StopTimer()
+	docs := float64(len(bodies)) * float64(b.N)
+	b.ReportMetric(docs/b.Elapsed().Seconds(), "docs/s")
+	if cpu1, ok := cpuTime(); ok && cpuOK && cpu1 > cpu0 {
+		sec := (cpu1 - cpu0).Seconds()
+		b.ReportMetric(float64(n)*float64(b.N)/sec/1e6, "cpu-MB/s")
+		b.ReportMetric(docs/sec, "cpu-docs/s")
+	}
+}
+
+// BenchmarkMatch is Match over every Reuters-21578 body with the default
+// rules.yaml and the whole gazetteer: tokens, index, place resolution,
+// rules.
+func BenchmarkMatch(b *testing.B) {
+	m := defaultMatcher(b)
+	corpusBench(b, func(s string) { m.Match(s) })
+}
+
+// BenchmarkScan is Match without place resolution and rule evaluation:
+// tokenizing and the index lookups alone.
+func BenchmarkScan(b *testing.B) {
+	m := defaultMatcher(b)
+	sc := m.pool.Get().(*scratch)
+	corpusBench(b, func(s string) {
+		sc.toks = corpus.Tokenize(sc.toks[:0], s)
+		m.scan(sc, s)
+	})
+}
+
+// BenchmarkTokenize is the floor: corpus.Tokenize alone over the same text.
+func BenchmarkTokenize(b *testing.B) {
+	var toks []corpus.Token
+	corpusBench(b, func(s string) { toks = corpus.Tokenize(toks[:0], s) })
+}
+
+// BenchmarkCompile builds the default matcher with the whole gazetteer.
+func BenchmarkCompile(b *testing.B) {
+	gaz := geo.Default()
+	cfg, err := Loader{Gazetteer: gaz}.Load("../rules.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Compile(cfg, gaz); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
