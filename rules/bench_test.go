@@ -117,4 +117,3 @@ func BenchmarkCompile(b *testing.B) {
 		}
 	}
 }
-

@@ -14,9 +14,9 @@ import (
 // "badghis" and "BADGHIS" are one.
 type resolver struct {
 	cfg  *Config
-	gaz  *geo.Gazetteer    // with the aliases; nil: no gazetteer
-	user map[string]int    // folded user region name -> index in cfg.Regions
-	bad  map[string]bool   // folded aliases the gazetteer refused
+	gaz  *geo.Gazetteer  // with the aliases; nil: no gazetteer
+	user map[string]int  // folded user region name -> index in cfg.Regions
+	bad  map[string]bool // folded aliases the gazetteer refused
 }
 
 // newResolver resolves against gaz, which should already hold cfg's
