@@ -18,10 +18,13 @@ type AliasError struct {
 	Err          error
 }
 
+// Error names the alias, its place and what is wrong.
 func (e *AliasError) Error() string {
 	return fmt.Sprintf("alias %q: place %q: %v", e.Alias, e.Place, e.Err)
 }
 
+// Unwrap returns the cause, ErrUnknownPlace for a place the gazetteer does
+// not know.
 func (e *AliasError) Unwrap() error { return e.Err }
 
 // WithAliases returns a copy of g that also knows the given spellings:

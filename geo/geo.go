@@ -18,6 +18,7 @@ const (
 	LevelCity
 )
 
+// String returns the level's name: "country", "admin1", "admin2", "city".
 func (l Level) String() string {
 	switch l {
 	case LevelCountry:
