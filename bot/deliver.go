@@ -35,8 +35,10 @@ type MessageRenderer interface {
 
 // Delivery defaults.
 const (
-	DefaultEvery       = time.Second
-	DefaultMaxAttempts = 8
+	DefaultEvery = time.Second
+	// DefaultMaxAttempts with the backoff below keeps retrying for about
+	// two hours, long enough to ride out a platform outage.
+	DefaultMaxAttempts = 20
 	DefaultBaseBackoff = 2 * time.Second
 	DefaultMaxBackoff  = 10 * time.Minute
 )
@@ -157,7 +159,11 @@ func (d *Deliverer) DeliverDue(ctx context.Context) (attempted int, wait time.Du
 		if !ok {
 			continue
 		}
-		row.Attempts++
+		// Render what was claimed: the engine may have extended the row's
+		// payload between the listing and the claim; once claimed it is fixed.
+		if row, err = d.Store.OutboxRow(ctx, row.Key); err != nil {
+			return attempted, wait, fmt.Errorf("reading claimed row %d: %w", row.ID, err)
+		}
 		attempted++
 		d.deliver(ctx, row)
 		now = d.Clock.Now()
@@ -223,7 +229,9 @@ func (d *Deliverer) deliver(ctx context.Context, row store.OutboxRow) {
 		}
 		msg.ThreadID = parent.RemoteID
 	}
-	sendCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	// A send under way finishes even when shutdown begins: aborting it
+	// could leave a message posted but not recorded, sent again later.
+	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	remote, err := t.Send(sendCtx, msg)
 	cancel()
 	d.record(row, d.Clock.Now())

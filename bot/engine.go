@@ -233,10 +233,19 @@ func (e *Engine) enqueueForMember(ctx context.Context, st store.Story, d corpus.
 			continue
 		}
 		akey := alertKey(st.ID, dest)
-		_, err := e.Store.OutboxRow(ctx, akey)
+		arow, err := e.Store.OutboxRow(ctx, akey)
 		alertExists := err == nil
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return n, fmt.Errorf("reading alert row: %w", err)
+		}
+		if alertExists {
+			// Reprocessed after a crash: the alert may already carry d.
+			if rf, err := decodeRef(arow.Payload); err == nil && slices.Contains(rf.Docs, d.ID) {
+				if err := e.Store.SetState(ctx, carrierState(st.ID, dest, d.ID), akey); err != nil {
+					return n, fmt.Errorf("recording carrier: %w", err)
+				}
+				continue
+			}
 		}
 		if !alertExists {
 			// No alert here yet: this report opens the story in this
@@ -283,25 +292,30 @@ func (e *Engine) addToUpdate(ctx context.Context, st store.Story, dest Dest, doc
 		return false, fmt.Errorf("reading carrier: %w", err)
 	}
 	now := e.Clock.Now()
+	// Reprocessed after a crash: a reply may already carry doc.
+	if _, err := e.Store.OutboxRow(ctx, updateKey(st.ID, dest, doc)); err == nil {
+		return false, e.Store.SetState(ctx, cstate, updateKey(st.ID, dest, doc))
+	}
 	if key, err := e.Store.GetState(ctx, openUpdateState(st.ID, dest)); err == nil {
 		row, err := e.Store.OutboxRow(ctx, key)
 		if err != nil {
 			return false, fmt.Errorf("reading open reply: %w", err)
 		}
+		rf, err := decodeRef(row.Payload)
+		if err != nil {
+			return false, err
+		}
+		if slices.Contains(rf.Docs, doc) {
+			return false, e.Store.SetState(ctx, cstate, key)
+		}
 		if row.State == store.Pending {
-			rf, err := decodeRef(row.Payload)
+			rf.Docs = append(rf.Docs, doc)
+			ok, err := e.Store.UpdatePending(ctx, row.ID, rf.encode())
 			if err != nil {
-				return false, err
+				return false, fmt.Errorf("extending reply: %w", err)
 			}
-			if !slices.Contains(rf.Docs, doc) {
-				rf.Docs = append(rf.Docs, doc)
-				ok, err := e.Store.UpdatePending(ctx, row.ID, rf.encode())
-				if err != nil {
-					return false, fmt.Errorf("extending reply: %w", err)
-				}
-				if !ok {
-					goto fresh // claimed for delivery meanwhile
-				}
+			if !ok {
+				goto fresh // claimed for delivery meanwhile
 			}
 			if err := e.Store.SetState(ctx, cstate, key); err != nil {
 				return false, fmt.Errorf("recording carrier: %w", err)

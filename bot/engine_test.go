@@ -2,10 +2,13 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -305,5 +308,53 @@ func TestEngineMuteSkipsAlert(t *testing.T) {
 	}
 	if !slices.Equal(got, []string{"telegram:alert"}) {
 		t.Fatalf("rows %v, want only telegram's alert (slack muted badghis)", got)
+	}
+}
+
+// failingState is the real store, but SetState of carrier marks fails while
+// fail is set: a crash between enqueueing a row and recording it.
+type failingState struct {
+	store.Store
+	fail bool
+}
+
+func (f *failingState) SetState(ctx context.Context, key, value string) error {
+	if f.fail && strings.HasPrefix(key, "carrier/") {
+		return errors.New("injected crash")
+	}
+	return f.Store.SetState(ctx, key, value)
+}
+
+func TestEngineReprocessingAfterCrashPostsNothingTwice(t *testing.T) {
+	ctx := context.Background()
+	f := newEngineFixture(t)
+	fs := &failingState{Store: f.store, fail: true}
+	f.engine.Store = fs
+	d3 := f.putSeed("003", day(7))
+	if _, err := f.engine.Process(ctx, d3); err == nil {
+		t.Fatal("injected failure not reported")
+	}
+	fs.fail = false
+	if _, err := f.engine.ProcessPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A reply that crashed after being enqueued: the same again.
+	d4 := f.putSeed("004", day(7))
+	fs.fail = true
+	if _, err := f.engine.Process(ctx, d4); err == nil {
+		t.Fatal("injected failure not reported")
+	}
+	fs.fail = false
+	if _, err := f.engine.ProcessPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range f.rows() {
+		rf, _ := decodeRef(r.Payload)
+		got = append(got, fmt.Sprintf("%s:%s:%d", r.Transport, r.Kind, len(rf.Docs)))
+	}
+	want := []string{"slack:alert:1", "telegram:alert:1", "slack:update:1", "telegram:update:1"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("rows %v, want %v (each document carried once)", got, want)
 	}
 }
