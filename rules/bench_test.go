@@ -16,9 +16,12 @@ var reuters struct {
 	err    error
 }
 
+// reutersDir is where Reuters-21578 is, if anywhere.
+func reutersDir() (string, bool) { return dataset.Dir("reuters21578") }
+
 // reutersBodies returns the non-empty bodies of Reuters-21578, or skips.
 func reutersBodies(tb testing.TB) ([]string, int64) {
-	dir, ok := dataset.Dir("reuters21578")
+	dir, ok := reutersDir()
 	if !ok {
 		tb.Skip("reuters21578 not found")
 	}

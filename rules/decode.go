@@ -58,8 +58,13 @@ func (p positions) hasFailed(label string) bool {
 }
 
 // maxMergeDepth bounds nested YAML merge keys (<<), which could otherwise
-// refer to themselves through aliases.
-const maxMergeDepth = 8
+// refer to themselves through aliases, and maxMerges the mappings they may
+// bring in over a whole file, which could otherwise grow exponentially
+// with a few lines of aliases of aliases.
+const (
+	maxMergeDepth = 8
+	maxMerges     = 10000
+)
 
 // decoder turns goccy's AST into a Config, collecting every error it meets
 // instead of stopping at the first.
@@ -69,6 +74,7 @@ type decoder struct {
 	pos     positions
 	anchors map[string]ast.Node
 	env     func(string) (string, bool)
+	merges  int // mappings brought in by merge keys so far
 }
 
 func (d *decoder) errorf(at Pos, format string, args ...any) {
@@ -217,10 +223,14 @@ func (d *decoder) entriesDepth(raw ast.Node, label, noun string, depth int) ([]f
 	seen := map[string]Pos{}
 	for _, mv := range pairs {
 		if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
-			if depth >= maxMergeDepth {
-				d.failf(label, posOf(mv.Key), "merge keys (<<) nested too deeply")
+			if depth >= maxMergeDepth || d.merges >= maxMerges {
+				if d.merges < maxMerges+1 {
+					d.merges = maxMerges + 1 // report once
+					d.failf(label, posOf(mv.Key), "merge keys (<<) nested too deeply or too many; merge plain mappings")
+				}
 				continue
 			}
+			d.merges++
 			merged = append(merged, d.mergeEntries(mv.Value, label, noun, depth+1)...)
 			continue
 		}

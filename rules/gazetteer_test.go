@@ -19,10 +19,13 @@ const (
 	idGE        = 614540
 	idUS        = 6252001
 	idGeorgiaUS = 4197000
+	idYork      = 2633352
+	idNewYork   = 5128581
 )
 
 // testGazetteer is a small stand-in for the embedded gazetteer: western
-// Afghanistan, Kabul, the neighbours, and an ambiguous Georgia.
+// Afghanistan, Kabul, the neighbours, an ambiguous Georgia, and York and
+// New York for longest matches.
 func testGazetteer() *geo.Gazetteer {
 	places := []geo.Place{
 		{ID: idAF, Name: "Afghanistan", Level: geo.LevelCountry, Country: "AF", Population: 37172386},
@@ -40,6 +43,8 @@ func testGazetteer() *geo.Gazetteer {
 		{ID: idGE, Name: "Georgia", Level: geo.LevelCountry, Country: "GE"},
 		{ID: idUS, Name: "United States", Level: geo.LevelCountry, Country: "US"},
 		{ID: idGeorgiaUS, Name: "Georgia", Level: geo.LevelAdmin1, Country: "US", Admin1: "US.GA"},
+		{ID: idYork, Name: "York", Level: geo.LevelCity, Country: "GB", Admin1: "GB.ENG", Population: 153717},
+		{ID: idNewYork, Name: "New York City", Level: geo.LevelCity, Country: "US", Admin1: "US.NY", Population: 8804190},
 	}
 	names := []geo.Name{
 		{Text: "Afghanistan", Places: []int64{idAF}},
@@ -56,6 +61,8 @@ func testGazetteer() *geo.Gazetteer {
 		{Text: "Tajikistan", Places: []int64{idTJ}},
 		{Text: "United States", Places: []int64{idUS}},
 		{Text: "Georgia", Places: []int64{idGE, idGeorgiaUS}},
+		{Text: "York", Places: []int64{idYork}},
+		{Text: "New York", Places: []int64{idNewYork}},
 	}
 	return geo.New(places, names)
 }

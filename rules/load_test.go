@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -233,5 +234,34 @@ func TestDefaultRulesFile(t *testing.T) {
 	}
 	if _, err := Compile(cfg, geo.Default()); err != nil {
 		t.Errorf("Compile: %v", err)
+	}
+}
+
+// TestMergeBombs checks that merge keys that refer to themselves, or fan
+// out through aliases of aliases, end with one error instead of running
+// for ever.
+func TestMergeBombs(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x-0: &m0 {group_by: rule}\n")
+	for i := 1; i <= 7; i++ {
+		fmt.Fprintf(&b, "x-%d: &m%d\n  <<: [", i, i)
+		for j := 0; j < 12; j++ {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "*m%d", i-1)
+		}
+		b.WriteString("]\n")
+	}
+	b.WriteString("rules:\n  - name: q\n    keywords: [quake]\n    <<: *m7\n")
+	for _, src := range []string{
+		b.String(),
+		"rules:\n  - &a {name: x, keywords: [a], <<: *a}\n",
+	} {
+		_, err := Loader{}.Parse("m.yml", []byte(src))
+		var list ErrorList
+		if !errors.As(err, &list) || len(list) != 1 || !strings.Contains(list[0].Msg, "merge keys (<<)") {
+			t.Errorf("Parse = %v; want one error about merge keys", err)
+		}
 	}
 }
