@@ -73,9 +73,16 @@ func (r *Router) HandleCommand(ctx context.Context, c chat.Command) chat.Message
 	reply.Kind = chat.KindReply
 	reply.Channel = c.Channel
 	reply.InChannel = public
-	r.Metrics.add("wirewatch_commands_total", 1, c.Name)
+	name := strings.ToLower(c.Name)
+	if !knownCommands[name] {
+		name = "unknown" // bounded label values, whatever users type
+	}
+	r.Metrics.add("wirewatch_commands_total", 1, name)
 	return reply
 }
+
+var knownCommands = map[string]bool{"latest": true, "search": true, "digest": true, "subscribe": true,
+	"unsubscribe": true, "rules": true, "why": true, "mute": true, "status": true, "help": true, "start": true}
 
 func publicFlag(args string) (string, bool) {
 	f := strings.Fields(args)

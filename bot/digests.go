@@ -138,21 +138,27 @@ func (g *Digester) BuildFor(ctx context.Context, name string, dest Dest) (chat.M
 // digest, destination and local date, so a restart on the same day never
 // sends it twice.
 func (g *Digester) Enqueue(ctx context.Context, j DigestJob) error {
-	m, err := g.BuildFor(ctx, j.Digest, j.Dest)
-	if err != nil {
-		return err
-	}
 	loc, err := time.LoadLocation(firstNonEmpty(j.Timezone, "UTC"))
 	if err != nil {
 		loc = time.UTC
+	}
+	return g.EnqueueNow(ctx, j, g.Clock.Now().In(loc).Format("2006-01-02"))
+}
+
+// EnqueueNow builds the job's digest and puts it in the outbox under the
+// given occasion (a local date for the schedule, a timestamp for a digest
+// asked for by hand).
+func (g *Digester) EnqueueNow(ctx context.Context, j DigestJob, occasion string) error {
+	m, err := g.BuildFor(ctx, j.Digest, j.Dest)
+	if err != nil {
+		return err
 	}
 	payload, err := jsonMarshal(m)
 	if err != nil {
 		return fmt.Errorf("encoding digest: %w", err)
 	}
-	day := g.Clock.Now().In(loc).Format("2006-01-02")
 	ins, err := g.Store.Enqueue(ctx, store.OutboxRow{
-		Key: "digest/" + j.Digest + "/" + j.Dest.String() + "/" + day, Transport: j.Dest.Transport,
+		Key: "digest/" + j.Digest + "/" + j.Dest.String() + "/" + occasion, Transport: j.Dest.Transport,
 		Channel: j.Dest.Channel, Kind: "digest", Payload: payload,
 	})
 	if err != nil {

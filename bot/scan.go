@@ -76,9 +76,11 @@ func (s *Scanner) Scan(ctx context.Context) (ScanReport, error) {
 	s.mu.Lock()
 	s.last = rep
 	s.mu.Unlock()
+	level := slog.LevelDebug
 	if rep.New > 0 || rep.Processed > 0 {
-		s.Log.Info("scan done", "new", rep.New, "duplicates", rep.Dupes, "processed", rep.Processed)
+		level = slog.LevelInfo
 	}
+	s.Log.Log(ctx, level, "scan done", "new", rep.New, "duplicates", rep.Dupes, "processed", rep.Processed)
 	return rep, err
 }
 

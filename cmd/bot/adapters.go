@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"time"
 
@@ -15,8 +16,18 @@ import (
 // lookupEnv expands ${VAR} in rules.yaml.
 func lookupEnv(k string) (string, bool) { return os.LookupEnv(k) }
 
-// withAliases returns the gazetteer rules.yaml's aliases extend.
-func withAliases(g *geo.Gazetteer, _ *rules.Config) (*geo.Gazetteer, error) { return g, nil }
+// withAliases returns the gazetteer extended with rules.yaml's aliases, for
+// lookups (/latest, /mute); rules.Compile applies them to matching itself.
+func withAliases(g *geo.Gazetteer, cfg *rules.Config) (*geo.Gazetteer, error) {
+	if len(cfg.Aliases) == 0 {
+		return g, nil
+	}
+	ag, err := g.WithAliases(cfg.Aliases)
+	if err != nil {
+		return nil, fmt.Errorf("aliases: %w", err)
+	}
+	return ag, nil
+}
 
 // analyzer adapts the compiled rules to the engine.
 type analyzer struct{ m *rules.Matcher }

@@ -172,7 +172,11 @@ func (e *Env) Scan(ctx context.Context, args []string) error {
 			done[id] = true
 			o, ok := byID[id]
 			if !ok {
-				continue // processed in an earlier scan
+				// Processed by an earlier scan: what the store recorded.
+				var err error
+				if o, err = storedOutcome(ctx, st, id); err != nil {
+					return err
+				}
 			}
 			doc, err := st.Document(ctx, id)
 			if err != nil {
@@ -287,7 +291,7 @@ func (e *Env) Latest(ctx context.Context, args []string) error {
 	reply := w.HandleCommand(ctx, chat.Command{Transport: "console", Channel: "console", Name: "latest",
 		Args: fmt.Sprintf("%s %d", strings.Join(q, " "), min(max(*n, 1), bot.MaxResults))})
 	c := console.New(e.Stdout)
-	c.Location = location(cfg.Timezone)
+	c.Location = location(e.Config.Timezone)
 	_, err = c.Send(ctx, reply)
 	return err
 }
@@ -297,4 +301,25 @@ func location(tz string) *time.Location {
 		return l
 	}
 	return time.UTC
+}
+
+// storedOutcome rebuilds what the engine decided for a document processed
+// earlier: its analysis, the original it copies and its stories.
+func storedOutcome(ctx context.Context, st store.Store, id string) (bot.Outcome, error) {
+	o := bot.Outcome{Stories: map[string]int64{}}
+	var err error
+	if o.Analysis, err = st.Analysis(ctx, id); err != nil {
+		return o, fmt.Errorf("analysis of %s: %w", id, err)
+	}
+	if o.CopyOf, err = st.CopyOf(ctx, id); err != nil {
+		return o, fmt.Errorf("copy of %s: %w", id, err)
+	}
+	stories, err := st.StoriesOf(ctx, id)
+	if err != nil {
+		return o, fmt.Errorf("stories of %s: %w", id, err)
+	}
+	for _, s := range stories {
+		o.Stories[s.Rule] = s.ID
+	}
+	return o, nil
 }

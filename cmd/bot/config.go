@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wirewatch/wirewatch/bot"
 )
 
 // Config is everything the environment sets. It is read once, here, and
@@ -71,6 +73,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Sprintf("BOT_MAX_FILE_SIZE=%q: want a number of bytes", size))
 	}
 	c.MaxFileSize = n
+	if _, err := bot.CronParser.Parse(c.ScanSchedule); err != nil {
+		errs = append(errs, fmt.Sprintf("BOT_SCAN_SCHEDULE=%q: %s (e.g. @every 1m, or a cron spec like */5 * * * *)", c.ScanSchedule, err.Error()))
+	}
 	if _, err := time.LoadLocation(c.Timezone); err != nil {
 		errs = append(errs, fmt.Sprintf("BOT_TIMEZONE=%q: not an IANA time zone (e.g. Asia/Kabul)", c.Timezone))
 	}

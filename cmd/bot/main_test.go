@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -303,14 +304,71 @@ func TestRunConsoleSeedsThenRestart(t *testing.T) {
 		t.Fatalf("exit %d; stderr:\n%s", code, bot.errs.String())
 	}
 
-	// A restart on the same store prints nothing new.
-	again := startBot(t, getenv)
+	sent := strings.Count(out, "== ALERT") + strings.Count(out, "↳ REPLY") + strings.Count(out, "✎ EDIT")
+
+	// A restart on the same store prints nothing new: once its first scan
+	// is done, nothing waits in the outbox.
+	restart := testEnv(t, map[string]string{"BOT_DB": db, "BOT_SCAN_SCHEDULE": "@every 1h", "BOT_RULES": "testdata/console.yaml", "LOG_LEVEL": "debug"})
+	again := startBot(t, restart)
+	again.errs.waitFor(t, "scan done", 1)
 	again.send("/status")
 	out = again.out.waitFor(t, "Outbox:", 1)
 	if strings.Contains(out, "ALERT") || strings.Contains(out, "REPLY") || strings.Contains(out, "EDIT") {
 		t.Errorf("restart printed again:\n%s", out)
 	}
-	if !strings.Contains(out, "Outbox: 0 pending, 0 sending, 3 sent, 0 dead.") {
-		t.Errorf("status after restart:\n%s", out)
+	if want := fmt.Sprintf("Outbox: 0 pending, 0 sending, %d sent, 0 dead.", sent); !strings.Contains(out, want) {
+		t.Errorf("status after restart, want %q:\n%s", want, out)
+	}
+	if !strings.Contains(out, "Last scan") {
+		t.Errorf("status does not show the restart's scan:\n%s", out)
+	}
+}
+
+func TestScanThenRunDeliversAndJSONListsEverything(t *testing.T) {
+	getenv := testEnv(t, map[string]string{"BOT_RULES": "testdata/console.yaml", "BOT_SCAN_SCHEDULE": "@every 1h"})
+	// The first pass reads the corpus; the second names it, so every file
+	// is read again though every document was processed before.
+	for i, args := range [][]string{{"scan", "--json"}, {"scan", "--json", "../../corpus"}} {
+		code, out, errs := runMain(t, getenv, args...)
+		if code != 0 || strings.Count(out, "\n") != 5 {
+			t.Fatalf("scan --json run %d: exit %d, %d lines (want every document each time)\n%s", i+1, code, strings.Count(out, "\n"), errs)
+		}
+		if !strings.Contains(out, `"copy_of":"`) || !strings.Contains(out, `"story":`) {
+			t.Fatalf("run %d lacks copy_of or story:\n%s", i+1, out)
+		}
+	}
+	// What the command-line scan queued, `run` delivers.
+	bot := startBot(t, getenv)
+	bot.out.waitFor(t, "== ALERT", 1)
+}
+
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"./data/wirewatch.db":                               "./data/wirewatch.db",
+		"postgres://u:s3cret@db:5432/x?sslmode=require":     "postgres://u:xxxxx@db:5432/x?sslmode=require",
+		"postgres://u@db/x?password=s3cret&sslmode=disable": "postgres://u@db/x?password=xxxxx&sslmode=disable",
+		"postgres://u:50%off#x@db/x":                        "postgres://[redacted]",
+	} {
+		if got := redactURL(in); got != want || strings.Contains(got, "s3cret") || strings.Contains(got, "50%off") {
+			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestLoadConfigErrors(t *testing.T) {
+	env := map[string]string{"BOT_SCAN_SCHEDULE": "every minute", "BOT_TIMEZONE": "Mars/Olympus", "LOG_FORMAT": "xml",
+		"TELEGRAM_WEBHOOK_URL": "https://example.org/telegram/webhook"}
+	_, err := LoadConfig(func(k string) string { return env[k] })
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{"BOT_SCAN_SCHEDULE", "BOT_TIMEZONE", "LOG_FORMAT", "TELEGRAM_WEBHOOK_SECRET"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not name %s:\n%v", want, err)
+		}
+	}
+	c, err := LoadConfig(func(string) string { return "" })
+	if err != nil || c.DB != "./data/wirewatch.db" || c.ScanSchedule != "@every 1m" || !c.Console() {
+		t.Fatalf("defaults: %+v %v", c, err)
 	}
 }

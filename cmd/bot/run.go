@@ -52,7 +52,7 @@ func (e *Env) Digest(ctx context.Context, args []string) error {
 		return err
 	}
 	c := console.New(e.Stdout)
-	c.Location = location(cfg.Timezone)
+	c.Location = location(e.Config.Timezone)
 	if _, err := c.Send(ctx, msg); err != nil {
 		return err
 	}
@@ -63,13 +63,18 @@ func (e *Env) Digest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	queued := 0
 	for _, j := range jobs {
 		if name == "" || j.Digest == name {
-			if err := w.rules().digester.Enqueue(ctx, j); err != nil {
+			// A key of its own: a digest asked for now neither replaces
+			// nor is swallowed by the day's scheduled one.
+			if err := w.rules().digester.EnqueueNow(ctx, j, "manual-"+time.Now().UTC().Format("20060102T150405")); err != nil {
 				return err
 			}
+			queued++
 		}
 	}
+	fmt.Fprintf(e.Stdout, "queued for %d channel(s); `bot run` delivers it\n", queued)
 	return nil
 }
 
@@ -94,7 +99,7 @@ func (e *Env) Run(ctx context.Context, args []string) error {
 	var con *console.Console
 	if e.Config.Console() {
 		con = console.New(e.Stdout)
-		con.Location = location(cfg.Timezone)
+		con.Location = location(e.Config.Timezone)
 	}
 	w, err := e.wire(ctx, cfg, gaz, st, con)
 	if err != nil {
@@ -105,12 +110,18 @@ func (e *Env) Run(ctx context.Context, args []string) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
+	// A part that stops with an error stops the bot (exit 1), rather than
+	// leave it running without scanning or delivering.
+	var failed error
+	var failOnce sync.Once
 	goFn := func(name string, f func(context.Context) error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := f(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				e.Log.Error(name+" stopped", "err", err)
+			if err := f(ctx); err != nil && !errors.Is(err, context.Canceled) && ctx.Err() == nil {
+				e.Log.Error(name+" stopped; shutting down", "err", err)
+				failOnce.Do(func() { failed = fmt.Errorf("%s: %w", name, err) })
+				cancel()
 			}
 		}()
 	}
@@ -159,7 +170,7 @@ func (e *Env) Run(ctx context.Context, args []string) error {
 	srv.Shutdown(shutdownCtx) //nolint:errcheck // best effort on the way out
 	cancel()
 	wg.Wait()
-	return nil
+	return failed
 }
 
 // LeaderLease is the name of the lease whose holder runs the schedule.

@@ -33,11 +33,6 @@ func loadRules(path string) (*rules.Config, *geo.Gazetteer, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if g, err := withAliases(gaz, cfg); err != nil {
-		return nil, nil, err
-	} else {
-		gaz = g
-	}
 	return cfg, gaz, nil
 }
 
@@ -57,11 +52,20 @@ func openStore(ctx context.Context, dsn string) (store.Store, error) {
 	return db, nil
 }
 
-// redactURL hides a password in a database URL.
+// redactURL hides a password in a database URL, in the user part or the
+// query; a URL it cannot parse is hidden whole but for its scheme.
 func redactURL(s string) string {
+	if !strings.Contains(s, "://") {
+		return s // a file path
+	}
 	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
-		return s
+	if err != nil {
+		scheme, _, _ := strings.Cut(s, "://")
+		return scheme + "://[redacted]"
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
 }
@@ -176,13 +180,17 @@ func (w *wiring) build(cfg *rules.Config, gaz *geo.Gazetteer) (*ruleWiring, erro
 	if err != nil {
 		return nil, fmt.Errorf("dedup options in %s: %w", e.Config.Rules, err)
 	}
+	places, err := withAliases(gaz, cfg)
+	if err != nil {
+		return nil, err
+	}
 	clock := bot.SystemClock{}
 	routes := w.routes(cfg)
 	rw := &ruleWiring{cfg: cfg}
 	rw.engine = &bot.Engine{Store: st, Analyzer: analyzer{matcher}, Copies: copyDetector{det}, Rules: cfg,
 		Routes: routes, Clock: clock, Log: e.Log, Notify: w.deliverer.Wake}
 	rw.digester = &bot.Digester{Store: st, Rules: cfg, Routes: routes, Clock: clock, Log: e.Log, Notify: w.deliverer.Wake}
-	rw.router = &bot.Router{Store: st, Rules: cfg, Places: gaz, Digests: rw.digester, Clock: clock, Log: e.Log,
+	rw.router = &bot.Router{Store: st, Rules: cfg, Places: places, Digests: rw.digester, Clock: clock, Log: e.Log,
 		Metrics: w.metrics, Started: w.started, Status: w.status,
 		OnSubscriptionsChanged: w.signalReschedule}
 	for _, f := range cfg.Feeds {
@@ -273,7 +281,10 @@ func (t telegramLimits) RateLimit(channel string) bot.Limit {
 // has no token is reported once and skipped.
 func (w *wiring) routes(cfg *rules.Config) map[string][]bot.Dest {
 	out := map[string][]bot.Dest{}
+	// Console mode: the console transport, or no chat token at all (the
+	// command-line scan queues for the console of a later `bot run`).
 	_, console := w.transports["console"]
+	console = console || w.env.Config.Console()
 	for _, ch := range cfg.Channels {
 		add := func(transport, id string) {
 			if console {
