@@ -286,7 +286,7 @@ func (c *checker) keywords(label string, k Keywords) {
 			c.errorf(l, "empty keyword list; remove it or list keywords")
 		}
 		for j, kw := range part.list {
-			if corpus.Fold(safeText(kw)) == "" {
+			if corpus.Fold(kw) == "" {
 				c.errorf(fmt.Sprintf("%s[%d]", l, j), "keyword %q has no letters or digits, so it can never match", kw)
 			}
 		}

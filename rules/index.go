@@ -230,7 +230,7 @@ func (b *indexBuilder) build() *index {
 // folded place name) as the matcher sees them in text.
 func appendHashes(dst []uint64, s string) []uint64 {
 	var buf [16]corpus.Token
-	for _, t := range corpus.Tokenize(buf[:0], safeText(s)) {
+	for _, t := range corpus.Tokenize(buf[:0], s) {
 		dst = append(dst, t.Hash)
 	}
 	return dst

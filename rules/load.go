@@ -23,16 +23,16 @@ type Loader struct {
 	LookupEnv func(name string) (string, bool)
 }
 
-// Load reads the rules file at path with Loader{LookupEnv: os.LookupEnv}:
-// see Loader.Parse. Region names are checked against a gazetteer by
-// Compile, or at load time by a Loader with one.
+// Load reads the rules file at path, checking its places against the
+// built-in gazetteer (geo.Default) and expanding ${VAR} from the process
+// environment; see Loader.Parse.
 func Load(path string) (*Config, error) {
-	return Loader{LookupEnv: os.LookupEnv}.Load(path)
+	return Loader{Gazetteer: geo.Default(), LookupEnv: os.LookupEnv}.Load(path)
 }
 
-// Parse is Load for data read from filename; see Loader.Parse.
+// Parse is Load for data read from filename.
 func Parse(filename string, data []byte) (*Config, error) {
-	return Loader{LookupEnv: os.LookupEnv}.Parse(filename, data)
+	return Loader{Gazetteer: geo.Default(), LookupEnv: os.LookupEnv}.Parse(filename, data)
 }
 
 // Load reads and parses the rules file at path. A file that cannot be read

@@ -265,3 +265,26 @@ func TestMergeBombs(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadUsesDefaults checks that the package-level Load checks places
+// against the built-in gazetteer and reads the environment.
+func TestLoadUsesDefaults(t *testing.T) {
+	t.Setenv("WIREWATCH_RULES_TEST_OPS", "C42")
+	src := "channels:\n  ops: {slack: \"${WIREWATCH_RULES_TEST_OPS}\"}\nrules:\n  - {name: q, keywords: [quake], regions: [Badghes, Atlantisland]}\n"
+	_, err := Parse("p.yml", []byte(src))
+	want := `p.yml:4:53: rules[0].regions[1]: unknown region "Atlantisland": not a place of the gazetteer, an alias or a region of this file`
+	if err == nil || err.Error() != want {
+		t.Fatalf("Parse = %v; want %s", err, want)
+	}
+	path := filepath.Join(t.TempDir(), "rules.yaml")
+	if err := os.WriteFile(path, []byte(strings.Replace(src, ", Atlantisland", "", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Channels[0].Slack != "C42" || cfg.Path != path {
+		t.Errorf("Load = %+v", cfg)
+	}
+}

@@ -176,18 +176,12 @@ type hit struct {
 func (m *Matcher) Match(text string) Result {
 	sc := m.pool.Get().(*scratch)
 	defer m.pool.Put(sc)
-	safe := safeText(text)
-	sc.toks = corpus.Tokenize(sc.toks[:0], safe)
-	m.scan(sc, safe)
+	sc.toks = corpus.Tokenize(sc.toks[:0], text)
+	m.scan(sc, text)
 	var res Result
 	if len(sc.mentions) > 0 {
-		sc.tags = m.gaz.AppendResolve(sc.tags[:0], safe, sc.mentions)
+		sc.tags = m.gaz.AppendResolve(sc.tags[:0], text, sc.mentions)
 		res.Tags = m.dedupTags(sc, sc.tags)
-		if safe != text {
-			for i := range res.Tags {
-				res.Tags[i].Text = text[res.Tags[i].Start:res.Tags[i].End]
-			}
-		}
 	}
 	if len(sc.hits) > 0 {
 		res.Matches = m.evaluate(sc, res.Tags)
