@@ -405,22 +405,41 @@ func (r *Router) mute(ctx context.Context, c chat.Command, args string) chat.Mes
 	if err != nil || dur <= 0 {
 		return text(fmt.Sprintf("%q is not a duration; use e.g. 30m, 6h or 2d.", f[len(f)-1]))
 	}
-	target := strings.Join(f[:len(f)-1], " ")
-	known := false
-	for _, ru := range r.Rules.Rules {
-		known = known || strings.EqualFold(ru.Name, target)
-	}
-	if !known {
-		_, _, known = r.Resolve(target)
-	}
-	if !known {
-		return text(fmt.Sprintf("%q is neither a rule nor a known region.", target))
+	name := strings.Join(f[:len(f)-1], " ")
+	target, label := r.muteTarget(name)
+	if target == "" {
+		return text(fmt.Sprintf("%q is neither a rule nor a known region.", name))
 	}
 	until := r.Clock.Now().Add(dur)
 	if err := r.Store.Mute(ctx, store.Mute{Transport: c.Transport, Channel: c.Channel, Target: target, Until: until}); err != nil {
 		return r.fail("mute", err)
 	}
-	return text(fmt.Sprintf("Muted %s here until %s UTC.", target, until.Format("2006-01-02 15:04")))
+	return text(fmt.Sprintf("Muted %s here until %s UTC.", label, until.Format("2006-01-02 15:04")))
+}
+
+// muteTarget resolves what /mute names into the target the engine checks
+// and a label for the reply; "" when it names nothing known.
+func (r *Router) muteTarget(name string) (target, label string) {
+	for _, ru := range r.Rules.Rules {
+		if strings.EqualFold(ru.Name, name) {
+			return "rule:" + ru.Name, "rule " + ru.Name
+		}
+	}
+	if ur := r.userRegion(name); ur != nil {
+		return "region:" + ur.Name, "region " + ur.Name
+	}
+	places := r.regionPlaces(name, 0)
+	if len(places) == 0 {
+		return "", ""
+	}
+	p := places[0]
+	switch p.Level {
+	case geo.LevelCountry:
+		return "country:" + p.Country, p.Name
+	case geo.LevelAdmin1:
+		return "admin1:" + p.Admin1, p.Name
+	}
+	return fmt.Sprintf("place:%d", p.ID), p.Name
 }
 
 func (r *Router) status(ctx context.Context) chat.Message {

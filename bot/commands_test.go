@@ -145,12 +145,21 @@ func TestCommandsSubscribeMuteWhyHelp(t *testing.T) {
 	if m := f.cmd("unsubscribe", "daily"); !strings.Contains(m.Text, "not subscribed") {
 		t.Errorf("unsubscribe twice: %q", m.Text)
 	}
-	if m := f.cmd("mute", "badghis 6h"); !strings.Contains(m.Text, "Muted badghis") {
-		t.Errorf("mute: %q", m.Text)
-	}
-	mutes, _ := f.store.Mutes(ctx, f.clock.Now())
-	if len(mutes) != 1 || !mutes[0].Until.Equal(f.clock.Now().Add(6*time.Hour)) {
-		t.Errorf("mutes %+v", mutes)
+	for _, tc := range []struct{ args, target string }{
+		{"badghes 6h", "admin1:AF.02"}, {"qala-e-naw 1h", "place:1129867"}, {"Afghanistan 2d", "country:AF"},
+		{"assault 30m", "rule:assault"}, {"western-afghanistan 1h", "region:western-afghanistan"},
+	} {
+		if m := f.cmd("mute", tc.args); !strings.Contains(m.Text, "Muted") {
+			t.Errorf("mute %s: %q", tc.args, m.Text)
+		}
+		mutes, _ := f.store.Mutes(ctx, f.clock.Now())
+		found := false
+		for _, mu := range mutes {
+			found = found || mu.Target == tc.target
+		}
+		if !found {
+			t.Errorf("mute %s stored %+v, want target %s", tc.args, mutes, tc.target)
+		}
 	}
 	for _, bad := range []string{"atlantis 2h", "badghis soon", "badghis"} {
 		if m := f.cmd("mute", bad); strings.Contains(m.Text, "Muted") {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -129,7 +130,7 @@ func (e *Engine) Process(ctx context.Context, d corpus.Document) (Outcome, error
 		if rule == nil {
 			continue
 		}
-		id, n, err := e.place(ctx, d, o.CopyOf, rule, m, mutes)
+		id, n, err := e.place(ctx, d, o.CopyOf, rule, m, mutes, o.Analysis.Regions)
 		if err != nil {
 			return o, fmt.Errorf("rule %s: %w", m.Rule, err)
 		}
@@ -171,7 +172,7 @@ func updateInterval(r *rules.Rule) time.Duration {
 // place puts d in a story of rule r and enqueues what that means: an alert
 // for a new story, an edit when d copies a document already posted, an
 // update otherwise. It returns the story and how many rows it touched.
-func (e *Engine) place(ctx context.Context, d corpus.Document, copyOf string, r *rules.Rule, m store.DocMatch, mutes []store.Mute) (int64, int, error) {
+func (e *Engine) place(ctx context.Context, d corpus.Document, copyOf string, r *rules.Rule, m store.DocMatch, mutes []store.Mute, regions []store.DocRegion) (int64, int, error) {
 	if copyOf != "" {
 		st, ok, err := e.storyOf(ctx, copyOf, r.Name)
 		if err != nil {
@@ -190,7 +191,7 @@ func (e *Engine) place(ctx context.Context, d corpus.Document, copyOf string, r 
 	if st, ok, err := e.storyOf(ctx, d.ID, r.Name); err != nil {
 		return 0, 0, err
 	} else if ok {
-		n, err := e.enqueueForMember(ctx, st, d, r, mutes, m)
+		n, err := e.enqueueForMember(ctx, st, d, r, mutes, m, regions)
 		return st.ID, n, err
 	}
 	st, err := e.Store.FindStory(ctx, r.Name, m.GroupKey, d.Published, groupWindow(r))
@@ -206,7 +207,7 @@ func (e *Engine) place(ctx context.Context, d corpus.Document, copyOf string, r 
 	if err := e.Store.AddToStory(ctx, st.ID, store.StoryMember{DocID: d.ID, Published: d.Published}); err != nil {
 		return 0, 0, fmt.Errorf("adding to story: %w", err)
 	}
-	n, err := e.enqueueForMember(ctx, st, d, r, mutes, m)
+	n, err := e.enqueueForMember(ctx, st, d, r, mutes, m, regions)
 	return st.ID, n, err
 }
 
@@ -226,7 +227,7 @@ func (e *Engine) storyOf(ctx context.Context, doc, rule string) (store.Story, bo
 
 // enqueueForMember enqueues, per destination, the alert when d leads the
 // story, or adds d to the destination's open thread reply.
-func (e *Engine) enqueueForMember(ctx context.Context, st store.Story, d corpus.Document, r *rules.Rule, mutes []store.Mute, m store.DocMatch) (int, error) {
+func (e *Engine) enqueueForMember(ctx context.Context, st store.Story, d corpus.Document, r *rules.Rule, mutes []store.Mute, m store.DocMatch, regions []store.DocRegion) (int, error) {
 	n := 0
 	for _, dest := range e.dests(r) {
 		if e.DryRun {
@@ -250,7 +251,7 @@ func (e *Engine) enqueueForMember(ctx context.Context, st store.Story, d corpus.
 		if !alertExists {
 			// No alert here yet: this report opens the story in this
 			// destination (a new story, or one alerted while muted here).
-			if muted(mutes, dest, r.Name, m) {
+			if muted(mutes, dest, r.Name, m, regions) {
 				e.Log.Info("alert muted", "rule", r.Name, "channel", dest.Name, "story", st.ID)
 				continue
 			}
@@ -387,19 +388,38 @@ func (e *Engine) dests(r *rules.Rule) []Dest {
 	return out
 }
 
-// muted reports whether a mute in force covers this rule or region in dest.
-func muted(mutes []store.Mute, dest Dest, rule string, m store.DocMatch) bool {
+// muted reports whether a mute in force covers this rule, or a place of
+// the document, in dest. Targets are what /mute stored: "rule:NAME",
+// "admin1:AF.02", "country:AF", "place:ID" or "region:NAME" (a region of
+// rules.yaml); a bare name is compared with the rule and group names.
+func muted(mutes []store.Mute, dest Dest, rule string, m store.DocMatch, regions []store.DocRegion) bool {
 	for _, mu := range mutes {
 		if mu.Transport != dest.Transport || mu.Channel != dest.Channel {
 			continue
 		}
-		t := corpus.Fold(mu.Target)
-		if t == corpus.Fold(rule) || t == corpus.Fold(m.GroupKey) || groupNameMatches(t, m.GroupName) {
-			return true
-		}
-		for _, reg := range m.Regions {
-			if t == corpus.Fold(reg) {
+		kind, val, ok := strings.Cut(mu.Target, ":")
+		switch {
+		case !ok:
+			t := corpus.Fold(mu.Target)
+			if t == corpus.Fold(rule) || t == corpus.Fold(m.GroupKey) || groupNameMatches(t, m.GroupName) {
 				return true
+			}
+		case kind == "rule":
+			if val == rule {
+				return true
+			}
+		case kind == "region":
+			for _, reg := range m.Regions {
+				if name, _, _ := strings.Cut(reg, " ("); corpus.Fold(name) == corpus.Fold(val) {
+					return true
+				}
+			}
+		default:
+			for _, r := range regions {
+				if kind == "admin1" && r.Admin1 == val || kind == "country" && r.Country == val ||
+					kind == "place" && strconv.FormatInt(r.PlaceID, 10) == val {
+					return true
+				}
 			}
 		}
 	}

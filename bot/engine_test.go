@@ -297,7 +297,7 @@ func TestEngineBurstWindowAndNewStory(t *testing.T) {
 func TestEngineMuteSkipsAlert(t *testing.T) {
 	ctx := context.Background()
 	f := newEngineFixture(t)
-	if err := f.store.Mute(ctx, store.Mute{Transport: "slack", Channel: "C1", Target: "badghis", Until: f.clock.Now().Add(time.Hour)}); err != nil {
+	if err := f.store.Mute(ctx, store.Mute{Transport: "slack", Channel: "C1", Target: "admin1:AF.02", Until: f.clock.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	f.putSeed("003", day(7))
@@ -356,5 +356,30 @@ func TestEngineReprocessingAfterCrashPostsNothingTwice(t *testing.T) {
 	want := []string{"slack:alert:1", "telegram:alert:1", "slack:update:1", "telegram:update:1"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("rows %v, want %v (each document carried once)", got, want)
+	}
+}
+
+func TestMutedTargets(t *testing.T) {
+	dest := Dest{Transport: "slack", Channel: "C1"}
+	m := store.DocMatch{Rule: "assault", GroupKey: "AF.02", GroupName: "Badghis, AF", Regions: []string{"western-afghanistan (Qala-i-Naw)"}}
+	regions := []store.DocRegion{{PlaceID: 1129867, Name: "Qala-i-Naw", Level: "city", Admin1: "AF.02", Country: "AF"}}
+	for _, tc := range []struct {
+		target string
+		want   bool
+	}{
+		{"rule:assault", true}, {"rule:other", false},
+		{"admin1:AF.02", true}, {"admin1:AF.11", false},
+		{"country:AF", true}, {"country:PK", false},
+		{"place:1129867", true}, {"place:1", false},
+		{"region:western-afghanistan", true}, {"region:eastern", false},
+		{"Badghis", true}, {"assault", true}, {"Herat", false},
+	} {
+		mutes := []store.Mute{{Transport: "slack", Channel: "C1", Target: tc.target}}
+		if got := muted(mutes, dest, "assault", m, regions); got != tc.want {
+			t.Errorf("muted by %q = %v, want %v", tc.target, got, tc.want)
+		}
+		if muted(mutes, Dest{Transport: "slack", Channel: "C2"}, "assault", m, regions) {
+			t.Errorf("%q muted another channel", tc.target)
+		}
 	}
 }
