@@ -83,15 +83,27 @@ func (e *Engine) ProcessPending(ctx context.Context) ([]Outcome, error) {
 			}
 			return strings.Compare(a.ID, b.ID)
 		})
+		progress := false
+		var firstErr error
 		for _, d := range docs {
 			if err := ctx.Err(); err != nil {
 				return out, err
 			}
 			o, err := e.Process(ctx, d)
 			if err != nil {
-				return out, fmt.Errorf("processing %s (%s): %w", d.ID, d.Path, err)
+				// It stays pending and is tried again next scan; the rest
+				// of the pass goes on.
+				e.Log.Error("document not processed; will retry", "id", d.ID, "path", d.Path, "err", err)
+				if firstErr == nil {
+					firstErr = fmt.Errorf("processing %s (%s): %w", d.ID, d.Path, err)
+				}
+				continue
 			}
+			progress = true
 			out = append(out, o)
+		}
+		if firstErr != nil && !progress || firstErr != nil && len(docs) < 500 {
+			return out, firstErr
 		}
 	}
 }

@@ -240,27 +240,27 @@ func TestEngineBurstWindowAndNewStory(t *testing.T) {
 	d := newTestDeliverer(f.store, f.clock, tr)
 	d.Transports = map[string]chat.Transport{"slack": tr, "telegram": tr}
 	f.putSeed("003", day(7))
-	f.engine.ProcessPending(ctx)
+	mustProcess(t, f)
 	f.putSeed("004", day(7))
-	f.engine.ProcessPending(ctx)
-	d.DeliverDue(ctx) // the alerts go at once; the reply waits
+	mustProcess(t, f)
+	mustDeliver(t, d) // the alerts go at once; the reply waits
 	// A report a minute later joins the waiting reply.
 	f.clock.Advance(time.Minute)
 	f.putSeed("000", day(8))
-	f.engine.ProcessPending(ctx)
-	d.DeliverDue(ctx)
+	mustProcess(t, f)
+	mustDeliver(t, d)
 	if len(tr.sent) != 2 {
 		t.Fatalf("%d messages sent before the update interval passed, want the 2 alerts", len(tr.sent))
 	}
 	// The reply goes once the interval since its first report has passed.
 	f.clock.Advance(DefaultUpdateInterval - time.Minute)
-	d.DeliverDue(ctx)
+	mustDeliver(t, d)
 	if len(tr.sent) != 4 || len(tr.sent[2].msg.Items) != 2 {
 		t.Fatalf("after the interval: %d sent; want both replies, each with 004 and 000", len(tr.sent))
 	}
 	// A later report opens a new reply.
 	f.putSeed("002", day(8))
-	f.engine.ProcessPending(ctx)
+	mustProcess(t, f)
 	var updates [][]string
 	for _, r := range f.rows() {
 		if r.Kind == "update" && r.Transport == "slack" {
@@ -278,8 +278,12 @@ func TestEngineBurstWindowAndNewStory(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := o.Stories["assault"]
-	if o.CopyOf != f.ids["000"] || first == 0 {
-		t.Fatalf("001: copy_of %q story %d", o.CopyOf, first)
+	orig, err := f.store.StoriesOf(ctx, f.ids["000"])
+	if err != nil || len(orig) != 1 {
+		t.Fatalf("stories of 000: %v %v", orig, err)
+	}
+	if o.CopyOf != f.ids["000"] || first != orig[0].ID {
+		t.Fatalf("001: copy_of %q story %d, want 000 and its story %d", o.CopyOf, first, orig[0].ID)
 	}
 	// A new report outside the group window opens a new story.
 	late := corpus.Document{Source: "late", Title: "Fresh fighting", Body: "Fresh fighting in Badghis weeks later: the Taliban renewed the assault.", Published: day(20)}
@@ -381,5 +385,19 @@ func TestMutedTargets(t *testing.T) {
 		if muted(mutes, Dest{Transport: "slack", Channel: "C2"}, "assault", m, regions) {
 			t.Errorf("%q muted another channel", tc.target)
 		}
+	}
+}
+
+func mustProcess(t *testing.T, f *engineFixture) {
+	t.Helper()
+	if _, err := f.engine.ProcessPending(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustDeliver(t *testing.T, d *Deliverer) {
+	t.Helper()
+	if _, _, err := d.DeliverDue(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 }

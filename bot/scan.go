@@ -75,6 +75,7 @@ func (s *Scanner) Scan(ctx context.Context) (ScanReport, error) {
 	s.Metrics.add("wirewatch_documents_total", float64(len(outcomes)))
 	s.mu.Lock()
 	s.last = rep
+	s.last.Outcomes = nil // the caller has them; keep no bodies around
 	s.mu.Unlock()
 	level := slog.LevelDebug
 	if rep.New > 0 || rep.Processed > 0 {

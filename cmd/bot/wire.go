@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
@@ -104,10 +105,11 @@ type ruleWiring struct {
 	stamp fileStamp
 }
 
-// fileStamp is a file's size and modification time.
+// fileStamp identifies a version of a file: its modification time and a
+// hash of its content (an edit within one mtime tick still shows).
 type fileStamp struct {
-	size int64
 	mod  time.Time
+	hash [sha256.Size]byte
 }
 
 func stampOf(path string) fileStamp {
@@ -115,7 +117,11 @@ func stampOf(path string) fileStamp {
 	if err != nil {
 		return fileStamp{}
 	}
-	return fileStamp{size: info.Size(), mod: info.ModTime()}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fileStamp{}
+	}
+	return fileStamp{mod: info.ModTime(), hash: sha256.Sum256(data)}
 }
 
 // wire builds the bot from its parts. con, when set, is the console chat:
