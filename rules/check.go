@@ -244,6 +244,9 @@ func (c *checker) aliases(refused map[string]error) {
 	}
 }
 
+// maxShingle is the longest shingle the dedup package takes.
+const maxShingle = 16
+
 var groupBys = []string{GroupByAdmin1, GroupByCountry, GroupByPlace, GroupByRule}
 
 func (c *checker) rules() {
@@ -379,11 +382,11 @@ func ParseClock(s string) (hour, minute int, ok bool) {
 
 func (c *checker) dedup() {
 	d := c.cfg.Dedup
-	if c.written("dedup.shingle") && !c.failed("dedup.shingle") && (d.Shingle < 1 || d.Shingle > 20) {
-		c.errorf("dedup.shingle", "%d is out of range; use 1 to 20 words (default %d)", d.Shingle, DefaultShingle)
+	if c.written("dedup.shingle") && !c.failed("dedup.shingle") && (d.Shingle < 1 || d.Shingle > maxShingle) {
+		c.errorf("dedup.shingle", "%d is out of range; use 1 to %d words", d.Shingle, maxShingle)
 	}
-	if c.written("dedup.containment") && !c.failed("dedup.containment") && (d.Containment <= 0 || d.Containment > 1) {
-		c.errorf("dedup.containment", "%g is out of range; use a share above 0 and at most 1 (default %g)", d.Containment, DefaultContainment)
+	if c.written("dedup.containment") && !c.failed("dedup.containment") && !(d.Containment > 0 && d.Containment <= 1) {
+		c.errorf("dedup.containment", "%g is out of range; use a share above 0 and at most 1, such as 0.5", d.Containment)
 	}
 }
 

@@ -15,8 +15,6 @@ const (
 	DefaultGroupWindow    = Duration(48 * time.Hour)
 	DefaultUpdateInterval = Duration(10 * time.Minute)
 	DefaultDigestMax      = 20
-	DefaultShingle        = 5
-	DefaultContainment    = 0.6
 	DefaultFeedInterval   = Duration(10 * time.Minute)
 )
 
@@ -124,12 +122,14 @@ type Digest struct {
 	Max int `yaml:"max"`
 }
 
-// Dedup tunes near-duplicate detection.
+// Dedup tunes near-duplicate detection. A zero field was left out of
+// rules.yaml and means the dedup package's default.
 type Dedup struct {
-	// Shingle is the shingle size in words (default 5).
+	// Shingle is the shingle size in words (1 to 16; dedup's default is 5).
 	Shingle int `yaml:"shingle"`
 	// Containment is the share of the shorter document's shingles that must
-	// appear in the longer for a copy (default 0.6).
+	// appear in the longer for a copy (above 0, at most 1; dedup's default
+	// is 0.5).
 	Containment float64 `yaml:"containment"`
 }
 
@@ -203,12 +203,6 @@ func (c *Config) applyDefaults() {
 		if d.Max == 0 {
 			d.Max = DefaultDigestMax
 		}
-	}
-	if c.Dedup.Shingle == 0 {
-		c.Dedup.Shingle = DefaultShingle
-	}
-	if c.Dedup.Containment == 0 {
-		c.Dedup.Containment = DefaultContainment
 	}
 	for i := range c.Feeds {
 		if c.Feeds[i].Interval == 0 {

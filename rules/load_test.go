@@ -40,7 +40,7 @@ func TestLoadErrors(t *testing.T) {
 		{"conf.bad-timezone.yml", `1:11: timezone: unknown time zone "Asia/Kabil"; use an IANA name such as "Asia/Kabul" or "UTC"`},
 		{"conf.channel-no-destination.yml", `2:3: channels.ops: no destination; give one of slack: ID, telegram: "chat id" or console: true`},
 		{"conf.channel-two-destinations.yml", `2:3: channels.ops: two destinations (slack and telegram); a channel sends to one place, so define one channel for each`},
-		{"conf.dedup-range.yml", `2:16: dedup.containment: 1.5 is out of range; use a share above 0 and at most 1 (default 0.6)`},
+		{"conf.dedup-range.yml", `2:16: dedup.containment: 1.5 is out of range; use a share above 0 and at most 1, such as 0.5`},
 		{"conf.digest-max.yml", `4:10: digests[0].max: must be at least 1`},
 		{"conf.digest-no-time.yml", `2:5: digests[0].at: digest needs a time: at: "HH:MM"`},
 		{"conf.digest-unknown-rule.yml", `7:13: digests[0].rules[0]: unknown rule "quakes" (did you mean "quake"?)`},
@@ -191,7 +191,7 @@ func TestParseDefaults(t *testing.T) {
 	}
 	r := cfg.Rules[0]
 	if cfg.Timezone != "UTC" || r.GroupBy != "admin1" || r.GroupWindow != DefaultGroupWindow ||
-		r.UpdateInterval != DefaultUpdateInterval || cfg.Dedup != (Dedup{5, 0.6}) {
+		r.UpdateInterval != DefaultUpdateInterval || cfg.Dedup != (Dedup{}) {
 		t.Errorf("defaults: %+v", cfg)
 	}
 	for _, empty := range []string{"", "# nothing\n", "{}\n"} {
