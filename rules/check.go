@@ -31,6 +31,12 @@ type checker struct {
 
 func check(cfg *Config, gaz *geo.Gazetteer) ErrorList {
 	ag, refused := withAliases(cfg, gaz)
+	return checkWith(cfg, gaz, ag, refused)
+}
+
+// checkWith is check with cfg's aliases already added to gaz: ag, and
+// refused the aliases gaz would not take.
+func checkWith(cfg *Config, gaz, ag *geo.Gazetteer, refused map[string]error) ErrorList {
 	bad := map[string]bool{}
 	for a := range refused {
 		bad[geo.FoldName(a)] = true

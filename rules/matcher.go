@@ -1,7 +1,7 @@
 package rules
 
 import (
-	"fmt"
+	"strconv"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -50,13 +50,9 @@ func Compile(cfg *Config, gaz *geo.Gazetteer) (*Matcher, error) {
 	if gaz == nil {
 		gaz = geo.New(nil, nil)
 	}
-	if err := Validate(cfg, gaz); err != nil {
-		return nil, err
-	}
 	ag, refused := withAliases(cfg, gaz)
-	if len(refused) > 0 {
-		// Validate reported these; only a Config changed since can get here.
-		return nil, fmt.Errorf("rules: compile: %d aliases refused by the gazetteer", len(refused))
+	if err := checkWith(cfg, gaz, ag, refused).err(); err != nil {
+		return nil, err
 	}
 	m := &Matcher{gaz: ag}
 	b := newIndexBuilder()
@@ -276,22 +272,26 @@ func writtenAsName(text string, t corpus.Token) bool {
 // counts each place's mentions in sc.counts.
 func (m *Matcher) dedupTags(sc *scratch, tags []geo.Tag) []geo.Tag {
 	sc.counts = sc.counts[:0]
-	uniq := tags[:0] // compacts sc.tags in place
+	n := 0 // tags[:n] are the first tags of their places
 outer:
-	for _, t := range tags {
-		for i := range uniq {
-			if uniq[i].Place.ID == t.Place.ID {
-				sc.counts[i]++
+	for i := range tags {
+		id := tags[i].Place.ID
+		for j := 0; j < n; j++ {
+			if tags[j].Place.ID == id {
+				sc.counts[j]++
 				continue outer
 			}
 		}
-		uniq = append(uniq, t)
+		if n != i {
+			tags[n] = tags[i]
+		}
+		n++
 		sc.counts = append(sc.counts, 1)
 	}
-	if len(uniq) == 0 {
+	if n == 0 {
 		return nil
 	}
-	return append([]geo.Tag(nil), uniq...)
+	return append([]geo.Tag(nil), tags[:n]...)
 }
 
 // evaluate decides every rule from the keyword hits and the tags.
@@ -465,7 +465,7 @@ func (m *Matcher) group(r *crule, tags []geo.Tag, counts []int, in []int) (key, 
 func (m *Matcher) keyOf(groupBy string, p geo.Place) string {
 	switch groupBy {
 	case GroupByPlace:
-		return fmt.Sprint(p.ID)
+		return strconv.FormatInt(p.ID, 10)
 	case GroupByCountry:
 		return p.Country
 	}
