@@ -120,3 +120,22 @@ func BenchmarkCompile(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMatchKeywords is Match with the default rules' keywords alone:
+// no regions and an empty gazetteer, the work `grep -w -i` does with the
+// keywords as patterns.
+func BenchmarkMatchKeywords(b *testing.B) {
+	cfg, err := Loader{}.Load("../rules.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range cfg.Rules {
+		cfg.Rules[i].Regions = nil
+	}
+	cfg.Regions, cfg.Aliases = nil, nil
+	m, err := Compile(cfg, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	corpusBench(b, func(s string) { m.Match(s) })
+}
