@@ -39,9 +39,12 @@ type Config struct {
 	Regions []Region `yaml:"-"`
 	// Aliases are extra spellings of gazetteer places: alias -> place name.
 	Aliases map[string]string `yaml:"aliases"`
-	Rules   []Rule            `yaml:"rules"`
-	Digests []Digest          `yaml:"digests"`
-	Dedup   Dedup             `yaml:"dedup"`
+	// Rules are the alerting rules, in file order.
+	Rules []Rule `yaml:"rules"`
+	// Digests are the scheduled summaries, in file order.
+	Digests []Digest `yaml:"digests"`
+	// Dedup tunes near-copy detection.
+	Dedup Dedup `yaml:"dedup"`
 	// Feeds are RSS/Atom sources polled besides the corpus folder.
 	Feeds []Feed `yaml:"feeds"`
 
@@ -53,7 +56,9 @@ type Config struct {
 // Channel is a named destination: a Slack channel id, a Telegram chat id,
 // or the console.
 type Channel struct {
-	Name     string
+	Name string
+	// Slack is a Slack channel id, Telegram a Telegram chat id or
+	// @channelname; ${VAR}s are already expanded.
 	Slack    string `yaml:"slack"`
 	Telegram string `yaml:"telegram"`
 	// Console prints alerts on stdout (the default when no token is set).
@@ -91,11 +96,13 @@ type Keywords struct {
 
 // Rule is one alerting rule.
 type Rule struct {
-	Name     string   `yaml:"name"`
+	Name string `yaml:"name"`
+	// Keywords are the word conditions.
 	Keywords Keywords `yaml:"keywords"`
 	// Regions restrict the rule to documents naming a place inside any of
 	// them (empty: anywhere).
-	Regions  []string `yaml:"regions"`
+	Regions []string `yaml:"regions"`
+	// Channels are the names of the channels its alerts go to.
 	Channels []string `yaml:"channels"`
 	// GroupBy is what makes documents one story: "admin1" (default),
 	// "country", "place" or "rule".
@@ -114,7 +121,8 @@ type Digest struct {
 	// At is the local time "HH:MM" it is sent.
 	At string `yaml:"at"`
 	// Timezone is the IANA zone of At (default: Config.Timezone).
-	Timezone string   `yaml:"timezone"`
+	Timezone string `yaml:"timezone"`
+	// Channels are the channels it is sent to every day.
 	Channels []string `yaml:"channels"`
 	// Rules are the rules whose stories it lists (empty: every rule).
 	Rules []string `yaml:"rules"`

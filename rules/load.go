@@ -83,7 +83,7 @@ func (d *decoder) decode(data []byte) (cfg *Config) {
 		if root != nil {
 			at := posOf(doc.Body)
 			if tk := doc.Start; tk != nil && tk.Position != nil {
-				at = Pos{tk.Position.Line, tk.Position.Column}
+				at = position{tk.Position.Line, tk.Position.Column}
 			}
 			d.errorf(at, "only one YAML document is allowed; remove the \"---\" line")
 			break
@@ -111,12 +111,12 @@ func parseYAML(data []byte) (f *ast.File, err error) {
 func (d *decoder) syntaxError(err error) {
 	var ye yaml.Error
 	if errors.As(err, &ye) {
-		at := Pos{1, 1}
+		at := position{1, 1}
 		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
-			at = Pos{tk.Position.Line, tk.Position.Column}
+			at = position{tk.Position.Line, tk.Position.Column}
 		}
 		d.errorf(at, "YAML syntax: %s", ye.GetMessage())
 		return
 	}
-	d.errorf(Pos{1, 1}, "YAML syntax: %s", err.Error())
+	d.errorf(position{1, 1}, "YAML syntax: %s", err.Error())
 }

@@ -174,3 +174,25 @@ func TestSuggest(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigLookups(t *testing.T) {
+	cfg := &Config{
+		Channels: []Channel{{Name: "ops", Slack: "C1"}, {Name: "field", Telegram: "-1"}, {Name: "local", Console: true}, {Name: "none"}},
+		Rules:    []Rule{{Name: "quake"}},
+	}
+	for name, want := range map[string]string{"ops": "slack", "field": "telegram", "local": "console", "none": ""} {
+		ch, ok := cfg.Channel(name)
+		if !ok || ch.Transport() != want {
+			t.Errorf("Channel(%q) = %+v, %v; transport %q, want %q", name, ch, ok, ch.Transport(), want)
+		}
+	}
+	if _, ok := cfg.Channel("opps"); ok {
+		t.Error(`Channel("opps") found`)
+	}
+	if r, ok := cfg.Rule("quake"); !ok || r.Name != "quake" {
+		t.Errorf(`Rule("quake") = %+v, %v`, r, ok)
+	}
+	if _, ok := cfg.Rule("flood"); ok {
+		t.Error(`Rule("flood") found`)
+	}
+}

@@ -1,0 +1,89 @@
+package rules
+
+import (
+	"strconv"
+
+	"github.com/wirewatch/wirewatch/geo"
+)
+
+// group picks the story key of a match: the key (admin1, country or
+// place, per the rule) that the places in[] name most often, the first
+// named on a tie.
+func (m *Matcher) group(r *crule, tags []geo.Tag, counts []int, in []int) (key, name string) {
+	if r.groupBy == GroupByRule {
+		return "all", r.name
+	}
+	if len(in) == 0 {
+		return "none", ""
+	}
+	bestCount := 0
+	for i, ti := range in {
+		k := m.keyOf(r.groupBy, tags[ti].Place)
+		n := 0
+		for _, tj := range in[i:] {
+			if m.keyOf(r.groupBy, tags[tj].Place) == k {
+				n += counts[tj]
+			}
+		}
+		if n > bestCount {
+			bestCount, key = n, k
+			name = m.keyName(r.groupBy, tags[ti].Place)
+		}
+	}
+	return key, name
+}
+
+// keyOf is the group key of place p under groupBy.
+func (m *Matcher) keyOf(groupBy string, p geo.Place) string {
+	switch groupBy {
+	case GroupByPlace:
+		return strconv.FormatInt(p.ID, 10)
+	case GroupByCountry:
+		return p.Country
+	}
+	if p.Admin1 == "" {
+		return p.Country
+	}
+	return p.Admin1
+}
+
+// keyName is the display name of keyOf(groupBy, p).
+func (m *Matcher) keyName(groupBy string, p geo.Place) string {
+	switch groupBy {
+	case GroupByPlace:
+		return m.PlaceLabel(p)
+	case GroupByCountry:
+		return m.countryName(p)
+	}
+	if p.Admin1 == "" {
+		return m.countryName(p)
+	}
+	return m.admin1Name(p)
+}
+
+// PlaceLabel names a place with what holds it: "Qala i Naw (Badghis,
+// AF)", "Badghis, AF", "Afghanistan".
+func (m *Matcher) PlaceLabel(p geo.Place) string {
+	switch {
+	case p.Level == geo.LevelCountry:
+		return p.Name
+	case p.Level == geo.LevelAdmin1 || p.Admin1 == "":
+		return p.Name + ", " + p.Country
+	}
+	return p.Name + " (" + m.admin1Name(p) + ")"
+}
+
+// admin1Name is "Badghis, AF" for any place inside Badghis.
+func (m *Matcher) admin1Name(p geo.Place) string {
+	if a, ok := m.gaz.Admin1Of(p); ok {
+		return a.Name + ", " + p.Country
+	}
+	return p.Admin1
+}
+
+func (m *Matcher) countryName(p geo.Place) string {
+	if c, ok := m.gaz.CountryOf(p); ok {
+		return c.Name
+	}
+	return p.Country
+}
