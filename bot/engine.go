@@ -206,10 +206,17 @@ func (e *Engine) place(ctx context.Context, d corpus.Document, copyOf string, r 
 		n, err := e.enqueueForMember(ctx, st, d, r, mutes, m, regions)
 		return st.ID, n, err
 	}
-	st, err := e.Store.FindStory(ctx, r.Name, m.GroupKey, d.Published, groupWindow(r))
+	key := m.GroupKey
+	if key == "" || key == "none" {
+		// A document naming no place has nothing to group it by: it is a
+		// story of its own (its copies still join it), rather than every
+		// placeless report chaining into one story.
+		key = "doc:" + d.ID
+	}
+	st, err := e.Store.FindStory(ctx, r.Name, key, d.Published, groupWindow(r))
 	if errors.Is(err, store.ErrNotFound) {
 		st, err = e.Store.CreateStory(ctx, store.Story{
-			Rule: r.Name, Key: m.GroupKey, KeyName: m.GroupName,
+			Rule: r.Name, Key: key, KeyName: m.GroupName,
 			First: d.Published, Last: d.Published, CreatedAt: e.Clock.Now(),
 		})
 	}

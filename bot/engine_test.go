@@ -401,3 +401,33 @@ func mustDeliver(t *testing.T, d *Deliverer) {
 		t.Fatal(err)
 	}
 }
+
+// placeless matches rule "assault" without a place to group by.
+type placeless struct{}
+
+func (placeless) Analyze(string) store.Analysis {
+	return store.Analysis{Matches: []store.DocMatch{{Rule: "assault", Keywords: []string{"assault"}, GroupKey: "none"}}}
+}
+
+func TestEnginePlacelessDocumentsAreStoriesOfTheirOwn(t *testing.T) {
+	ctx := context.Background()
+	f := newEngineFixture(t)
+	f.engine.Analyzer = placeless{}
+	f.putSeed("003", day(7))
+	f.putSeed("000", day(7))
+	f.putSeed("001", day(7)) // a copy of 000: joins its story
+	outs, err := f.engine.ProcessPending(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stories := map[string]int64{}
+	for _, o := range outs {
+		stories[o.Doc.ID] = o.Stories["assault"]
+	}
+	if stories[f.ids["003"]] == stories[f.ids["000"]] {
+		t.Error("two unrelated placeless reports share a story")
+	}
+	if stories[f.ids["001"]] != stories[f.ids["000"]] {
+		t.Error("a copy did not join its original's story")
+	}
+}

@@ -136,7 +136,7 @@ func heading(st store.Story) string {
 	if name == "" {
 		name = st.Key
 	}
-	if name == "" || name == "none" {
+	if name == "" || name == "none" || strings.HasPrefix(name, "doc:") {
 		return st.Rule
 	}
 	return name + " · " + st.Rule

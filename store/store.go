@@ -34,8 +34,8 @@ type Store interface {
 	// Analysis returns what SetAnalysis stored for document id (empty when
 	// nothing was stored).
 	Analysis(ctx context.Context, id string) (Analysis, error)
-	// Pending returns documents stored but not yet marked processed, oldest
-	// first by the time they were stored, at most limit.
+	// Pending returns documents stored but not yet marked processed, in
+	// order of publication (then ID), at most limit.
 	Pending(ctx context.Context, limit int) ([]corpus.Document, error)
 	// MarkProcessed records that the engine finished with document id.
 	MarkProcessed(ctx context.Context, id string) error

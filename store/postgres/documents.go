@@ -200,7 +200,7 @@ func (db *DB) Pending(ctx context.Context, limit int) ([]corpus.Document, error)
 		return nil, nil
 	}
 	docs, err := queryDocs(ctx, db.pool, `SELECT `+docColumns+` FROM documents d
-		WHERE NOT d.processed ORDER BY d.stored_at, d.seq LIMIT $1`, limit)
+		WHERE NOT d.processed ORDER BY d.published, d.id LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: pending documents: %w", err)
 	}

@@ -228,7 +228,7 @@ func (db *DB) Pending(ctx context.Context, limit int) ([]corpus.Document, error)
 		return nil, nil
 	}
 	docs, err := queryDocs(ctx, db.read, `SELECT `+docColumns+` FROM documents d
-		WHERE d.processed = 0 ORDER BY d.stored_at, d.seq LIMIT ?`, limit)
+		WHERE d.processed = 0 ORDER BY d.published, d.id LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: pending documents: %w", err)
 	}

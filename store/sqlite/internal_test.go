@@ -185,7 +185,7 @@ func TestQueryPlans(t *testing.T) {
 		{"BandCandidates", `SELECT DISTINCT doc_id FROM lsh_bands WHERE band IN (?, ?) AND doc_id <> ?`,
 			[]any{1, 2, "x"}, []string{"SEARCH lsh_bands USING PRIMARY KEY (band=?)"}},
 		{"OutboxHeads", headsQuery, []any{1, 10}, []string{"SCAN outbox USING INDEX outbox_open", "rowid=?)"}},
-		{"Pending", `SELECT id FROM documents WHERE processed = 0 ORDER BY stored_at, seq LIMIT 10`,
+		{"Pending", `SELECT id FROM documents WHERE processed = 0 ORDER BY published, id LIMIT 10`,
 			nil, []string{"documents_pending"}},
 		{"FindStory", `SELECT id FROM stories WHERE rule = ? AND key = ? AND last_at >= ? AND first_at <= ?`,
 			[]any{"r", "k", 1, 2}, []string{"stories_rule_key"}},

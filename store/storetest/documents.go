@@ -134,14 +134,15 @@ func testAnalysis(e *env) {
 
 func testPending(e *env) {
 	s := e.open()
-	// Stored at 10:00 (b), 09:00 (a), 11:00 (c): Pending goes by the time
-	// they were stored, not by when they were published or their IDs.
+	// Stored at 10:00 (b), 09:00 (a), 11:00 (c) and published c, a, b:
+	// Pending goes by publication, not by when they were stored or IDs.
 	for _, step := range []struct {
-		id     string
-		stored time.Duration
-	}{{"b", 10 * time.Hour}, {"a", 9 * time.Hour}, {"c", 11 * time.Hour}} {
+		id        string
+		stored    time.Duration
+		published time.Duration
+	}{{"b", 10 * time.Hour, -time.Hour}, {"a", 9 * time.Hour, -2 * time.Hour}, {"c", 11 * time.Hour, -3 * time.Hour}} {
 		e.clock.Set(at(step.stored))
-		e.put(s, doc(step.id, "title "+step.id, "body", at(-time.Duration(len(step.id))*time.Hour)))
+		e.put(s, doc(step.id, "title "+step.id, "body", at(step.published)))
 	}
 	e.clock.Set(at(12 * time.Hour))
 	e.put(s, doc("d", "title d", "body", Epoch), doc("e", "title e", "body", Epoch))
@@ -152,14 +153,14 @@ func testPending(e *env) {
 		e.must(err, "Pending")
 		return docIDs(docs)
 	}
-	e.equal("Pending(10)", pending(10), []string{"a", "b", "c", "d", "e"})
-	e.equal("Pending(2)", pending(2), []string{"a", "b"})
+	e.equal("Pending(10)", pending(10), []string{"c", "a", "b", "d", "e"})
+	e.equal("Pending(2)", pending(2), []string{"c", "a"})
 	e.equal("Pending(0)", pending(0), []string{})
 
 	docs, err := s.Pending(e.ctx, 1)
 	e.must(err, "Pending")
 	if len(docs) == 1 {
-		e.equal("Pending document", docs[0], stored(doc("a", "title a", "body", at(-time.Hour))))
+		e.equal("Pending document", docs[0], stored(doc("c", "title c", "body", at(-3*time.Hour))))
 	}
 
 	e.must(s.MarkProcessed(e.ctx, "a"), "MarkProcessed")
@@ -167,5 +168,5 @@ func testPending(e *env) {
 	e.must(s.MarkProcessed(e.ctx, "d"), "MarkProcessed twice")
 	// A processed document seen again stays processed.
 	e.put(s, corpus.Document{ID: "a", Path: "elsewhere/a.txt", Published: Epoch})
-	e.equal("Pending after MarkProcessed", pending(10), []string{"b", "c", "e"})
+	e.equal("Pending after MarkProcessed", pending(10), []string{"c", "b", "e"})
 }

@@ -354,7 +354,7 @@ func testOutboxStoryHeads(e *env) {
 		return e.row(s, key)
 	}
 	add("s1-reply", 1, now.Add(10*time.Minute)) // waits for its update interval
-	add("s1-edit", 1, time.Time{})               // behind it, in order
+	add("s1-edit", 1, time.Time{})              // behind it, in order
 	s2 := add("s2-alert", 2, time.Time{})
 	add("s2-reply", 2, time.Time{})
 	e.equal("heads while story 1 waits", e.heads(s, now, 10), []string{"s2-alert"})

@@ -1,0 +1,4 @@
+-- Pending documents are processed in order of publication, so the earliest
+-- report of a story is its alert however the files were read.
+DROP INDEX IF EXISTS documents_pending;
+CREATE INDEX documents_pending ON documents (published, id) WHERE NOT processed;
