@@ -51,6 +51,7 @@ func TestLoadErrors(t *testing.T) {
 		{"conf.empty-any.yml", `4:12: rules[0].keywords.any: empty keyword list; remove it or list keywords`},
 		{"conf.empty-keyword.yml", `4:25: rules[0].keywords.any[1]: keyword "--" has no letters or digits, so it can never match`},
 		{"conf.feed-interval.yml", `4:15: feeds[0].interval: 20s is too short; use at least 1m`},
+		{"conf.keywords-string.yml", `3:15: rules[0].keywords: expected {any: [...], all: [...], none: [...]} or a list of keywords, got a string`},
 		{"conf.missing-name.yml", `2:5: rules[0].name: rule needs a name`},
 		{"conf.no-keywords.yml", `2:5: rules[0].keywords: no keywords; add keywords.any or keywords.all`},
 		{"conf.not-a-mapping.yml", `1:1: top level: expected a mapping, got a list`},

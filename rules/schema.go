@@ -150,7 +150,12 @@ func (d *decoder) keywords(n ast.Node, label string) Keywords {
 		k.Any = d.strings(n, l)
 		return k
 	}
-	if _, ok := d.resolve(n).(*ast.NullNode); ok {
+	switch v := d.resolve(n).(type) {
+	case *ast.NullNode:
+		return k
+	case *ast.MappingNode, *ast.MappingValueNode:
+	default:
+		d.wrongType(label, n, v, "{any: [...], all: [...], none: [...]} or a list of keywords")
 		return k
 	}
 	d.object(n, label, keywordsFields, func(f field, l string) {
