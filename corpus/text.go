@@ -124,56 +124,139 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
+// Classes of ASCII bytes, for Tokenize's fast path.
+const (
+	clsSep      = iota // separates words
+	clsEnd             // separates words and ends a sentence: . ! ? : newline
+	clsApos            // an apostrophe: inside a word, the general scanner decides
+	clsLower           // a-z
+	clsDigit           // 0-9
+	clsUpper           // A-Z
+)
+
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for _, c := range ".!?:\n" {
+		t[c] = clsEnd
+	}
+	t['\''], t['`'] = clsApos, clsApos
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = clsLower
+		t[c-'a'+'A'] = clsUpper
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = clsDigit
+	}
+	return t
+}()
+
+// asciiFold maps an ASCII letter or digit to its folded byte and every
+// other byte to 0.
+var asciiFold = func() (t [256]byte) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = byte(c), byte(c)
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c)
+	}
+	return t
+}()
+
+// letterCount counts the ASCII letters of w.
+func letterCount(w string) int {
+	n := 0
+	for i := 0; i < len(w); i++ {
+		if w[i] > '9' {
+			n++
+		}
+	}
+	return n
+}
+
 // Tokenize appends the words of text to dst and returns it. It allocates
-// only when dst must grow.
+// only when dst must grow. Words of plain ASCII letters and digits take a
+// fast path; any other byte in a word hands the word to the general scanner.
 func Tokenize(dst []Token, text string) []Token {
 	sentence := true
 	i, n := 0, len(text)
 	for i < n {
 		c := text[i]
-		// Fast skip of ASCII separators, noting sentence boundaries.
-		if c < utf8.RuneSelf && !asciiWord[c] {
-			if isApostrophe(rune(c)) {
+		if c < utf8.RuneSelf {
+			cls := asciiClass[c]
+			if cls <= clsApos {
+				if cls == clsEnd {
+					sentence = true
+				}
 				i++
 				continue
 			}
-			switch c {
-			case '.', '!', '?', '\n', ':':
-				sentence = true
+			// An ASCII word: fold and hash it in place.
+			start := i
+			h := uint64(fnvOffset)
+			var flags TokenFlags
+			if cls == clsUpper {
+				flags = Capitalised
 			}
-			i++
-			continue
-		}
-		r, size := rune(c), 1
-		if c >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(text[i:])
-			// Modifier-letter apostrophes (ʼ ʻ) are letters to Go; outside
-			// a word they separate, like the ASCII ones.
-			// A combining mark continues a word but never starts one.
-			if isApostrophe(r) || !isWordRune(r) || unicode.Is(unicode.Mn, r) {
-				if r == '\u2029' || r == '\u2028' || r == '。' {
-					sentence = true
+			upper := 0
+			for ; i < n; i++ {
+				c = text[i]
+				f := asciiFold[c]
+				if f == 0 {
+					break
 				}
-				i += size
+				if c-'A' < 26 {
+					upper++
+				}
+				h = (h ^ uint64(f)) * fnvPrime
+			}
+			if i < n && (text[i] >= utf8.RuneSelf || asciiClass[text[i]] == clsApos) {
+				// Not plain ASCII to its end: the general scanner decides.
+				tok, next := scanWord(text, start)
+				if next <= start {
+					i = start + 1
+					continue
+				}
+				dst = appendToken(dst, tok, &sentence)
+				i = next
 				continue
 			}
+			if upper >= 2 && upper == letterCount(text[start:i]) {
+				flags |= AllCaps
+			}
+			dst = appendToken(dst, Token{Start: int32(start), End: int32(i), Hash: h, Flags: flags}, &sentence)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		// Modifier-letter apostrophes (ʼ ʻ) are letters to Go; outside a
+		// word they separate, like the ASCII ones. A combining mark
+		// continues a word but never starts one.
+		if isApostrophe(r) || !isWordRune(r) || unicode.Is(unicode.Mn, r) {
+			if r == '\u2029' || r == '\u2028' || r == '。' {
+				sentence = true
+			}
+			i += size
+			continue
 		}
 		tok, next := scanWord(text, i)
 		if next <= i {
 			i += size // never stall, whatever scanWord made of it
 			continue
 		}
-		if sentence {
-			tok.Flags |= SentenceStart
-			sentence = false
-		}
-		if tok.Hash == hashI || tok.Hash == hashE || tok.Hash == hashYe {
-			tok.Flags |= Connector
-		}
-		dst = append(dst, tok)
+		dst = appendToken(dst, tok, &sentence)
 		i = next
 	}
 	return dst
+}
+
+// appendToken sets the flags that depend on context and appends tok.
+func appendToken(dst []Token, tok Token, sentence *bool) []Token {
+	if *sentence {
+		tok.Flags |= SentenceStart
+		*sentence = false
+	}
+	if tok.Hash == hashI || tok.Hash == hashE || tok.Hash == hashYe {
+		tok.Flags |= Connector
+	}
+	return append(dst, tok)
 }
 
 // scanWord reads the word starting at text[start] and returns it with the
@@ -273,11 +356,24 @@ func apostropheInWord(text string, i, size int) (int, bool) {
 	if !isWordRune(r) {
 		return 0, false
 	}
-	if (r == 's' || r == 'S') && (j+rs >= len(text) || !isWordRuneAt(text, j+rs)) {
+	if (r == 's' || r == 'S') && !continuesWord(text[j+rs:]) {
 		// Possessive: drop "'s" but keep the word's end where it was.
 		return size + rs, true
 	}
 	return size, true
+}
+
+// continuesWord reports whether a word goes on with text: a letter, digit
+// or mark, or an apostrophe and then one ("Qal'ah").
+func continuesWord(text string) bool {
+	if text == "" {
+		return false
+	}
+	r, size := utf8.DecodeRuneInString(text)
+	if isApostrophe(r) {
+		r, _ = utf8.DecodeRuneInString(text[size:])
+	}
+	return isWordRune(r) && !isApostrophe(r)
 }
 
 func isWordRuneAt(text string, i int) bool {
@@ -325,8 +421,6 @@ func appendFoldedWord(dst []byte, w string) []byte {
 				dst = append(dst, c+'a'-'A')
 			case asciiWord[c]:
 				dst = append(dst, c)
-			case (c == '\'' || c == '`') && i+2 <= len(w) && i+2 == len(w) && (w[i+1] == 's' || w[i+1] == 'S'):
-				return dst
 			}
 			i++
 			continue
@@ -335,9 +429,7 @@ func appendFoldedWord(dst []byte, w string) []byte {
 		i += size
 		switch {
 		case isApostrophe(r):
-			if i+1 == len(w) && (w[i] == 's' || w[i] == 'S') {
-				return dst
-			}
+			// Dropped: a possessive 's is already outside the word.
 		case unicode.Is(unicode.Mn, r):
 		default:
 			if f, ok := foldTable[r]; ok {

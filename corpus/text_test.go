@@ -1,9 +1,12 @@
 package corpus
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 func TestFold(t *testing.T) {
@@ -108,10 +111,16 @@ func FuzzTokenize(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		toks := Tokenize(nil, s)
+		if ref := referenceTokenize(nil, s); !slices.Equal(toks, ref) {
+			t.Fatalf("Tokenize(%q) = %+v, reference %+v", s, toks, ref)
+		}
 		prev := int32(-1)
 		for _, tok := range toks {
 			if tok.Start < prev || tok.End <= tok.Start || int(tok.End) > len(s) {
 				t.Fatalf("bad token %+v after %d in %q", tok, prev, s)
+			}
+			if w := FoldedWord(s, tok); tok.Hash != HashWord(w) {
+				t.Fatalf("token %q of %q: hash is not HashWord(%q)", s[tok.Start:tok.End], s, w)
 			}
 			prev = tok.End
 		}
@@ -120,3 +129,56 @@ func FuzzTokenize(f *testing.F) {
 		}
 	})
 }
+
+// referenceTokenize is the plain, unoptimised tokenizer: every word goes
+// through scanWord. Tokenize must give exactly its tokens.
+func referenceTokenize(dst []Token, text string) []Token {
+	sentence := true
+	i, n := 0, len(text)
+	for i < n {
+		c := text[i]
+		// Fast skip of ASCII separators, noting sentence boundaries.
+		if c < utf8.RuneSelf && !asciiWord[c] {
+			if isApostrophe(rune(c)) {
+				i++
+				continue
+			}
+			switch c {
+			case '.', '!', '?', '\n', ':':
+				sentence = true
+			}
+			i++
+			continue
+		}
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
+			// Modifier-letter apostrophes (ʼ ʻ) are letters to Go; outside
+			// a word they separate, like the ASCII ones.
+			// A combining mark continues a word but never starts one.
+			if isApostrophe(r) || !isWordRune(r) || unicode.Is(unicode.Mn, r) {
+				if r == '\u2029' || r == '\u2028' || r == '。' {
+					sentence = true
+				}
+				i += size
+				continue
+			}
+		}
+		tok, next := scanWord(text, i)
+		if next <= i {
+			i += size // never stall, whatever scanWord made of it
+			continue
+		}
+		if sentence {
+			tok.Flags |= SentenceStart
+			sentence = false
+		}
+		if tok.Hash == hashI || tok.Hash == hashE || tok.Hash == hashYe {
+			tok.Flags |= Connector
+		}
+		dst = append(dst, tok)
+		i = next
+	}
+	return dst
+}
+
