@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -376,37 +377,25 @@ func continuesWord(text string) bool {
 	return isWordRune(r) && !isApostrophe(r)
 }
 
-func isWordRuneAt(text string, i int) bool {
-	r, _ := utf8.DecodeRuneInString(text[i:])
-	return isWordRune(r) || isApostrophe(r)
-}
-
 // AppendFolded appends the folded form of text to dst: its words, lower case
 // and without diacritics, separated by single spaces.
 func AppendFolded(dst []byte, text string) []byte {
-	var toks [64]Token
+	bufp := tokenPool.Get().(*[]Token)
+	toks := Tokenize((*bufp)[:0], text)
 	start := len(dst)
-	for off := 0; off < len(text); {
-		// Tokenize in chunks to stay allocation-free on long texts; a chunk
-		// boundary falls on a separator so no word is cut.
-		end := off + 4096
-		if end >= len(text) {
-			end = len(text)
-		} else {
-			for end < len(text) && isWordRuneAt(text, end) {
-				end++
-			}
+	for _, t := range toks {
+		if len(dst) > start {
+			dst = append(dst, ' ')
 		}
-		for _, t := range Tokenize(toks[:0], text[off:end]) {
-			if len(dst) > start {
-				dst = append(dst, ' ')
-			}
-			dst = appendFoldedWord(dst, text[off+int(t.Start):off+int(t.End)])
-		}
-		off = end
+		dst = appendFoldedWord(dst, text[t.Start:t.End])
 	}
+	*bufp = toks[:0]
+	tokenPool.Put(bufp)
 	return dst
 }
+
+// tokenPool recycles token buffers for AppendFolded.
+var tokenPool = sync.Pool{New: func() any { b := make([]Token, 0, 512); return &b }}
 
 // Fold returns the folded form of s: its words, lower case, without
 // diacritics, apostrophes or possessive 's, separated by single spaces.
