@@ -127,12 +127,12 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 
 // Classes of ASCII bytes, for Tokenize's fast path.
 const (
-	clsSep      = iota // separates words
-	clsEnd             // separates words and ends a sentence: . ! ? : newline
-	clsApos            // an apostrophe: inside a word, the general scanner decides
-	clsLower           // a-z
-	clsDigit           // 0-9
-	clsUpper           // A-Z
+	clsSep   = iota // separates words
+	clsEnd          // separates words and ends a sentence: . ! ? : newline
+	clsApos         // an apostrophe: inside a word, the general scanner decides
+	clsLower        // a-z
+	clsDigit        // 0-9
+	clsUpper        // A-Z
 )
 
 var asciiClass = func() (t [utf8.RuneSelf]uint8) {

@@ -181,4 +181,3 @@ func referenceTokenize(dst []Token, text string) []Token {
 	}
 	return dst
 }
-
