@@ -16,6 +16,9 @@ func (m *Matcher) group(r *crule, tags []geo.Tag, counts []int, in []int) (key, 
 	if len(in) == 0 {
 		return "none", ""
 	}
+	if r.groupBy == GroupByAdmin1 {
+		in = provincesOverCountries(tags, in)
+	}
 	bestCount := 0
 	for i, ti := range in {
 		k := m.keyOf(r.groupBy, tags[ti].Place)
@@ -31,6 +34,37 @@ func (m *Matcher) group(r *crule, tags []geo.Tag, counts []int, in []int) (key, 
 		}
 	}
 	return key, name
+}
+
+// provincesOverCountries drops the country-level mentions of a country
+// whose provinces (or places inside them) the match also names, so that
+// "Afghanistan ... Badghis" keys by Badghis rather than letting the country
+// outvote its own province.
+func provincesOverCountries(tags []geo.Tag, in []int) []int {
+	drop := func(ti int) bool {
+		p := tags[ti].Place
+		if p.Admin1 != "" {
+			return false
+		}
+		for _, tj := range in {
+			if q := tags[tj].Place; q.Admin1 != "" && q.Country == p.Country {
+				return true
+			}
+		}
+		return false
+	}
+	for i, ti := range in {
+		if drop(ti) {
+			out := append(make([]int, 0, len(in)), in[:i]...)
+			for _, tj := range in[i+1:] {
+				if !drop(tj) {
+					out = append(out, tj)
+				}
+			}
+			return out
+		}
+	}
+	return in
 }
 
 // keyOf is the group key of place p under groupBy.
