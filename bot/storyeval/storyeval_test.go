@@ -411,10 +411,14 @@ func evaluate(t *testing.T, st store.Store, rule string, window time.Duration, i
 		cell[[2]int64{int64(it.truth), sid}]++
 		s := storyOf(sid)
 		// Invariant: a document that is not a copy joins a story of its
-		// own group key.
+		// own group key; one naming no place ("none") is a story of its own.
 		if o.CopyOf == "" {
 			for _, m := range o.Analysis.Matches {
-				if m.Rule == rule && m.GroupKey != s.Key {
+				want := m.GroupKey
+				if want == "none" {
+					want = "doc:" + it.doc.ID
+				}
+				if m.Rule == rule && want != s.Key {
 					t.Errorf("%s: document %s (key %s) in story %d of key %s", rule, it.doc.ID, m.GroupKey, sid, s.Key)
 				}
 			}
