@@ -253,9 +253,9 @@ func (db *DB) SetAnalysis(ctx context.Context, id string, a store.Analysis) erro
 				evidence) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 				id, i, clean(m.Rule), string(kw), string(rg), clean(m.GroupKey), clean(m.GroupName), clean(m.Evidence))
 		}
-		for _, p := range placeKeys(a.Regions) {
+		for _, p := range store.PlaceKeys(a.Regions) {
 			batch.Queue(`INSERT INTO doc_places (key, published, doc_id, place, "offset") VALUES ($1, $2, $3, $4, $5)`,
-				clean(p.key), pub, id, clean(p.place), p.offset)
+				clean(p.Key), pub, id, clean(p.Place), p.Offset)
 		}
 		return tx.SendBatch(ctx, batch).Close()
 	})

@@ -292,10 +292,10 @@ func (db *DB) SetAnalysis(ctx context.Context, id string, a store.Analysis) erro
 				return fmt.Errorf("match %d: %w", i, err)
 			}
 		}
-		for _, p := range placeKeys(a.Regions) {
+		for _, p := range store.PlaceKeys(a.Regions) {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO doc_places (key, published, doc_id, place, "offset")
-				VALUES (?, ?, ?, ?, ?)`, p.key, pub, id, p.place, p.offset); err != nil {
-				return fmt.Errorf("place %s: %w", p.key, err)
+				VALUES (?, ?, ?, ?, ?)`, p.Key, pub, id, p.Place, p.Offset); err != nil {
+				return fmt.Errorf("place %s: %w", p.Key, err)
 			}
 		}
 		return nil

@@ -20,7 +20,7 @@ const maxUnion = 200
 // that matched: the first mentioned of the document's places that f names.
 // An empty filter matches nothing.
 func (db *DB) Latest(ctx context.Context, f store.RegionFilter, limit int) ([]store.Hit, error) {
-	keys := filterKeys(f)
+	keys := store.FilterKeys(f)
 	if len(keys) == 0 || limit <= 0 {
 		return nil, nil
 	}

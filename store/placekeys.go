@@ -1,17 +1,14 @@
-package sqlite
+package store
 
-import (
-	"strconv"
+import "strconv"
 
-	"github.com/wirewatch/wirewatch/store"
-)
-
-// placeKey is one row of doc_places: a key a RegionFilter can name, and the
-// first region of the document under that key.
-type placeKey struct {
-	key    string
-	place  string
-	offset int
+// PlaceKey is a key under which a document is found by Latest (a place id,
+// an admin1 code or a country, with a prefix), with the region the document
+// names first under that key. Both backends index documents by these keys.
+type PlaceKey struct {
+	Key    string
+	Place  string
+	Offset int
 }
 
 // Key prefixes of doc_places.
@@ -21,20 +18,20 @@ const (
 	keyCountry = "c:"
 )
 
-// placeKeys returns the keys under which a document with these regions is
+// PlaceKeys returns the keys under which a document with these regions is
 // found by Latest, each with the region mentioned first.
-func placeKeys(regions []store.DocRegion) []placeKey {
-	var out []placeKey
+func PlaceKeys(regions []DocRegion) []PlaceKey {
+	var out []PlaceKey
 	index := map[string]int{}
-	add := func(key string, r store.DocRegion) {
+	add := func(key string, r DocRegion) {
 		if i, ok := index[key]; ok {
-			if r.Offset < out[i].offset {
-				out[i].place, out[i].offset = r.Name, r.Offset
+			if r.Offset < out[i].Offset {
+				out[i].Place, out[i].Offset = r.Name, r.Offset
 			}
 			return
 		}
 		index[key] = len(out)
-		out = append(out, placeKey{key: key, place: r.Name, offset: r.Offset})
+		out = append(out, PlaceKey{Key: key, Place: r.Name, Offset: r.Offset})
 	}
 	for _, r := range regions {
 		add(keyPlace+strconv.FormatInt(r.PlaceID, 10), r)
@@ -48,8 +45,8 @@ func placeKeys(regions []store.DocRegion) []placeKey {
 	return out
 }
 
-// filterKeys returns the doc_places keys f names, without repeats.
-func filterKeys(f store.RegionFilter) []string {
+// FilterKeys returns the doc_places keys f names, without repeats.
+func FilterKeys(f RegionFilter) []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(k string) {
