@@ -272,22 +272,11 @@ func (e *Env) Latest(ctx context.Context, args []string) error {
 		fmt.Fprintln(e.Stderr, "usage: bot latest QUERY [-n N]")
 		return errUsage
 	}
-	cfg, gaz, err := loadRules(e.Config.Rules)
-	if err != nil {
-		return fmt.Errorf("%s: %w", e.Config.Rules, err)
-	}
-	st, err := openStore(ctx, e.Config.DB)
+	w, closeStore, err := e.openSynced(ctx, true)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	w, err := e.wire(ctx, cfg, gaz, st, nil)
-	if err != nil {
-		return err
-	}
-	if err := w.syncCorpus(ctx); err != nil {
-		return err
-	}
+	defer closeStore()
 	reply := w.HandleCommand(ctx, chat.Command{Transport: "console", Channel: "console", Name: "latest",
 		Args: fmt.Sprintf("%s %d", strings.Join(q, " "), min(max(*n, 1), bot.MaxResults))})
 	c := console.New(e.Stdout)
@@ -322,4 +311,27 @@ func storedOutcome(ctx context.Context, st store.Store, id string) (bot.Outcome,
 		o.Stories[s.Rule] = s.ID
 	}
 	return o, nil
+}
+
+// openSynced loads the rules, opens the store and wires the bot for a
+// one-off command; with sync, it first scans the corpus so the command
+// answers from what is on disk (the alerts found are queued for `bot run`).
+func (e *Env) openSynced(ctx context.Context, sync bool) (*wiring, func(), error) {
+	cfg, gaz, err := loadRules(e.Config.Rules)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", e.Config.Rules, err)
+	}
+	st, err := openStore(ctx, e.Config.DB)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := e.wire(ctx, cfg, gaz, st, nil)
+	if err == nil && sync {
+		err = w.syncCorpus(ctx)
+	}
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return w, func() { st.Close() }, nil
 }

@@ -25,24 +25,11 @@ func (e *Env) Digest(ctx context.Context, args []string) error {
 	if err != nil || len(names) > 1 {
 		return errUsage
 	}
-	cfg, gaz, err := loadRules(e.Config.Rules)
-	if err != nil {
-		return fmt.Errorf("%s: %w", e.Config.Rules, err)
-	}
-	st, err := openStore(ctx, e.Config.DB)
+	w, closeStore, err := e.openSynced(ctx, !*dry)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	w, err := e.wire(ctx, cfg, gaz, st, nil)
-	if err != nil {
-		return err
-	}
-	if !*dry {
-		if err := w.syncCorpus(ctx); err != nil {
-			return err
-		}
-	}
+	defer closeStore()
 	name := ""
 	if len(names) == 1 {
 		name = names[0]
