@@ -372,3 +372,23 @@ func TestLoadConfigErrors(t *testing.T) {
 		t.Fatalf("defaults: %+v %v", c, err)
 	}
 }
+
+func TestDigestCommand(t *testing.T) {
+	getenv := testEnv(t, nil)
+	code, out, errs := runMain(t, getenv, "digest", "--dry-run")
+	if code != 0 || !strings.Contains(out, "== DIGEST") || !strings.Contains(out, "afghanistan-daily") {
+		t.Fatalf("digest --dry-run: exit %d\n%s\n%s", code, out, errs)
+	}
+	if strings.Contains(out, "queued") {
+		t.Errorf("a dry run queued the digest:\n%s", out)
+	}
+	// For real: the corpus is scanned first, so the story is in it, and it
+	// is queued for the digest's channel.
+	code, out, errs = runMain(t, getenv, "digest", "afghanistan-daily")
+	if code != 0 || !strings.Contains(out, "Islam Times") || !strings.Contains(out, "queued for 1 channel(s)") {
+		t.Fatalf("digest: exit %d\n%s\n%s", code, out, errs)
+	}
+	if code, _, errs := runMain(t, getenv, "digest", "no-such-digest"); code == 0 || !strings.Contains(errs, "no-such-digest") {
+		t.Fatalf("unknown digest: exit %d: %s", code, errs)
+	}
+}
