@@ -142,6 +142,14 @@ type Leaser interface {
 	TryLease(ctx context.Context, name string) (release func(), ok bool, err error)
 }
 
+// LeaseChecker is implemented by stores whose leases can be lost without
+// being released (a PostgreSQL session that ends takes its lock with it):
+// HoldsLease reports whether this handle still holds the lease called name,
+// so a holder can notice and step down.
+type LeaseChecker interface {
+	HoldsLease(ctx context.Context, name string) (bool, error)
+}
+
 // FileState is what the directory source remembers of a file so it never
 // re-reads one that did not change.
 type FileState struct {

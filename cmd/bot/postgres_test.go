@@ -62,3 +62,49 @@ func TestScanAndLatestOnPostgres(t *testing.T) {
 		t.Fatalf("second scan: %s", out)
 	}
 }
+
+func TestLeaderFailoverOnPostgres(t *testing.T) {
+	db := postgresURL(t)
+	leaseRetry, leaseCheck = 100*time.Millisecond, 50*time.Millisecond
+	t.Cleanup(func() { leaseRetry, leaseCheck = 30*time.Second, 15*time.Second })
+	getenv := testEnv(t, map[string]string{"BOT_DB": db, "BOT_RULES": "testdata/console.yaml",
+		"BOT_SCAN_SCHEDULE": "@every 1h", "LOG_LEVEL": "debug"})
+	a := startBot(t, getenv)
+	a.errs.waitFor(t, "scan done", 1)
+	b := startBot(t, getenv)
+	b.errs.waitFor(t, "another replica leads; standing by", 1)
+
+	// End the leader's lock session from outside, as a dropped connection
+	// or a database failover would.
+	u, _ := url.Parse(db)
+	q := u.Query()
+	q.Del("search_path")
+	u.RawQuery = q.Encode()
+	conn, err := pgx.Connect(context.Background(), u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(), `SELECT count(pg_terminate_backend(pid)) FROM pg_locks
+		WHERE locktype = 'advisory' AND granted AND objsubid = 1
+		AND ((classid::bigint << 32) | objid::bigint) = hashtextextended($1 || ':wirewatch:lease:' || $2, 0)`,
+		mustQuery(t, db).Get("search_path"), LeaderLease).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatalf("terminated %d lease sessions, want 1", n)
+	}
+	a.errs.waitFor(t, "the leader lease was lost", 1)
+	// The standby takes over: it scans (nothing new) as the leader.
+	b.errs.waitFor(t, "scan done", 1)
+}
+
+func mustQuery(t *testing.T, raw string) url.Values {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Query()
+}

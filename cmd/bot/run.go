@@ -138,7 +138,7 @@ func (e *Env) Run(ctx context.Context, args []string) error {
 	// advisory lock), the others deliver and answer commands. Scans are
 	// idempotent, so a moment with two leaders costs work, not duplicates.
 	goFn("leadership", func(ctx context.Context) error {
-		return e.lead(ctx, w, goFn)
+		return e.lead(ctx, w)
 	})
 	if con != nil {
 		goFn("console", func(ctx context.Context) error {
@@ -163,31 +163,98 @@ func (e *Env) Run(ctx context.Context, args []string) error {
 // LeaderLease is the name of the lease whose holder runs the schedule.
 const LeaderLease = "wirewatch-leader"
 
-// lead waits for the leader lease (retrying every half minute), then runs
-// the first scan, the scan and digest schedule and the leader-only jobs
-// until ctx ends.
-func (e *Env) lead(ctx context.Context, w *wiring, goFn func(string, func(context.Context) error)) error {
-	release := func() {}
-	if l, ok := w.store.(store.Leaser); ok {
-		for {
-			rel, ok, err := l.TryLease(ctx, LeaderLease)
-			if err != nil && ctx.Err() == nil {
-				e.Log.Error("taking the leader lease", "err", err)
-			}
-			if ok {
-				release = rel
-				break
-			}
-			w.markReady() // a standby delivers and answers commands
-			e.Log.Info("another replica leads; standing by")
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-time.After(30 * time.Second):
-			}
+// How often a standby tries the leader lease, and a leader checks it
+// (variables so tests can shorten them).
+var (
+	leaseRetry = 30 * time.Second
+	leaseCheck = 15 * time.Second
+)
+
+// lead runs the leader's duties whenever this replica holds the leader
+// lease, until ctx ends. A leader that loses the lease (its PostgreSQL
+// session ended) stops its duties and stands by again.
+func (e *Env) lead(ctx context.Context, w *wiring) error {
+	for {
+		release, ok := e.awaitLease(ctx, w)
+		if !ok {
+			return nil // ctx ended
+		}
+		lctx, stop := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		if c, ok := w.store.(store.LeaseChecker); ok {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				e.watchLease(lctx, c, stop)
+			}()
+		}
+		err := e.leaderDuties(lctx, w)
+		stop()
+		wg.Wait()
+		release()
+		if err != nil || ctx.Err() != nil {
+			return err
+		}
+		e.Log.Error("the leader lease was lost (the store session ended); stopped scanning and standing by")
+		// A replica that just lost its session is the worst candidate: let
+		// the others try first.
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(2 * leaseRetry):
 		}
 	}
-	defer release()
+}
+
+// awaitLease takes the leader lease, trying again every leaseRetry while
+// another replica holds it. It returns false when ctx ends first.
+func (e *Env) awaitLease(ctx context.Context, w *wiring) (release func(), ok bool) {
+	l, isLeaser := w.store.(store.Leaser)
+	if !isLeaser {
+		return func() {}, ctx.Err() == nil
+	}
+	for {
+		rel, ok, err := l.TryLease(ctx, LeaderLease)
+		if ok {
+			return rel, true
+		}
+		if err != nil && ctx.Err() == nil {
+			e.Log.Error("taking the leader lease", "err", err)
+		}
+		w.markReady() // a standby delivers and answers commands
+		e.Log.Info("another replica leads; standing by")
+		select {
+		case <-ctx.Done():
+			return nil, false
+		case <-time.After(leaseRetry):
+		}
+	}
+}
+
+// watchLease calls lost once the lease is no longer held.
+func (e *Env) watchLease(ctx context.Context, c store.LeaseChecker, lost func()) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(leaseCheck):
+		}
+		held, err := c.HoldsLease(ctx, LeaderLease)
+		if err != nil && ctx.Err() == nil {
+			e.Log.Warn("checking the leader lease", "err", err)
+			continue
+		}
+		if !held && ctx.Err() == nil {
+			lost()
+			return
+		}
+	}
+}
+
+// leaderDuties runs the first scan, the scan and digest schedule and the
+// leader-only jobs until ctx ends. A leader-only job that fails stops the
+// bot (its error is returned).
+func (e *Env) leaderDuties(ctx context.Context, w *wiring) error {
 	// Each scan first picks up an edited rules.yaml.
 	scan := func(ctx context.Context) {
 		w.reloadIfChanged()
@@ -210,7 +277,22 @@ func (e *Env) lead(ctx context.Context, w *wiring, goFn func(string, func(contex
 	if err := sched.Add("reload", "@every 5m", reschedule); err != nil {
 		return err
 	}
-	goFn("digest rescheduling", func(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	var failed error
+	var once sync.Once
+	run := func(name string, f func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(ctx); err != nil && ctx.Err() == nil {
+				once.Do(func() { failed = fmt.Errorf("%s: %w", name, err) })
+				cancel()
+			}
+		}()
+	}
+	run("digest rescheduling", func(ctx context.Context) error {
 		for {
 			select {
 			case <-ctx.Done():
@@ -225,9 +307,10 @@ func (e *Env) lead(ctx context.Context, w *wiring, goFn func(string, func(contex
 	w.markReady()
 	sched.Start(ctx)
 	for name, f := range w.leaderJobs {
-		goFn(name, f)
+		run(name, f)
 	}
 	<-ctx.Done()
 	sched.Stop()
-	return nil
+	wg.Wait()
+	return failed
 }

@@ -41,7 +41,7 @@ func (db *DB) TryLease(ctx context.Context, name string) (func(), bool, error) {
 		conn.Close(context.Background())
 		return noop, false, errors.New("postgres: try lease: the store is closed")
 	}
-	db.leases[conn] = struct{}{}
+	db.leases[conn] = name
 	db.mu.Unlock()
 	var once sync.Once
 	return func() { once.Do(func() { db.release(conn) }) }, true, nil
@@ -60,4 +60,30 @@ func (db *DB) release(conn *pgx.Conn) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	endSession(ctx, conn)
+}
+
+// HoldsLease reports whether this handle still holds the lease called
+// name: a lease's session that has ended (a dropped connection, a
+// terminated backend, a failover) took its lock with it.
+func (db *DB) HoldsLease(ctx context.Context, name string) (bool, error) {
+	db.mu.Lock()
+	var conn *pgx.Conn
+	for c, n := range db.leases {
+		if n == name {
+			conn = c
+		}
+	}
+	db.mu.Unlock()
+	if conn == nil {
+		return false, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := conn.Ping(ctx); err != nil {
+		if ctx.Err() != nil && !errors.Is(err, context.DeadlineExceeded) {
+			return false, fmt.Errorf("postgres: holds lease %s: %w", name, err)
+		}
+		return false, nil
+	}
+	return true, nil
 }

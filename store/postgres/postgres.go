@@ -39,7 +39,7 @@ type DB struct {
 	life     *pgx.Conn
 
 	mu     sync.Mutex
-	leases map[*pgx.Conn]struct{}
+	leases map[*pgx.Conn]string // lease session -> lease name
 	closed bool
 }
 
@@ -65,7 +65,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
-	db := &DB{Now: time.Now, pool: pool, leases: map[*pgx.Conn]struct{}{}}
+	db := &DB{Now: time.Now, pool: pool, leases: map[*pgx.Conn]string{}}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: open: %w", err)

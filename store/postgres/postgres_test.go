@@ -212,8 +212,18 @@ func TestLeaseEndsWithSession(t *testing.T) {
 	if _, ok, err := b.TryLease(ctx, "schedule"); err != nil || ok {
 		t.Fatalf("TryLease of a held lease = %v, %v", ok, err)
 	}
+	if held, err := a.HoldsLease(ctx, "schedule"); err != nil || !held {
+		t.Fatalf("HoldsLease by the holder = %v, %v", held, err)
+	}
+	if held, _ := b.HoldsLease(ctx, "schedule"); held {
+		t.Fatal("HoldsLease by another replica = true")
+	}
 	terminate(t, b, `objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) =
 		hashtextextended(current_schema() || ':wirewatch:lease:' || $1, 0)`, "schedule")
+	// The holder notices that its session, and so its lock, is gone.
+	if held, err := a.HoldsLease(ctx, "schedule"); err != nil || held {
+		t.Fatalf("HoldsLease after the session ended = %v, %v", held, err)
+	}
 	release2, ok, err := b.TryLease(ctx, "schedule")
 	if err != nil || !ok {
 		t.Fatalf("TryLease after the holder's session ended = %v, %v", ok, err)

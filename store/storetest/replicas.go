@@ -198,11 +198,26 @@ func testLease(e *env) {
 		}
 		return release
 	}
+	holds := func(l store.Leaser, name string, want bool) {
+		e.t.Helper()
+		c, ok := l.(store.LeaseChecker)
+		if !ok {
+			return
+		}
+		held, err := c.HoldsLease(e.ctx, name)
+		e.must(err, "HoldsLease")
+		if held != want {
+			e.t.Errorf("HoldsLease(%s) = %v, want %v", name, held, want)
+		}
+	}
 	release := try(l1, "schedule", true)
+	holds(l1, "schedule", true)
+	holds(l2, "schedule", false)
 	try(l2, "schedule", false)()
 	try(l1, "schedule", false) // a lease is not taken twice, even by its holder
 	try(l2, "telegram", true)
 	release()
+	holds(l1, "schedule", false)
 	try(l2, "schedule", true)
 	release() // a second release gives back nothing
 	try(l1, "schedule", false)
