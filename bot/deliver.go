@@ -161,11 +161,14 @@ func (d *Deliverer) DeliverDue(ctx context.Context) (attempted int, wait time.Du
 		}
 		// Render what was claimed: the engine may have extended the row's
 		// payload between the listing and the claim; once claimed it is fixed.
-		if row, err = d.Store.OutboxRow(ctx, row.Key); err != nil {
-			return attempted, wait, fmt.Errorf("reading claimed row %d: %w", row.ID, err)
-		}
+		claimed, err := d.Store.OutboxRow(ctx, row.Key)
 		attempted++
-		d.deliver(ctx, row)
+		if err != nil {
+			row.Attempts++
+			d.retry(ctx, d.Log.With("row", row.ID), row, fmt.Errorf("reading the claimed row: %w", err))
+			continue
+		}
+		d.deliver(ctx, claimed)
 		now = d.Clock.Now()
 	}
 	return attempted, wait, nil

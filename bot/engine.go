@@ -66,13 +66,21 @@ type Outcome struct {
 // when files were read in another order. It returns the outcomes.
 func (e *Engine) ProcessPending(ctx context.Context) ([]Outcome, error) {
 	var out []Outcome
+	failed := map[string]bool{} // tried in this pass: left pending for the next
+	var firstErr error
 	for {
-		docs, err := e.Store.Pending(ctx, 500)
+		batch, err := e.Store.Pending(ctx, 500+len(failed))
 		if err != nil {
 			return out, fmt.Errorf("listing pending documents: %w", err)
 		}
+		docs := batch[:0]
+		for _, d := range batch {
+			if !failed[d.ID] {
+				docs = append(docs, d)
+			}
+		}
 		if len(docs) == 0 {
-			return out, nil
+			return out, firstErr
 		}
 		slices.SortStableFunc(docs, func(a, b corpus.Document) int {
 			if c := a.Published.Compare(b.Published); c != 0 {
@@ -83,8 +91,6 @@ func (e *Engine) ProcessPending(ctx context.Context) ([]Outcome, error) {
 			}
 			return strings.Compare(a.ID, b.ID)
 		})
-		progress := false
-		var firstErr error
 		for _, d := range docs {
 			if err := ctx.Err(); err != nil {
 				return out, err
@@ -94,16 +100,13 @@ func (e *Engine) ProcessPending(ctx context.Context) ([]Outcome, error) {
 				// It stays pending and is tried again next scan; the rest
 				// of the pass goes on.
 				e.Log.Error("document not processed; will retry", "id", d.ID, "path", d.Path, "err", err)
+				failed[d.ID] = true
 				if firstErr == nil {
 					firstErr = fmt.Errorf("processing %s (%s): %w", d.ID, d.Path, err)
 				}
 				continue
 			}
-			progress = true
 			out = append(out, o)
-		}
-		if firstErr != nil && !progress || firstErr != nil && len(docs) < 500 {
-			return out, firstErr
 		}
 	}
 }

@@ -389,8 +389,10 @@ func AppendFolded(dst []byte, text string) []byte {
 		}
 		dst = appendFoldedWord(dst, text[t.Start:t.End])
 	}
-	*bufp = toks[:0]
-	tokenPool.Put(bufp)
+	if cap(toks) <= 1<<16 { // a huge text's buffer is not worth keeping
+		*bufp = toks[:0]
+		tokenPool.Put(bufp)
+	}
 	return dst
 }
 

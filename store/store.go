@@ -143,7 +143,8 @@ type Leaser interface {
 }
 
 // LeaseChecker is implemented by stores whose leases can be lost without
-// being released (a PostgreSQL session that ends takes its lock with it):
+// being released (a PostgreSQL session that ends takes its lock with it;
+// SQLite's, held in one process, cannot be and it does not implement this):
 // HoldsLease reports whether this handle still holds the lease called name,
 // so a holder can notice and step down.
 type LeaseChecker interface {

@@ -65,8 +65,10 @@ func TestScanAndLatestOnPostgres(t *testing.T) {
 
 func TestLeaderFailoverOnPostgres(t *testing.T) {
 	db := postgresURL(t)
-	leaseRetry, leaseCheck = 100*time.Millisecond, 50*time.Millisecond
-	t.Cleanup(func() { leaseRetry, leaseCheck = 30*time.Second, 15*time.Second })
+	// The replica that loses the lease waits long enough that the other
+	// one, retrying every 100 ms, takes it.
+	leaseRetry, leaseCheck, stepDownWait = 100*time.Millisecond, 50*time.Millisecond, time.Minute
+	t.Cleanup(func() { leaseRetry, leaseCheck, stepDownWait = 30*time.Second, 15*time.Second, 60*time.Second })
 	getenv := testEnv(t, map[string]string{"BOT_DB": db, "BOT_RULES": "testdata/console.yaml",
 		"BOT_SCAN_SCHEDULE": "@every 1h", "LOG_LEVEL": "debug"})
 	a := startBot(t, getenv)

@@ -163,11 +163,13 @@ func (e *Env) Run(ctx context.Context, args []string) error {
 // LeaderLease is the name of the lease whose holder runs the schedule.
 const LeaderLease = "wirewatch-leader"
 
-// How often a standby tries the leader lease, and a leader checks it
-// (variables so tests can shorten them).
+// How often a standby tries the leader lease, and a leader checks it; how
+// long a replica that lost the lease waits before competing again
+// (variables so tests can change them).
 var (
-	leaseRetry = 30 * time.Second
-	leaseCheck = 15 * time.Second
+	leaseRetry   = 30 * time.Second
+	leaseCheck   = 15 * time.Second
+	stepDownWait = 60 * time.Second
 )
 
 // lead runs the leader's duties whenever this replica holds the leader
@@ -182,6 +184,15 @@ func (e *Env) lead(ctx context.Context, w *wiring) error {
 		lctx, stop := context.WithCancel(ctx)
 		var wg sync.WaitGroup
 		if c, ok := w.store.(store.LeaseChecker); ok {
+			// A leader whose session ended notices within two checks:
+			// wait that long so two replicas never scan at once.
+			select {
+			case <-ctx.Done():
+				stop()
+				release()
+				return nil
+			case <-time.After(2 * leaseCheck):
+			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -201,7 +212,7 @@ func (e *Env) lead(ctx context.Context, w *wiring) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(2 * leaseRetry):
+		case <-time.After(stepDownWait):
 		}
 	}
 }
@@ -222,6 +233,7 @@ func (e *Env) awaitLease(ctx context.Context, w *wiring) (release func(), ok boo
 			e.Log.Error("taking the leader lease", "err", err)
 		}
 		w.markReady() // a standby delivers and answers commands
+		w.reloadIfChanged()
 		e.Log.Info("another replica leads; standing by")
 		select {
 		case <-ctx.Done():
@@ -231,8 +243,10 @@ func (e *Env) awaitLease(ctx context.Context, w *wiring) (release func(), ok boo
 	}
 }
 
-// watchLease calls lost once the lease is no longer held.
+// watchLease calls lost once two checks in a row find the lease gone (one
+// slow answer of the database is not a lost lease).
 func (e *Env) watchLease(ctx context.Context, c store.LeaseChecker, lost func()) {
+	misses := 0
 	for {
 		select {
 		case <-ctx.Done():
@@ -240,11 +254,17 @@ func (e *Env) watchLease(ctx context.Context, c store.LeaseChecker, lost func())
 		case <-time.After(leaseCheck):
 		}
 		held, err := c.HoldsLease(ctx, LeaderLease)
-		if err != nil && ctx.Err() == nil {
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
 			e.Log.Warn("checking the leader lease", "err", err)
+		}
+		if held {
+			misses = 0
 			continue
 		}
-		if !held && ctx.Err() == nil {
+		if misses++; misses >= 2 {
 			lost()
 			return
 		}

@@ -349,9 +349,12 @@ func (w *wiring) chatCommands() error {
 			w.tgWebhook = wh
 			w.background["telegram webhook"] = wh.Run
 		} else {
-			// Telegram serves getUpdates to one poller at a time.
-			p := &telegram.Poller{Dispatcher: d, Offsets: w.store, Timeout: telegram.DefaultPollTimeout}
-			w.leaderJobs["telegram polling"] = p.Run
+			// Telegram serves getUpdates to one poller at a time. A new
+			// poller each term reads the offset the last leader saved.
+			w.leaderJobs["telegram polling"] = func(ctx context.Context) error {
+				p := &telegram.Poller{Dispatcher: d, Offsets: w.store, Timeout: telegram.DefaultPollTimeout}
+				return p.Run(ctx)
+			}
 		}
 	}
 	return nil

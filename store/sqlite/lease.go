@@ -53,12 +53,3 @@ func (t *leaseTable) releaseAll(db *DB) {
 		}
 	}
 }
-
-// HoldsLease reports whether this handle holds the lease called name. A
-// lease of one process is lost only by release or Close.
-func (db *DB) HoldsLease(_ context.Context, name string) (bool, error) {
-	leases.mu.Lock()
-	defer leases.mu.Unlock()
-	l, ok := leases.held[leaseKey{db.path, name}]
-	return ok && l.holder == db, nil
-}
