@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/wirewatch/wirewatch/store"
 )
 
 func openInternal(t *testing.T) *DB {
@@ -85,12 +87,12 @@ func TestMigrateOnce(t *testing.T) {
 			Scan(&n, &max); err != nil {
 			t.Fatalf("reading schema_migrations: %v", err)
 		}
-		ms, err := loadMigrations(migrations)
+		ms, err := store.LoadMigrations(migrations)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n != len(ms) || max != ms[len(ms)-1].version {
-			t.Errorf("schema_migrations: %d rows up to %d, want %d up to %d", n, max, len(ms), ms[len(ms)-1].version)
+		if n != len(ms) || max != ms[len(ms)-1].Version {
+			t.Errorf("schema_migrations: %d rows up to %d, want %d up to %d", n, max, len(ms), ms[len(ms)-1].Version)
 		}
 		db.Close()
 	}
@@ -114,7 +116,7 @@ func TestLoadMigrations(t *testing.T) {
 			for _, f := range tc.files {
 				fsys["migrations/"+f] = &fstest.MapFile{Data: []byte("SELECT 1;")}
 			}
-			ms, err := loadMigrations(fsys)
+			ms, err := store.LoadMigrations(fsys)
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("err = %v, want one saying %q", err, tc.err)
@@ -126,7 +128,7 @@ func TestLoadMigrations(t *testing.T) {
 			}
 			var got []int
 			for _, m := range ms {
-				got = append(got, m.version)
+				got = append(got, m.Version)
 			}
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("versions %v, want %v", got, tc.want)
