@@ -28,9 +28,19 @@ type DigestBuilder interface {
 	BuildFor(ctx context.Context, name string, dest Dest) (chat.Message, error)
 }
 
+// RouterStore is what chat commands read and write.
+type RouterStore interface {
+	store.Queries
+	store.DocumentReader
+	store.StoryReader
+	store.Subscriptions
+	store.Mutes
+	store.OutboxReports
+}
+
 // Router answers chat commands from every transport.
 type Router struct {
-	Store   store.Store
+	Store   RouterStore
 	Rules   *rules.Config
 	Places  PlaceLookup
 	Digests DigestBuilder
@@ -239,7 +249,7 @@ func hitsReply(title, q string, hits []store.Hit) chat.Message {
 	}
 	m := chat.Message{Text: fmt.Sprintf("%s (%d, newest first)", title, len(hits))}
 	for _, h := range hits {
-		a := ArticleOf(h.Doc, store.Analysis{}, "")
+		a := ArticleOf(h.Doc, corpus.Analysis{}, "")
 		a.Place = h.Place
 		a.Lead = ""
 		m.Items = append(m.Items, a)

@@ -12,7 +12,6 @@ import (
 	"github.com/wirewatch/wirewatch/corpus"
 	"github.com/wirewatch/wirewatch/geo"
 	"github.com/wirewatch/wirewatch/rules"
-	"github.com/wirewatch/wirewatch/store"
 )
 
 func testGazetteer() *geo.Gazetteer {
@@ -44,17 +43,17 @@ func newRouterFixture(t *testing.T) *routerFixture {
 	for _, d := range []struct {
 		id, title string
 		when      time.Time
-		region    store.DocRegion
+		region    corpus.DocRegion
 	}{
-		{"a", "Commandos flown into Qala-i-Naw", day(8), store.DocRegion{PlaceID: 1129867, Name: "Qala i Naw", Level: "city", Admin1: "AF.02", Admin1Name: "Badghis", Country: "AF"}},
-		{"b", "Taliban enter Badghis capital", day(7), store.DocRegion{PlaceID: 1147707, Name: "Badghis", Level: "admin1", Admin1: "AF.02", Admin1Name: "Badghis", Country: "AF"}},
-		{"c", "Herat districts fall", day(9), store.DocRegion{PlaceID: 1140025, Name: "Herat", Level: "admin1", Admin1: "AF.11", Admin1Name: "Herat", Country: "AF"}},
+		{"a", "Commandos flown into Qala-i-Naw", day(8), corpus.DocRegion{PlaceID: 1129867, Name: "Qala i Naw", Level: "city", Admin1: "AF.02", Admin1Name: "Badghis", Country: "AF"}},
+		{"b", "Taliban enter Badghis capital", day(7), corpus.DocRegion{PlaceID: 1147707, Name: "Badghis", Level: "admin1", Admin1: "AF.02", Admin1Name: "Badghis", Country: "AF"}},
+		{"c", "Herat districts fall", day(9), corpus.DocRegion{PlaceID: 1140025, Name: "Herat", Level: "admin1", Admin1: "AF.11", Admin1Name: "Herat", Country: "AF"}},
 	} {
 		doc := testDoc(d.id, d.title, d.when)
 		if _, err := f.store.PutDocument(ctx, doc); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.store.SetAnalysis(ctx, doc.ID, store.Analysis{Regions: []store.DocRegion{d.region}}); err != nil {
+		if err := f.store.SetAnalysis(ctx, doc.ID, corpus.Analysis{Regions: []corpus.DocRegion{d.region}}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -13,21 +13,6 @@ import (
 	"github.com/wirewatch/wirewatch/store"
 )
 
-// Limit is how fast one channel may be sent to.
-type Limit struct {
-	// Every is the least time between two messages to the channel.
-	Every time.Duration
-	// PerWindow messages at most in any Window (0: no window limit).
-	PerWindow int
-	Window    time.Duration
-}
-
-// RateLimiter is implemented by transports whose platform has its own
-// per-channel limits (Telegram's 20 a minute in groups, say).
-type RateLimiter interface {
-	RateLimit(channel string) Limit
-}
-
 // MessageRenderer builds the message an outbox row carries.
 type MessageRenderer interface {
 	Render(ctx context.Context, row store.OutboxRow) (chat.Message, error)
@@ -49,7 +34,7 @@ const (
 // dead-lettering rows that fail permanently or too often. Retry and rate
 // limiting live here only; transports just classify their errors.
 type Deliverer struct {
-	Store      store.Store
+	Store      store.OutboxQueue
 	Transports map[string]chat.Transport
 	Renderer   MessageRenderer
 	Clock      Clock
@@ -176,8 +161,8 @@ func (d *Deliverer) DeliverDue(ctx context.Context) (attempted int, wait time.Du
 
 // readyIn returns how long the channel of row must still wait.
 func (d *Deliverer) readyIn(row store.OutboxRow, now time.Time) time.Duration {
-	lim := Limit{Every: d.Every}
-	if rl, ok := d.Transports[row.Transport].(RateLimiter); ok {
+	lim := chat.Limit{Every: d.Every}
+	if rl, ok := d.Transports[row.Transport].(chat.RateLimiter); ok {
 		lim = rl.RateLimit(row.Channel)
 	}
 	d.mu.Lock()
@@ -254,7 +239,7 @@ func (d *Deliverer) deliver(ctx context.Context, row store.OutboxRow) {
 		log.Error("message sent but not recorded as sent; it may be sent again after a restart", "err", err)
 		return
 	}
-	d.Metrics.inc("wirewatch_messages_sent_total", row.Transport, row.Kind)
+	d.Metrics.inc("wirewatch_messages_sent_total", row.Transport, string(row.Kind))
 	log.Debug("delivered", "remote_id", remote, "attempt", row.Attempts)
 }
 
@@ -278,11 +263,11 @@ func (d *Deliverer) retry(ctx context.Context, log *slog.Logger, row store.Outbo
 	wait := Backoff(row.Attempts, d.BaseBackoff, d.MaxBackoff, d.Jitter())
 	if ra, ok := chat.RetryAfterOf(err); ok {
 		wait = ra
-		d.Metrics.inc("wirewatch_rate_limited_total", row.Transport, row.Kind)
+		d.Metrics.inc("wirewatch_rate_limited_total", row.Transport, string(row.Kind))
 	}
 	next := d.Clock.Now().Add(wait)
 	log.Warn("delivery failed; will retry", "attempt", row.Attempts, "retry_in", wait, "err", err)
-	d.Metrics.inc("wirewatch_delivery_retries_total", row.Transport, row.Kind)
+	d.Metrics.inc("wirewatch_delivery_retries_total", row.Transport, string(row.Kind))
 	if err := d.Store.MarkRetry(ctx, row.ID, next, err.Error()); err != nil {
 		log.Error("recording retry", "err", err)
 	}
@@ -290,7 +275,7 @@ func (d *Deliverer) retry(ctx context.Context, log *slog.Logger, row store.Outbo
 
 func (d *Deliverer) dead(ctx context.Context, log *slog.Logger, row store.OutboxRow, err error) {
 	log.Error("message dead-lettered: it will not be retried", "key", row.Key, "attempts", row.Attempts, "err", err)
-	d.Metrics.inc("wirewatch_messages_dead_total", row.Transport, row.Kind)
+	d.Metrics.inc("wirewatch_messages_dead_total", row.Transport, string(row.Kind))
 	if err := d.Store.MarkDead(ctx, row.ID, err.Error()); err != nil {
 		log.Error("recording dead letter", "err", err)
 	}

@@ -14,9 +14,18 @@ import (
 	"github.com/wirewatch/wirewatch/store"
 )
 
+// DigestStore is what the digester reads (stories, documents,
+// subscriptions) and writes (the digest's outbox row).
+type DigestStore interface {
+	digest.Source
+	store.Subscriptions
+	// Enqueue adds r to the outbox unless a row with r.Key exists.
+	Enqueue(ctx context.Context, r store.OutboxRow) (inserted bool, err error)
+}
+
 // Digester builds digests and enqueues the scheduled ones.
 type Digester struct {
-	Store  store.Store
+	Store  DigestStore
 	Rules  *rules.Config
 	Routes map[string][]Dest
 	Clock  Clock
@@ -159,7 +168,7 @@ func (g *Digester) EnqueueNow(ctx context.Context, j DigestJob, occasion string)
 	}
 	ins, err := g.Store.Enqueue(ctx, store.OutboxRow{
 		Key: "digest/" + j.Digest + "/" + j.Dest.String() + "/" + occasion, Transport: j.Dest.Transport,
-		Channel: j.Dest.Channel, Kind: "digest", Payload: payload,
+		Channel: j.Dest.Channel, Kind: store.OutboxDigest, Payload: payload,
 	})
 	if err != nil {
 		return fmt.Errorf("enqueueing digest: %w", err)

@@ -17,13 +17,25 @@ import (
 
 // Analyzer finds the places and rule matches of a document's text.
 type Analyzer interface {
-	Analyze(text string) store.Analysis
+	Analyze(text string) corpus.Analysis
 }
 
 // CopyDetector finds the document that text is a near-copy of, and records
 // text so later documents can be found to copy it.
 type CopyDetector interface {
 	Check(ctx context.Context, id, text string) (copyOf string, err error)
+}
+
+// EngineStore is what the engine reads and writes while it places documents
+// in stories and decides what to send. The scanner stores documents through
+// it too.
+type EngineStore interface {
+	store.Documents
+	store.Copies
+	store.Stories
+	store.OutboxWriter
+	store.State
+	store.Mutes
 }
 
 // Defaults for rules that do not set their own.
@@ -35,7 +47,7 @@ const (
 // Engine turns documents into stories and outbox rows. Its methods are safe
 // to call from one goroutine at a time (the scheduler guarantees it).
 type Engine struct {
-	Store    store.Store
+	Store    EngineStore
 	Analyzer Analyzer
 	Copies   CopyDetector
 	Rules    *rules.Config
@@ -53,7 +65,7 @@ type Engine struct {
 // Outcome is what the engine decided for one document.
 type Outcome struct {
 	Doc      corpus.Document
-	Analysis store.Analysis
+	Analysis corpus.Analysis
 	CopyOf   string
 	// Stories maps each matched rule to the story the document joined.
 	Stories map[string]int64
@@ -187,7 +199,7 @@ func updateInterval(r *rules.Rule) time.Duration {
 // place puts d in a story of rule r and enqueues what that means: an alert
 // for a new story, an edit when d copies a document already posted, an
 // update otherwise. It returns the story and how many rows it touched.
-func (e *Engine) place(ctx context.Context, d corpus.Document, copyOf string, r *rules.Rule, m store.DocMatch, mutes []store.Mute, regions []store.DocRegion) (int64, int, error) {
+func (e *Engine) place(ctx context.Context, d corpus.Document, copyOf string, r *rules.Rule, m corpus.DocMatch, mutes []store.Mute, regions []corpus.DocRegion) (int64, int, error) {
 	if copyOf != "" {
 		st, ok, err := e.storyOf(ctx, copyOf, r.Name)
 		if err != nil {
@@ -249,7 +261,7 @@ func (e *Engine) storyOf(ctx context.Context, doc, rule string) (store.Story, bo
 
 // enqueueForMember enqueues, per destination, the alert when d leads the
 // story, or adds d to the destination's open thread reply.
-func (e *Engine) enqueueForMember(ctx context.Context, st store.Story, d corpus.Document, r *rules.Rule, mutes []store.Mute, m store.DocMatch, regions []store.DocRegion) (int, error) {
+func (e *Engine) enqueueForMember(ctx context.Context, st store.Story, d corpus.Document, r *rules.Rule, mutes []store.Mute, m corpus.DocMatch, regions []corpus.DocRegion) (int, error) {
 	n := 0
 	for _, dest := range e.dests(r) {
 		if e.DryRun {
@@ -278,7 +290,7 @@ func (e *Engine) enqueueForMember(ctx context.Context, st store.Story, d corpus.
 				continue
 			}
 			ins, err := e.Store.Enqueue(ctx, store.OutboxRow{
-				Key: akey, Transport: dest.Transport, Channel: dest.Channel, Kind: "alert",
+				Key: akey, Transport: dest.Transport, Channel: dest.Channel, Kind: store.OutboxAlert,
 				StoryID: st.ID, Payload: ref{Rule: r.Name, Story: st.ID, Docs: []string{d.ID}}.encode(),
 			})
 			if err != nil {
@@ -351,7 +363,7 @@ func (e *Engine) addToUpdate(ctx context.Context, st store.Story, dest Dest, doc
 fresh:
 	key := updateKey(st.ID, dest, doc)
 	if _, err := e.Store.Enqueue(ctx, store.OutboxRow{
-		Key: key, Transport: dest.Transport, Channel: dest.Channel, Kind: "update",
+		Key: key, Transport: dest.Transport, Channel: dest.Channel, Kind: store.OutboxUpdate,
 		StoryID: st.ID, ParentKey: akey, Due: now.Add(updateInterval(r)),
 		Payload: ref{Rule: r.Name, Story: st.ID, Docs: []string{doc}}.encode(),
 	}); err != nil {
@@ -383,7 +395,7 @@ func (e *Engine) enqueueEdits(ctx context.Context, st store.Story, doc, orig str
 		}
 		ins, err := e.Store.Enqueue(ctx, store.OutboxRow{
 			Key: editKey(st.ID, dest, doc), Transport: dest.Transport, Channel: dest.Channel,
-			Kind: "edit", StoryID: st.ID, ParentKey: carrier,
+			Kind: store.OutboxEdit, StoryID: st.ID, ParentKey: carrier,
 			Payload: ref{Rule: r.Name, Story: st.ID, Docs: []string{doc}, Carrier: carrier}.encode(),
 		})
 		if err != nil {
@@ -414,7 +426,7 @@ func (e *Engine) dests(r *rules.Rule) []Dest {
 // the document, in dest. Targets are what /mute stored: "rule:NAME",
 // "admin1:AF.02", "country:AF", "place:ID" or "region:NAME" (a region of
 // rules.yaml); a bare name is compared with the rule and group names.
-func muted(mutes []store.Mute, dest Dest, rule string, m store.DocMatch, regions []store.DocRegion) bool {
+func muted(mutes []store.Mute, dest Dest, rule string, m corpus.DocMatch, regions []corpus.DocRegion) bool {
 	for _, mu := range mutes {
 		if mu.Transport != dest.Transport || mu.Channel != dest.Channel {
 			continue

@@ -23,10 +23,10 @@ import (
 // Badghis, so these tests see the engine's decisions alone.
 type fixedAnalyzer struct{}
 
-func (fixedAnalyzer) Analyze(string) store.Analysis {
-	return store.Analysis{
-		Regions: []store.DocRegion{{PlaceID: 1147707, Name: "Badghis", Level: "admin1", Admin1: "AF.02", Admin1Name: "Badghis", Country: "AF"}},
-		Matches: []store.DocMatch{{Rule: "assault", Keywords: []string{"assault"}, Regions: []string{"Badghis"}, GroupKey: "AF.02", GroupName: "Badghis, AF"}},
+func (fixedAnalyzer) Analyze(string) corpus.Analysis {
+	return corpus.Analysis{
+		Regions: []corpus.DocRegion{{PlaceID: 1147707, Name: "Badghis", Level: "admin1", Admin1: "AF.02", Admin1Name: "Badghis", Country: "AF"}},
+		Matches: []corpus.DocMatch{{Rule: "assault", Keywords: []string{"assault"}, Regions: []string{"Badghis"}, GroupKey: "AF.02", GroupName: "Badghis, AF"}},
 	}
 }
 
@@ -162,7 +162,7 @@ func TestEngineSeedStory(t *testing.T) {
 	rows := f.rows()
 	kinds := map[string][]string{}
 	for _, r := range rows {
-		kinds[r.Transport] = append(kinds[r.Transport], r.Kind)
+		kinds[r.Transport] = append(kinds[r.Transport], string(r.Kind))
 		rf, _ := decodeRef(r.Payload)
 		switch r.Kind {
 		case "alert":
@@ -308,7 +308,7 @@ func TestEngineMuteSkipsAlert(t *testing.T) {
 	f.engine.ProcessPending(ctx)
 	var got []string
 	for _, r := range f.rows() {
-		got = append(got, r.Transport+":"+r.Kind)
+		got = append(got, r.Transport+":"+string(r.Kind))
 	}
 	if !slices.Equal(got, []string{"telegram:alert"}) {
 		t.Fatalf("rows %v, want only telegram's alert (slack muted badghis)", got)
@@ -365,8 +365,8 @@ func TestEngineReprocessingAfterCrashPostsNothingTwice(t *testing.T) {
 
 func TestMutedTargets(t *testing.T) {
 	dest := Dest{Transport: "slack", Channel: "C1"}
-	m := store.DocMatch{Rule: "assault", GroupKey: "AF.02", GroupName: "Badghis, AF", Regions: []string{"western-afghanistan (Qala-i-Naw)"}}
-	regions := []store.DocRegion{{PlaceID: 1129867, Name: "Qala-i-Naw", Level: "city", Admin1: "AF.02", Country: "AF"}}
+	m := corpus.DocMatch{Rule: "assault", GroupKey: "AF.02", GroupName: "Badghis, AF", Regions: []string{"western-afghanistan (Qala-i-Naw)"}}
+	regions := []corpus.DocRegion{{PlaceID: 1129867, Name: "Qala-i-Naw", Level: "city", Admin1: "AF.02", Country: "AF"}}
 	for _, tc := range []struct {
 		target string
 		want   bool
@@ -405,8 +405,8 @@ func mustDeliver(t *testing.T, d *Deliverer) {
 // placeless matches rule "assault" without a place to group by.
 type placeless struct{}
 
-func (placeless) Analyze(string) store.Analysis {
-	return store.Analysis{Matches: []store.DocMatch{{Rule: "assault", Keywords: []string{"assault"}, GroupKey: "none"}}}
+func (placeless) Analyze(string) corpus.Analysis {
+	return corpus.Analysis{Matches: []corpus.DocMatch{{Rule: "assault", Keywords: []string{"assault"}, GroupKey: "none"}}}
 }
 
 func TestEnginePlacelessDocumentsAreStoriesOfTheirOwn(t *testing.T) {

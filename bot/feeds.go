@@ -24,7 +24,7 @@ type FeedSource struct {
 }
 
 // NewFeedSource polls url every interval, keeping its state in st.
-func NewFeedSource(name, url string, interval time.Duration, st store.Store, clock Clock) *FeedSource {
+func NewFeedSource(name, url string, interval time.Duration, st store.State, clock Clock) *FeedSource {
 	return &FeedSource{
 		Feed:     &corpus.FeedSource{URL: url, Name: name, State: FeedStates{st}, Now: clock.Now},
 		Interval: interval,
@@ -55,7 +55,7 @@ func (f *FeedSource) Scan(ctx context.Context, fn corpus.Handler) error {
 }
 
 // FeedStates keeps feed conditional-GET state in a store.
-type FeedStates struct{ Store store.Store }
+type FeedStates struct{ Store store.State }
 
 // FeedState implements corpus.FeedStateStore.
 func (s FeedStates) FeedState(ctx context.Context, url string) (corpus.FeedState, error) {

@@ -16,25 +16,34 @@ import (
 // LeadLen caps the lead extract of an article, in characters.
 const LeadLen = 280
 
+// RenderStore is what the renderer reads: the row an edit rewrites, the
+// story, its documents and their analyses.
+type RenderStore interface {
+	store.DocumentReader
+	store.StoryReader
+	// OutboxRow returns the row with this key, or store.ErrNotFound.
+	OutboxRow(ctx context.Context, key string) (store.OutboxRow, error)
+}
+
 // Renderer builds the chat message of an outbox row from the store when the
 // row is sent, so alerts and replies show the latest source counts.
 type Renderer struct {
-	Store store.Store
+	Store RenderStore
 }
 
 // Render returns the message row carries. Rows whose payload is a complete
 // chat.Message (digests) are returned as they are.
 func (r *Renderer) Render(ctx context.Context, row store.OutboxRow) (chat.Message, error) {
 	switch row.Kind {
-	case "alert", "update":
+	case store.OutboxAlert, store.OutboxUpdate:
 		rf, err := decodeRef(row.Payload)
 		if err != nil {
 			return chat.Message{}, err
 		}
-		m, err := r.story(ctx, rf, row.Kind == "alert")
+		m, err := r.story(ctx, rf, row.Kind == store.OutboxAlert)
 		m.Channel = row.Channel
 		return m, err
-	case "edit":
+	case store.OutboxEdit:
 		rf, err := decodeRef(row.Payload)
 		if err != nil {
 			return chat.Message{}, err
@@ -47,7 +56,7 @@ func (r *Renderer) Render(ctx context.Context, row store.OutboxRow) (chat.Messag
 		if err != nil {
 			return chat.Message{}, err
 		}
-		m, err := r.story(ctx, crf, carrier.Kind == "alert")
+		m, err := r.story(ctx, crf, carrier.Kind == store.OutboxAlert)
 		m.Kind = chat.KindEdit
 		m.Channel = row.Channel
 		return m, err
@@ -144,7 +153,7 @@ func heading(st store.Story) string {
 
 // ArticleOf renders a document as a message article; rule, when set,
 // chooses which match's place to show.
-func ArticleOf(d corpus.Document, a store.Analysis, rule string) chat.Article {
+func ArticleOf(d corpus.Document, a corpus.Analysis, rule string) chat.Article {
 	art := chat.Article{
 		Title: d.Title, URL: d.URL, Source: d.Source,
 		Published: d.Published, DateFromFile: d.DateFromFile,
@@ -154,7 +163,7 @@ func ArticleOf(d corpus.Document, a store.Analysis, rule string) chat.Article {
 	return art
 }
 
-func placeOf(a store.Analysis, rule string) string {
+func placeOf(a corpus.Analysis, rule string) string {
 	for _, m := range a.Matches {
 		if (rule == "" || m.Rule == rule) && len(m.Regions) > 0 {
 			return m.Regions[0]
@@ -170,7 +179,7 @@ func placeOf(a store.Analysis, rule string) string {
 	return ""
 }
 
-func why(a store.Analysis, rule string) string {
+func why(a corpus.Analysis, rule string) string {
 	for _, m := range a.Matches {
 		if m.Rule != rule {
 			continue

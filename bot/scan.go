@@ -98,7 +98,7 @@ type DirSource struct {
 }
 
 // NewDirSource reads root, recording files in st.
-func NewDirSource(root string, st store.Store, p corpus.Parser) *DirSource {
+func NewDirSource(root string, st store.FileStates, p corpus.Parser) *DirSource {
 	return &DirSource{Dir: corpus.DirSource{Root: root, Seen: SeenStore{st}, Parser: p}}
 }
 
@@ -111,8 +111,8 @@ func (d *DirSource) Scan(ctx context.Context, fn corpus.Handler) error {
 	return err
 }
 
-// SeenStore keeps corpus file state in a store.Store.
-type SeenStore struct{ Store store.Store }
+// SeenStore keeps corpus file state in the store.
+type SeenStore struct{ Store store.FileStates }
 
 // FileSeen implements corpus.SeenStore.
 func (s SeenStore) FileSeen(ctx context.Context, path string) (int64, time.Time, bool, error) {

@@ -81,6 +81,23 @@ type Transport interface {
 	Send(ctx context.Context, m Message) (remoteID string, err error)
 }
 
+// Limit is how fast one channel may be sent to.
+type Limit struct {
+	// Every is the least time between two messages to the channel.
+	Every time.Duration
+	// PerWindow messages at most in any Window (0: no window limit).
+	PerWindow int
+	Window    time.Duration
+}
+
+// RateLimiter is implemented by transports whose platform has its own
+// per-channel limits (Telegram's 20 a minute in groups, say). The delivery
+// loop paces each channel by it; transports without it get the loop's
+// default of one message a second.
+type RateLimiter interface {
+	RateLimit(channel string) Limit
+}
+
 // Error classifies a transport error for the delivery loop.
 type Error struct {
 	// Permanent errors are not retried: the row is dead-lettered.

@@ -10,7 +10,7 @@ import (
 )
 
 // store.Store keeps bands for the engine, so it must satisfy BandStore.
-var _ BandStore = store.Store(nil)
+var _ BandStore = store.Bands(nil)
 
 // TestDetectorConcurrent checks documents from several goroutines: every
 // check is counted, and of each pair of identical texts exactly one is

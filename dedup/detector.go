@@ -7,7 +7,7 @@ import (
 	"sync"
 )
 
-// BandStore keeps the LSH band hashes of documents. store.Store satisfies
+// BandStore keeps the LSH band hashes of documents. store.Bands satisfies
 // it, so detection survives restarts; MemBands keeps them in memory.
 type BandStore interface {
 	// PutBands records a document's band hashes.

@@ -26,7 +26,7 @@ type Source interface {
 	Stories(ctx context.Context, rules []string, since, until time.Time, limit int) ([]store.Story, error)
 	StoryMembers(ctx context.Context, storyID int64) ([]store.StoryMember, error)
 	Document(ctx context.Context, id string) (corpus.Document, error)
-	Analysis(ctx context.Context, id string) (store.Analysis, error)
+	Analysis(ctx context.Context, id string) (corpus.Analysis, error)
 }
 
 // Spec says which digest to build.

@@ -3,8 +3,8 @@ package rules
 import (
 	"strings"
 
+	"github.com/wirewatch/wirewatch/corpus"
 	"github.com/wirewatch/wirewatch/geo"
-	"github.com/wirewatch/wirewatch/store"
 )
 
 // maxEvidencePlaces caps the places an Evidence string lists.
@@ -13,8 +13,8 @@ const maxEvidencePlaces = 3
 // Analysis turns a Result into what the store keeps of a document: every
 // place it names, rolled up to its admin1 region and country, and every
 // rule it matches with a readable account of why.
-func (m *Matcher) Analysis(r Result) store.Analysis {
-	var a store.Analysis
+func (m *Matcher) Analysis(r Result) corpus.Analysis {
+	var a corpus.Analysis
 	for _, t := range r.Tags {
 		a.Regions = append(a.Regions, m.docRegion(t))
 	}
@@ -24,9 +24,9 @@ func (m *Matcher) Analysis(r Result) store.Analysis {
 	return a
 }
 
-func (m *Matcher) docRegion(t geo.Tag) store.DocRegion {
+func (m *Matcher) docRegion(t geo.Tag) corpus.DocRegion {
 	p := t.Place
-	d := store.DocRegion{
+	d := corpus.DocRegion{
 		PlaceID: p.ID, Name: p.Name, Level: p.Level.String(), Admin1: p.Admin1,
 		Country: p.Country, Text: t.Text, Offset: t.Start,
 	}
@@ -36,8 +36,8 @@ func (m *Matcher) docRegion(t geo.Tag) store.DocRegion {
 	return d
 }
 
-func (m *Matcher) docMatch(rm RuleMatch) store.DocMatch {
-	d := store.DocMatch{Rule: rm.Rule, GroupKey: rm.GroupKey, GroupName: rm.GroupName, Keywords: []string{}, Regions: []string{}}
+func (m *Matcher) docMatch(rm RuleMatch) corpus.DocMatch {
+	d := corpus.DocMatch{Rule: rm.Rule, GroupKey: rm.GroupKey, GroupName: rm.GroupName, Keywords: []string{}, Regions: []string{}}
 	for _, k := range rm.Keywords {
 		d.Keywords = append(d.Keywords, k.Keyword)
 	}

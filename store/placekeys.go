@@ -1,6 +1,10 @@
 package store
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/wirewatch/wirewatch/corpus"
+)
 
 // PlaceKey is a key under which a document is found by Latest (a place id,
 // an admin1 code or a country, with a prefix), with the region the document
@@ -20,10 +24,10 @@ const (
 
 // PlaceKeys returns the keys under which a document with these regions is
 // found by Latest, each with the region mentioned first.
-func PlaceKeys(regions []DocRegion) []PlaceKey {
+func PlaceKeys(regions []corpus.DocRegion) []PlaceKey {
 	var out []PlaceKey
 	index := map[string]int{}
-	add := func(key string, r DocRegion) {
+	add := func(key string, r corpus.DocRegion) {
 		if i, ok := index[key]; ok {
 			if r.Offset < out[i].Offset {
 				out[i].Place, out[i].Offset = r.Name, r.Offset

@@ -14,58 +14,91 @@ import (
 // ErrNotFound is returned when a looked-up record does not exist.
 var ErrNotFound = errors.New("not found")
 
-// Store is everything wirewatch keeps between runs. All methods are safe for
-// concurrent use. Times are stored and returned in UTC.
+// Store is everything wirewatch keeps between runs: every part below. Only
+// the code that wires the bot together holds a Store; each consumer asks for
+// the parts it uses. All methods are safe for concurrent use. Times are
+// stored and returned in UTC.
 type Store interface {
+	FileStates
+	Documents
+	Queries
+	Bands
+	Copies
+	Stories
+	Outbox
+	State
+	Subscriptions
+	Mutes
+	// Close releases the store.
+	Close() error
+}
+
+// FileStates remembers the corpus files read, so an unchanged file is not
+// read again, across restarts too.
+type FileStates interface {
 	// FileState returns what was recorded for a corpus file, or ErrNotFound.
 	FileState(ctx context.Context, path string) (FileState, error)
 	// SetFileState records that a file was read (or skipped) in this state.
 	SetFileState(ctx context.Context, fs FileState) error
+}
 
+// DocumentReader reads stored documents and what the rules found in them.
+type DocumentReader interface {
+	// Document returns the document with this ID, with all its Paths, or
+	// ErrNotFound.
+	Document(ctx context.Context, id string) (corpus.Document, error)
+	// Analysis returns what SetAnalysis stored for document id (empty when
+	// nothing was stored).
+	Analysis(ctx context.Context, id string) (corpus.Analysis, error)
+}
+
+// Documents stores documents and their analyses and tracks which ones the
+// engine has processed.
+type Documents interface {
+	DocumentReader
 	// PutDocument stores d, or when a document with d.ID exists, adds
 	// d.Path to its paths (exact duplicates are stored once). created is
 	// true when d was new.
 	PutDocument(ctx context.Context, d corpus.Document) (created bool, err error)
-	// Document returns the document with this ID, with all its Paths, or
-	// ErrNotFound.
-	Document(ctx context.Context, id string) (corpus.Document, error)
 	// SetAnalysis replaces the regions and rule matches of document id.
-	SetAnalysis(ctx context.Context, id string, a Analysis) error
-	// Analysis returns what SetAnalysis stored for document id (empty when
-	// nothing was stored).
-	Analysis(ctx context.Context, id string) (Analysis, error)
+	SetAnalysis(ctx context.Context, id string, a corpus.Analysis) error
 	// Pending returns documents stored but not yet marked processed, in
 	// order of publication (then ID), at most limit.
 	Pending(ctx context.Context, limit int) ([]corpus.Document, error)
 	// MarkProcessed records that the engine finished with document id.
 	MarkProcessed(ctx context.Context, id string) error
+}
 
+// Queries finds documents for /latest and /search.
+type Queries interface {
 	// Latest returns the newest documents (by Published, then ID) tagged with
 	// any place the filter names, at most limit.
 	Latest(ctx context.Context, f RegionFilter, limit int) ([]Hit, error)
 	// Search returns the newest documents whose title or body contain all
 	// the words of query (full-text search), at most limit.
 	Search(ctx context.Context, query string, limit int) ([]Hit, error)
+}
 
+// Bands keeps the LSH band hashes that near-copy detection looks up
+// candidates by.
+type Bands interface {
 	// PutBands records a document's LSH band hashes.
 	PutBands(ctx context.Context, docID string, bands []uint64) error
 	// BandCandidates returns the IDs of documents sharing at least one band
 	// hash with bands, excluding exclude.
 	BandCandidates(ctx context.Context, bands []uint64, exclude string) ([]string, error)
+}
+
+// Copies records which document is a near-copy of which.
+type Copies interface {
 	// SetCopyOf records that document id is a near-copy of original.
 	SetCopyOf(ctx context.Context, id, original string) error
 	// CopyOf returns the original of document id, or "" when it is none's copy.
 	CopyOf(ctx context.Context, id string) (string, error)
+}
 
-	// FindStory returns the story of rule and key whose [First-window,
-	// Last+window] contains t, the one with the nearest Last when several do,
-	// or ErrNotFound.
-	FindStory(ctx context.Context, rule, key string, t time.Time, window time.Duration) (Story, error)
-	// CreateStory stores s (ID is assigned) and returns it.
-	CreateStory(ctx context.Context, s Story) (Story, error)
-	// AddToStory adds a document to a story and widens its First/Last to t.
-	// Adding the same document twice is a no-op.
-	AddToStory(ctx context.Context, storyID int64, m StoryMember) error
+// StoryReader reads stories and their members.
+type StoryReader interface {
 	// Story returns a story by ID, or ErrNotFound.
 	Story(ctx context.Context, id int64) (Story, error)
 	// StoryMembers returns a story's documents ordered by Published, DocID.
@@ -76,10 +109,39 @@ type Store interface {
 	Stories(ctx context.Context, rules []string, since, until time.Time, limit int) ([]Story, error)
 	// StoriesOf returns the stories document docID belongs to.
 	StoriesOf(ctx context.Context, docID string) ([]Story, error)
+}
 
+// Stories groups documents into stories.
+type Stories interface {
+	StoryReader
+	// FindStory returns the story of rule and key whose [First-window,
+	// Last+window] contains t, the one with the nearest Last when several do,
+	// or ErrNotFound.
+	FindStory(ctx context.Context, rule, key string, t time.Time, window time.Duration) (Story, error)
+	// CreateStory stores s (ID is assigned) and returns it.
+	CreateStory(ctx context.Context, s Story) (Story, error)
+	// AddToStory adds a document to a story and widens its First/Last to t.
+	// Adding the same document twice is a no-op.
+	AddToStory(ctx context.Context, storyID int64, m StoryMember) error
+}
+
+// OutboxWriter turns decisions into messages to send: rows enqueued once
+// per key, a pending row's payload extended.
+type OutboxWriter interface {
 	// Enqueue adds r to the outbox unless a row with r.Key exists; inserted
 	// reports which. The row starts pending, due at r.Due (now when zero).
 	Enqueue(ctx context.Context, r OutboxRow) (inserted bool, err error)
+	// UpdatePending replaces the payload of a row that is still pending
+	// (not claimed, sent or dead) and reports whether it did. The engine uses
+	// it to fold a burst of reports into one thread reply.
+	UpdatePending(ctx context.Context, id int64, payload []byte) (bool, error)
+	// OutboxRow returns the row with this key, or ErrNotFound.
+	OutboxRow(ctx context.Context, key string) (OutboxRow, error)
+}
+
+// OutboxQueue is the delivery side of the outbox: due rows are claimed,
+// sent and marked.
+type OutboxQueue interface {
 	// OutboxHeads returns, for each (transport, channel, story), the oldest
 	// row that is not sent or dead, when it is due at or before now. Rows of
 	// one story in one channel are thus delivered strictly in order, and a
@@ -89,45 +151,59 @@ type Store interface {
 	// It returns false when another worker holds it or it is no longer
 	// pending.
 	ClaimOutbox(ctx context.Context, id int64, now time.Time) (bool, error)
+	// OutboxRow returns the row with this key, or ErrNotFound.
+	OutboxRow(ctx context.Context, key string) (OutboxRow, error)
 	// MarkSent records a delivered row and the platform's id for it.
 	MarkSent(ctx context.Context, id int64, remoteID string, at time.Time) error
 	// MarkRetry returns a row to pending, due at next, with the error seen.
 	MarkRetry(ctx context.Context, id int64, next time.Time, lastErr string) error
 	// MarkDead moves a row to the dead-letter state with the error seen.
 	MarkDead(ctx context.Context, id int64, lastErr string) error
-	// UpdatePending replaces the payload of a row that is still pending
-	// (not claimed, sent or dead) and reports whether it did. The engine uses
-	// it to fold a burst of reports into one thread reply.
-	UpdatePending(ctx context.Context, id int64, payload []byte) (bool, error)
 	// ResetInflight returns rows left sending (by a process that died) to
 	// pending and returns how many there were.
 	ResetInflight(ctx context.Context) (int, error)
-	// OutboxRow returns the row with this key, or ErrNotFound.
-	OutboxRow(ctx context.Context, key string) (OutboxRow, error)
+}
+
+// OutboxReports sums the outbox up for /status, readiness and metrics.
+type OutboxReports interface {
 	// OutboxStats counts rows by state.
 	OutboxStats(ctx context.Context) (map[OutboxState]int, error)
 	// DeadRows returns up to limit dead-lettered rows, newest first.
 	DeadRows(ctx context.Context, limit int) ([]OutboxRow, error)
+}
 
+// Outbox is every message to send, from the decision to the delivery.
+type Outbox interface {
+	OutboxWriter
+	OutboxQueue
+	OutboxReports
+}
+
+// State keeps named values between runs: cursors, offsets, feed
+// validators, which row carries which document.
+type State interface {
 	// GetState returns a named value (a cursor, an offset) or ErrNotFound.
 	GetState(ctx context.Context, key string) (string, error)
 	// SetState stores a named value.
 	SetState(ctx context.Context, key, value string) error
+}
 
+// Subscriptions are the channels' digest subscriptions.
+type Subscriptions interface {
 	// Subscribe adds or replaces a digest subscription of a channel.
 	Subscribe(ctx context.Context, s Subscription) error
 	// Unsubscribe removes it; ErrNotFound when there was none.
 	Unsubscribe(ctx context.Context, transport, channel, digest string) error
 	// Subscriptions lists all subscriptions ordered by digest, transport, channel.
 	Subscriptions(ctx context.Context) ([]Subscription, error)
+}
 
+// Mutes silence alerts of a rule or region in a channel for a while.
+type Mutes interface {
 	// Mute silences a rule or region in a channel until a time.
 	Mute(ctx context.Context, m Mute) error
 	// Mutes returns the mutes still in force at now.
 	Mutes(ctx context.Context, now time.Time) ([]Mute, error)
-
-	// Close releases the store.
-	Close() error
 }
 
 // Leaser grants named, exclusive leases, so that among several processes
@@ -149,144 +225,4 @@ type Leaser interface {
 // so a holder can notice and step down.
 type LeaseChecker interface {
 	HoldsLease(ctx context.Context, name string) (bool, error)
-}
-
-// FileState is what the directory source remembers of a file so it never
-// re-reads one that did not change.
-type FileState struct {
-	Path    string
-	Size    int64
-	ModTime time.Time
-	// DocID is the document the file held ("" when it was skipped).
-	DocID string
-	// Skipped says why the file was not read ("" when it was).
-	Skipped string
-}
-
-// Analysis is what the matcher found in a document.
-type Analysis struct {
-	Regions []DocRegion
-	Matches []DocMatch
-}
-
-// DocRegion is a place a document names, rolled up: a city carries its
-// admin1 region and country.
-type DocRegion struct {
-	PlaceID int64  `json:"place_id"`
-	Name    string `json:"name"`
-	// Level is "country", "admin1", "admin2" or "city".
-	Level string `json:"level"`
-	// Admin1 is the GeoNames admin1 code ("AF.02"), Admin1Name its name.
-	Admin1     string `json:"admin1,omitempty"`
-	Admin1Name string `json:"admin1_name,omitempty"`
-	// Country is the ISO 3166 alpha-2 code.
-	Country string `json:"country"`
-	// Text is the text that named it and Offset where, in Document.Text().
-	Text   string `json:"text,omitempty"`
-	Offset int    `json:"offset"`
-}
-
-// DocMatch is one rule that matched a document, with its evidence.
-type DocMatch struct {
-	Rule string `json:"rule"`
-	// Keywords are the keywords (as written in rules.yaml) found.
-	Keywords []string `json:"keywords"`
-	// Regions are the rule's regions that matched, with the place found.
-	Regions []string `json:"regions"`
-	// GroupKey groups the document into a story, e.g. "AF.02".
-	GroupKey string `json:"group_key"`
-	// GroupName is the group's display name, e.g. "Badghis, AF".
-	GroupName string `json:"group_name,omitempty"`
-	// Evidence is a short human account of the match for /why.
-	Evidence string `json:"evidence,omitempty"`
-}
-
-// RegionFilter selects documents by the places they name. A document
-// matches when any of its regions has one of the PlaceIDs, Admin1 codes or
-// Countries.
-type RegionFilter struct {
-	PlaceIDs  []int64
-	Admin1    []string
-	Countries []string
-}
-
-// Hit is a document found by Latest or Search.
-type Hit struct {
-	Doc corpus.Document
-	// Place is the place that matched the query ("" for word searches).
-	Place string
-}
-
-// Story is a group of documents about one event for one rule.
-type Story struct {
-	ID        int64
-	Rule      string
-	Key       string
-	KeyName   string
-	First     time.Time
-	Last      time.Time
-	CreatedAt time.Time
-}
-
-// StoryMember is a document in a story.
-type StoryMember struct {
-	DocID     string
-	Published time.Time
-	// CopyOf is the original when the document is a near-copy.
-	CopyOf string
-}
-
-// OutboxState is where an outbox row stands.
-type OutboxState string
-
-// Outbox states.
-const (
-	Pending OutboxState = "pending"
-	Sending OutboxState = "sending"
-	Sent    OutboxState = "sent"
-	Dead    OutboxState = "dead"
-)
-
-// OutboxRow is one message to deliver.
-type OutboxRow struct {
-	ID int64
-	// Key is unique: (kind, rule, story, channel, ...) so a decision is
-	// never enqueued twice.
-	Key string
-	// Transport and Channel say where: "slack" and "C0123".
-	Transport string
-	Channel   string
-	Kind      string
-	StoryID   int64
-	// ParentKey is the key of the row whose RemoteID this row threads
-	// under or edits ("" for none).
-	ParentKey string
-	// Payload is the JSON of the chat.Message to send.
-	Payload   []byte
-	State     OutboxState
-	Attempts  int
-	Due       time.Time
-	RemoteID  string
-	LastError string
-	CreatedAt time.Time
-	SentAt    time.Time
-}
-
-// Subscription is a channel's subscription to a digest.
-type Subscription struct {
-	Digest    string
-	Transport string
-	Channel   string
-	// At is the local time "HH:MM" and Timezone its IANA zone.
-	At       string
-	Timezone string
-}
-
-// Mute silences alerts of a rule or region in one channel until Until.
-type Mute struct {
-	Transport string
-	Channel   string
-	// Target is a rule name or a region name.
-	Target string
-	Until  time.Time
 }

@@ -100,7 +100,7 @@ func (c fixedClock) After(time.Duration) <-chan time.Time { return make(chan tim
 
 type analyzer struct{ m *rules.Matcher }
 
-func (a analyzer) Analyze(text string) store.Analysis { return a.m.Analysis(a.m.Match(text)) }
+func (a analyzer) Analyze(text string) corpus.Analysis { return a.m.Analysis(a.m.Match(text)) }
 
 type copies struct{ d *dedup.Detector }
 

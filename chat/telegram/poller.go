@@ -14,14 +14,14 @@ import (
 	"github.com/wirewatch/wirewatch/store"
 )
 
-// OffsetStore keeps named values between runs; store.Store satisfies it.
+// OffsetStore keeps named values between runs; store.State satisfies it.
 // GetState returns an error matching store.ErrNotFound for a key never set.
 type OffsetStore interface {
 	GetState(ctx context.Context, key string) (string, error)
 	SetState(ctx context.Context, key, value string) error
 }
 
-var _ OffsetStore = store.Store(nil)
+var _ OffsetStore = store.State(nil)
 
 // Polling defaults.
 const (

@@ -3,6 +3,8 @@ package telegram
 import (
 	"testing"
 	"time"
+
+	"github.com/wirewatch/wirewatch/chat"
 )
 
 func TestOffsetRoundTrip(t *testing.T) {
@@ -48,9 +50,9 @@ func TestRateLimit(t *testing.T) {
 		{"@wirewatch_alerts", 3 * time.Second},
 	}
 	for _, tt := range tests {
-		every, burst := tr.RateLimit(tt.channel)
-		if every != tt.every || burst != 1 {
-			t.Errorf("RateLimit(%q) = %v, %d; want %v, 1", tt.channel, every, burst, tt.every)
+		// One message every tt.every and no burst beyond one.
+		if got := tr.RateLimit(tt.channel); got != (chat.Limit{Every: tt.every}) {
+			t.Errorf("RateLimit(%q) = %+v; want one message every %v", tt.channel, got, tt.every)
 		}
 	}
 }

@@ -60,7 +60,7 @@ func (t *Transport) Send(ctx context.Context, m chat.Message) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	every, _ := t.RateLimit(m.Channel)
+	every := t.RateLimit(m.Channel).Every
 	for k, p := range parts[1:] {
 		if err := t.sendLater(ctx, to, p, first, every); err != nil {
 			t.log.ErrorContext(ctx, "telegram: part of a long message not sent",

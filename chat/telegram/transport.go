@@ -35,7 +35,10 @@ type Transport struct {
 	sleep   SleepFunc
 }
 
-var _ chat.Transport = (*Transport)(nil)
+var (
+	_ chat.Transport   = (*Transport)(nil)
+	_ chat.RateLimiter = (*Transport)(nil)
+)
 
 // Option configures a Transport.
 type Option func(*Transport)
@@ -128,14 +131,14 @@ const (
 // delivery loop to pace itself by: one message every ChatInterval to a
 // private chat (a positive id), one every GroupInterval to a group,
 // supergroup or channel (a negative id or an @channel name), with no
-// burst beyond one.
+// burst beyond one. It implements chat.RateLimiter.
 //
 // Specs: https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this
-func (t *Transport) RateLimit(channel string) (every time.Duration, burst int) {
+func (t *Transport) RateLimit(channel string) chat.Limit {
 	if strings.HasPrefix(channel, "-") || strings.HasPrefix(channel, "@") {
-		return GroupInterval, 1
+		return chat.Limit{Every: GroupInterval}
 	}
-	return ChatInterval, 1
+	return chat.Limit{Every: ChatInterval}
 }
 
 // chatRef is a chat by id, or a public channel by @username.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/bot"
+	"github.com/wirewatch/wirewatch/corpus"
 	"github.com/wirewatch/wirewatch/dedup"
 	"github.com/wirewatch/wirewatch/geo"
 	"github.com/wirewatch/wirewatch/rules"
@@ -32,7 +33,7 @@ func withAliases(g *geo.Gazetteer, cfg *rules.Config) (*geo.Gazetteer, error) {
 // analyzer adapts the compiled rules to the engine.
 type analyzer struct{ m *rules.Matcher }
 
-func (a analyzer) Analyze(text string) store.Analysis { return a.m.Analysis(a.m.Match(text)) }
+func (a analyzer) Analyze(text string) corpus.Analysis { return a.m.Analysis(a.m.Match(text)) }
 
 // copyDetector adapts the near-duplicate detector to the engine.
 type copyDetector struct{ d *dedup.Detector }
@@ -42,6 +43,6 @@ func (c copyDetector) Check(ctx context.Context, id, text string) (string, error
 	return v.CopyOf, err
 }
 
-func newFeedSource(f rules.Feed, st store.Store) bot.Source {
+func newFeedSource(f rules.Feed, st store.State) bot.Source {
 	return bot.NewFeedSource(f.Name, f.URL, time.Duration(f.Interval), st, bot.SystemClock{})
 }

@@ -47,19 +47,19 @@ func (e *Env) Check(args []string) error {
 
 // scanJSON is one line of `bot scan --json`.
 type scanJSON struct {
-	ID           string           `json:"id"`
-	Path         string           `json:"path,omitempty"`
-	Paths        []string         `json:"paths,omitempty"`
-	URL          string           `json:"url,omitempty"`
-	Source       string           `json:"source"`
-	Title        string           `json:"title"`
-	Published    time.Time        `json:"published"`
-	DateFromFile bool             `json:"date_from_file,omitempty"`
-	Regions      []regionJSON     `json:"regions"`
-	Matches      []store.DocMatch `json:"matches"`
-	CopyOf       string           `json:"copy_of,omitempty"`
-	Story        int64            `json:"story,omitempty"`
-	Stories      map[string]int64 `json:"stories,omitempty"`
+	ID           string            `json:"id"`
+	Path         string            `json:"path,omitempty"`
+	Paths        []string          `json:"paths,omitempty"`
+	URL          string            `json:"url,omitempty"`
+	Source       string            `json:"source"`
+	Title        string            `json:"title"`
+	Published    time.Time         `json:"published"`
+	DateFromFile bool              `json:"date_from_file,omitempty"`
+	Regions      []regionJSON      `json:"regions"`
+	Matches      []corpus.DocMatch `json:"matches"`
+	CopyOf       string            `json:"copy_of,omitempty"`
+	Story        int64             `json:"story,omitempty"`
+	Stories      map[string]int64  `json:"stories,omitempty"`
 }
 
 type regionJSON struct {
@@ -73,7 +73,7 @@ type regionJSON struct {
 
 // regionsOf lists a document's places rolled up: each place, then its
 // admin1 region and its country, once each.
-func regionsOf(a store.Analysis, gaz *geo.Gazetteer) []regionJSON {
+func regionsOf(a corpus.Analysis, gaz *geo.Gazetteer) []regionJSON {
 	out := []regionJSON{}
 	seen := map[string]bool{}
 	add := func(r regionJSON) {
@@ -191,7 +191,7 @@ func (e *Env) Scan(ctx context.Context, args []string) error {
 				j.Paths = doc.Paths
 			}
 			if j.Matches == nil {
-				j.Matches = []store.DocMatch{}
+				j.Matches = []corpus.DocMatch{}
 			}
 			if len(o.Stories) > 0 {
 				j.Stories = o.Stories

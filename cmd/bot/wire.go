@@ -268,17 +268,9 @@ func (w *wiring) chatTransports(ctx context.Context, con *console.Console) error
 		if err != nil {
 			return fmt.Errorf("connecting to Telegram (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL): %w", err)
 		}
-		w.transports["telegram"] = telegramLimits{t}
+		w.transports["telegram"] = t
 	}
 	return nil
-}
-
-// telegramLimits adapts the Telegram transport's per-chat limit.
-type telegramLimits struct{ *telegram.Transport }
-
-func (t telegramLimits) RateLimit(channel string) bot.Limit {
-	every, _ := t.Transport.RateLimit(channel)
-	return bot.Limit{Every: every}
 }
 
 // routes maps each channel of rules.yaml to its destinations. In console
@@ -335,12 +327,12 @@ func (w *wiring) chatCommands() error {
 			}
 		}
 	}
-	if tl, ok := w.transports["telegram"].(telegramLimits); ok {
+	if tt, ok := w.transports["telegram"].(*telegram.Transport); ok {
 		allowed, err := telegram.ParseAllowedChats(c.TelegramAllowedChats)
 		if err != nil {
 			return fmt.Errorf("TELEGRAM_ALLOWED_CHATS: %w", err)
 		}
-		d := &telegram.Dispatcher{Transport: tl.Transport, Handler: w, Allowed: allowed, Logger: w.env.Log}
+		d := &telegram.Dispatcher{Transport: tt, Handler: w, Allowed: allowed, Logger: w.env.Log}
 		if c.TelegramWebhookURL != "" {
 			wh, err := telegram.NewWebhook(d, c.TelegramWebhookURL, c.TelegramWebhookSecret)
 			if err != nil {

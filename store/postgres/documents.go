@@ -222,7 +222,7 @@ func (db *DB) MarkProcessed(ctx context.Context, id string) error {
 
 // SetAnalysis replaces the regions and matches of document id, or returns
 // store.ErrNotFound when there is no such document.
-func (db *DB) SetAnalysis(ctx context.Context, id string, a store.Analysis) error {
+func (db *DB) SetAnalysis(ctx context.Context, id string, a corpus.Analysis) error {
 	err := db.tx(ctx, func(tx pgx.Tx) error {
 		var pub time.Time
 		// Locking the document orders concurrent analyses of it.
@@ -267,31 +267,31 @@ func (db *DB) SetAnalysis(ctx context.Context, id string, a store.Analysis) erro
 
 // Analysis returns what SetAnalysis stored for document id, empty when
 // nothing was.
-func (db *DB) Analysis(ctx context.Context, id string) (store.Analysis, error) {
-	var a store.Analysis
+func (db *DB) Analysis(ctx context.Context, id string) (corpus.Analysis, error) {
+	var a corpus.Analysis
 	rows, err := db.pool.Query(ctx, `SELECT place_id, name, level, admin1, admin1_name, country, text, "offset"
 		FROM doc_regions WHERE doc_id = $1 ORDER BY seq`, id)
 	if err != nil {
 		return a, fmt.Errorf("postgres: analysis %s: %w", id, err)
 	}
-	var r store.DocRegion
+	var r corpus.DocRegion
 	_, err = pgx.ForEachRow(rows, []any{&r.PlaceID, &r.Name, &r.Level, &r.Admin1, &r.Admin1Name, &r.Country,
 		&r.Text, &r.Offset}, func() error {
 		a.Regions = append(a.Regions, r)
 		return nil
 	})
 	if err != nil {
-		return store.Analysis{}, fmt.Errorf("postgres: analysis %s: %w", id, err)
+		return corpus.Analysis{}, fmt.Errorf("postgres: analysis %s: %w", id, err)
 	}
 	rows, err = db.pool.Query(ctx, `SELECT rule, keywords, regions, group_key, group_name, evidence
 		FROM doc_matches WHERE doc_id = $1 ORDER BY seq`, id)
 	if err != nil {
-		return store.Analysis{}, fmt.Errorf("postgres: analysis %s: %w", id, err)
+		return corpus.Analysis{}, fmt.Errorf("postgres: analysis %s: %w", id, err)
 	}
-	var m store.DocMatch
+	var m corpus.DocMatch
 	var kw, rg []byte
 	_, err = pgx.ForEachRow(rows, []any{&m.Rule, &kw, &rg, &m.GroupKey, &m.GroupName, &m.Evidence}, func() error {
-		x := store.DocMatch{Rule: m.Rule, GroupKey: m.GroupKey, GroupName: m.GroupName, Evidence: m.Evidence}
+		x := corpus.DocMatch{Rule: m.Rule, GroupKey: m.GroupKey, GroupName: m.GroupName, Evidence: m.Evidence}
 		if err := json.Unmarshal(kw, &x.Keywords); err != nil {
 			return fmt.Errorf("keywords: %w", err)
 		}
@@ -302,7 +302,7 @@ func (db *DB) Analysis(ctx context.Context, id string) (store.Analysis, error) {
 		return nil
 	})
 	if err != nil {
-		return store.Analysis{}, fmt.Errorf("postgres: analysis %s: %w", id, err)
+		return corpus.Analysis{}, fmt.Errorf("postgres: analysis %s: %w", id, err)
 	}
 	return a, nil
 }

@@ -58,7 +58,7 @@ func (db *DB) Enqueue(ctx context.Context, r store.OutboxRow) (bool, error) {
 	tag, err := db.pool.Exec(ctx, `INSERT INTO outbox (key, transport, channel, kind, story_id, parent_key,
 		payload, state, due, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)
 		ON CONFLICT (key) DO NOTHING`,
-		clean(r.Key), clean(r.Transport), clean(r.Channel), clean(r.Kind), r.StoryID, clean(r.ParentKey),
+		clean(r.Key), clean(r.Transport), clean(r.Channel), clean(string(r.Kind)), r.StoryID, clean(r.ParentKey),
 		payload, ts(r.Due), now)
 	if err != nil {
 		return false, fmt.Errorf("postgres: enqueue %s: %w", r.Key, err)

@@ -259,7 +259,7 @@ func oneRow(res sql.Result, op string) error {
 
 // SetAnalysis replaces the regions and matches of document id, or returns
 // store.ErrNotFound when there is no such document.
-func (db *DB) SetAnalysis(ctx context.Context, id string, a store.Analysis) error {
+func (db *DB) SetAnalysis(ctx context.Context, id string, a corpus.Analysis) error {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var pub int64
 		if err := tx.QueryRowContext(ctx, `SELECT published FROM documents WHERE id = ?`, id).Scan(&pub); err != nil {
@@ -308,8 +308,8 @@ func (db *DB) SetAnalysis(ctx context.Context, id string, a store.Analysis) erro
 
 // Analysis returns what SetAnalysis stored for document id, empty when
 // nothing was.
-func (db *DB) Analysis(ctx context.Context, id string) (store.Analysis, error) {
-	var a store.Analysis
+func (db *DB) Analysis(ctx context.Context, id string) (corpus.Analysis, error) {
+	var a corpus.Analysis
 	rows, err := db.read.QueryContext(ctx, `SELECT place_id, name, level, admin1, admin1_name, country,
 		text, "offset" FROM doc_regions WHERE doc_id = ? ORDER BY seq`, id)
 	if err != nil {
@@ -317,7 +317,7 @@ func (db *DB) Analysis(ctx context.Context, id string) (store.Analysis, error) {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var r store.DocRegion
+		var r corpus.DocRegion
 		if err := rows.Scan(&r.PlaceID, &r.Name, &r.Level, &r.Admin1, &r.Admin1Name, &r.Country,
 			&r.Text, &r.Offset); err != nil {
 			return a, fmt.Errorf("sqlite: analysis %s: %w", id, err)
@@ -334,7 +334,7 @@ func (db *DB) Analysis(ctx context.Context, id string) (store.Analysis, error) {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var m store.DocMatch
+		var m corpus.DocMatch
 		var kw, rg string
 		if err := rows.Scan(&m.Rule, &kw, &rg, &m.GroupKey, &m.GroupName, &m.Evidence); err != nil {
 			return a, fmt.Errorf("sqlite: analysis %s: %w", id, err)

@@ -92,7 +92,7 @@ type analyzer interface {
 // benchDoc is a document with the analysis and bands the benchmarks give it.
 type benchDoc struct {
 	corpus.Document
-	analysis store.Analysis
+	analysis corpus.Analysis
 	bands    []uint64
 }
 
@@ -139,7 +139,7 @@ func benchDocs(b *testing.B) []benchDoc {
 
 // benchAnalysis gives document i a country (its first Reuters place), one
 // of 20 admin1 regions of that country and one of 500 places.
-func benchAnalysis(i int, places []string) store.Analysis {
+func benchAnalysis(i int, places []string) corpus.Analysis {
 	country := "XX"
 	if len(places) > 0 {
 		country = strings.ToUpper(places[0])
@@ -147,13 +147,13 @@ func benchAnalysis(i int, places []string) store.Analysis {
 	admin1 := fmt.Sprintf("%s.%02d", country, i%20)
 	h := fnv.New64a()
 	h.Write([]byte(country))
-	return store.Analysis{
-		Regions: []store.DocRegion{
+	return corpus.Analysis{
+		Regions: []corpus.DocRegion{
 			{PlaceID: benchPlace(i % 500), Name: fmt.Sprintf("Place %d", i%500), Level: "city", Admin1: admin1,
 				Admin1Name: "Region " + admin1, Country: country, Text: "Place", Offset: 40},
 			{PlaceID: int64(h.Sum64() >> 2), Name: country, Level: "country", Country: country, Text: country},
 		},
-		Matches: []store.DocMatch{{Rule: "markets", Keywords: []string{"oil", "prices"}, Regions: []string{country},
+		Matches: []corpus.DocMatch{{Rule: "markets", Keywords: []string{"oil", "prices"}, Regions: []string{country},
 			GroupKey: admin1, GroupName: "Region " + admin1, Evidence: `"oil" and "prices"`}},
 	}
 }

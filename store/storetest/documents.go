@@ -95,7 +95,7 @@ func testDocumentNotFound(e *env) {
 	_, err := s.Document(e.ctx, "unknown")
 	e.notFound(err, "Document")
 	e.notFound(s.MarkProcessed(e.ctx, "unknown"), "MarkProcessed")
-	e.notFound(s.SetAnalysis(e.ctx, "unknown", store.Analysis{}), "SetAnalysis")
+	e.notFound(s.SetAnalysis(e.ctx, "unknown", corpus.Analysis{}), "SetAnalysis")
 }
 
 func testAnalysis(e *env) {
@@ -103,12 +103,12 @@ func testAnalysis(e *env) {
 	e.put(s, doc("d1", "Taliban storm Qala-i-Naw", "Fighting in Badghis.", Epoch))
 	a, err := s.Analysis(e.ctx, "d1")
 	e.must(err, "Analysis")
-	e.equal("Analysis before SetAnalysis", a, store.Analysis{})
+	e.equal("Analysis before SetAnalysis", a, corpus.Analysis{})
 
-	full := store.Analysis{
-		Regions: []store.DocRegion{mention(qalaINaw, "Qala-i-Naw", 15), mention(badghis, "Badghis", 37),
+	full := corpus.Analysis{
+		Regions: []corpus.DocRegion{mention(qalaINaw, "Qala-i-Naw", 15), mention(badghis, "Badghis", 37),
 			mention(afghanistan, "", 0)},
-		Matches: []store.DocMatch{
+		Matches: []corpus.DocMatch{
 			{Rule: "provincial-capital-assault", Keywords: []string{"stormed", "taliban"},
 				Regions: []string{"badghis"}, GroupKey: "AF.02", GroupName: "Badghis, AF",
 				Evidence: `"storm" and "Taliban"; Qala-i-Naw (Badghis, AF)`},
@@ -121,15 +121,15 @@ func testAnalysis(e *env) {
 	e.equal("Analysis", a, full)
 
 	// SetAnalysis replaces, it does not add.
-	less := store.Analysis{Regions: []store.DocRegion{mention(herat, "Herat", 3)}}
+	less := corpus.Analysis{Regions: []corpus.DocRegion{mention(herat, "Herat", 3)}}
 	e.must(s.SetAnalysis(e.ctx, "d1", less), "SetAnalysis")
 	a, err = s.Analysis(e.ctx, "d1")
 	e.must(err, "Analysis")
 	e.equal("Analysis after a second SetAnalysis", a, less)
-	e.must(s.SetAnalysis(e.ctx, "d1", store.Analysis{}), "SetAnalysis")
+	e.must(s.SetAnalysis(e.ctx, "d1", corpus.Analysis{}), "SetAnalysis")
 	a, err = s.Analysis(e.ctx, "d1")
 	e.must(err, "Analysis")
-	e.equal("Analysis after an empty SetAnalysis", a, store.Analysis{})
+	e.equal("Analysis after an empty SetAnalysis", a, corpus.Analysis{})
 }
 
 func testPending(e *env) {

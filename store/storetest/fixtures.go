@@ -19,21 +19,21 @@ var seedFiles embed.FS
 
 // Places of the fixtures, with their GeoNames ids.
 var (
-	afghanistan = store.DocRegion{PlaceID: 1149361, Name: "Afghanistan", Level: "country", Country: "AF"}
-	badghis     = store.DocRegion{PlaceID: 1147707, Name: "Badghis", Level: "admin1", Admin1: "AF.02",
+	afghanistan = corpus.DocRegion{PlaceID: 1149361, Name: "Afghanistan", Level: "country", Country: "AF"}
+	badghis     = corpus.DocRegion{PlaceID: 1147707, Name: "Badghis", Level: "admin1", Admin1: "AF.02",
 		Admin1Name: "Badghis", Country: "AF"}
-	qalaINaw = store.DocRegion{PlaceID: 1129867, Name: "Qala i Naw", Level: "city", Admin1: "AF.02",
+	qalaINaw = corpus.DocRegion{PlaceID: 1129867, Name: "Qala i Naw", Level: "city", Admin1: "AF.02",
 		Admin1Name: "Badghis", Country: "AF"}
-	herat = store.DocRegion{PlaceID: 1140026, Name: "Herat", Level: "city", Admin1: "AF.11",
+	herat = corpus.DocRegion{PlaceID: 1140026, Name: "Herat", Level: "city", Admin1: "AF.11",
 		Admin1Name: "Herat", Country: "AF"}
-	kabul = store.DocRegion{PlaceID: 1138958, Name: "Kabul", Level: "city", Admin1: "AF.13",
+	kabul = corpus.DocRegion{PlaceID: 1138958, Name: "Kabul", Level: "city", Admin1: "AF.13",
 		Admin1Name: "Kabul", Country: "AF"}
-	paris = store.DocRegion{PlaceID: 2988507, Name: "Paris", Level: "city", Admin1: "FR.11",
+	paris = corpus.DocRegion{PlaceID: 2988507, Name: "Paris", Level: "city", Admin1: "FR.11",
 		Admin1Name: "Ile-de-France", Country: "FR"}
 )
 
 // mention returns r as named at offset, with text.
-func mention(r store.DocRegion, text string, offset int) store.DocRegion {
+func mention(r corpus.DocRegion, text string, offset int) corpus.DocRegion {
 	r.Text, r.Offset = text, offset
 	return r
 }

@@ -24,20 +24,20 @@ func testLatest(e *env) {
 	day := 24 * time.Hour
 	docs := []struct {
 		d       corpus.Document
-		regions []store.DocRegion
+		regions []corpus.DocRegion
 	}{
-		{doc("doc-a", "a", "b", at(1*day)), []store.DocRegion{mention(qalaINaw, "Qala-i-Naw", 50), mention(badghis, "Badghis", 10)}},
-		{doc("doc-b", "a", "b", at(2*day)), []store.DocRegion{mention(herat, "Herat", 5)}},
-		{doc("doc-c", "a", "b", at(3*day)), []store.DocRegion{mention(badghis, "Badghis", 20), mention(afghanistan, "Afghanistan", 0)}},
-		{doc("doc-d", "a", "b", at(3*day)), []store.DocRegion{mention(qalaINaw, "Qala-e-Naw", 3)}},
-		{doc("doc-e", "a", "b", at(-day)), []store.DocRegion{mention(kabul, "Kabul", 9)}},
-		{doc("doc-f", "a", "b", at(4*day)), []store.DocRegion{mention(paris, "Paris", 1)}},
+		{doc("doc-a", "a", "b", at(1*day)), []corpus.DocRegion{mention(qalaINaw, "Qala-i-Naw", 50), mention(badghis, "Badghis", 10)}},
+		{doc("doc-b", "a", "b", at(2*day)), []corpus.DocRegion{mention(herat, "Herat", 5)}},
+		{doc("doc-c", "a", "b", at(3*day)), []corpus.DocRegion{mention(badghis, "Badghis", 20), mention(afghanistan, "Afghanistan", 0)}},
+		{doc("doc-d", "a", "b", at(3*day)), []corpus.DocRegion{mention(qalaINaw, "Qala-e-Naw", 3)}},
+		{doc("doc-e", "a", "b", at(-day)), []corpus.DocRegion{mention(kabul, "Kabul", 9)}},
+		{doc("doc-f", "a", "b", at(4*day)), []corpus.DocRegion{mention(paris, "Paris", 1)}},
 		{doc("doc-g", "a", "b", at(5*day)), nil},
 	}
 	for _, x := range docs {
 		e.put(s, x.d)
 		if x.regions != nil {
-			e.must(s.SetAnalysis(e.ctx, x.d.ID, store.Analysis{Regions: x.regions}), "SetAnalysis")
+			e.must(s.SetAnalysis(e.ctx, x.d.ID, corpus.Analysis{Regions: x.regions}), "SetAnalysis")
 		}
 	}
 	cases := []struct {
@@ -78,7 +78,7 @@ func testLatest(e *env) {
 	}
 
 	// A new analysis moves a document out of the places it no longer names.
-	e.must(s.SetAnalysis(e.ctx, "doc-a", store.Analysis{}), "SetAnalysis")
+	e.must(s.SetAnalysis(e.ctx, "doc-a", corpus.Analysis{}), "SetAnalysis")
 	hits, err = s.Latest(e.ctx, store.RegionFilter{Admin1: []string{"AF.02"}}, 10)
 	e.must(err, "Latest")
 	e.equal("Latest after a new analysis", placeHits(hits), []string{"doc-d@Qala i Naw", "doc-c@Badghis"})
@@ -87,20 +87,20 @@ func testLatest(e *env) {
 func testLatestManyPlaces(e *env) {
 	s := e.open()
 	// A name shared by hundreds of places makes a long filter.
-	var regions []store.DocRegion
+	var regions []corpus.DocRegion
 	filter := store.RegionFilter{}
 	for i := range 600 {
 		id := int64(9_000_000 + i)
 		filter.PlaceIDs = append(filter.PlaceIDs, id)
 		if i%150 == 0 {
-			regions = append(regions, store.DocRegion{PlaceID: id, Name: fmt.Sprintf("Place %d", i), Level: "city",
+			regions = append(regions, corpus.DocRegion{PlaceID: id, Name: fmt.Sprintf("Place %d", i), Level: "city",
 				Country: "ZZ"})
 		}
 	}
 	for i, r := range regions {
 		d := doc(fmt.Sprintf("doc-%d", i), "t", "b", at(time.Duration(i)*time.Hour))
 		e.put(s, d)
-		e.must(s.SetAnalysis(e.ctx, d.ID, store.Analysis{Regions: []store.DocRegion{r}}), "SetAnalysis")
+		e.must(s.SetAnalysis(e.ctx, d.ID, corpus.Analysis{Regions: []corpus.DocRegion{r}}), "SetAnalysis")
 	}
 	hits, err := s.Latest(e.ctx, filter, 3)
 	e.must(err, "Latest")

@@ -16,9 +16,9 @@ import (
 func testRestart(e *env) {
 	h := time.Hour
 	docs := e.seeds()
-	analysis := store.Analysis{
-		Regions: []store.DocRegion{mention(qalaINaw, "Qala-i-Naw", 120), mention(badghis, "Badghis", 160)},
-		Matches: []store.DocMatch{{Rule: "assault", Keywords: []string{"assault"}, Regions: []string{"badghis"},
+	analysis := corpus.Analysis{
+		Regions: []corpus.DocRegion{mention(qalaINaw, "Qala-i-Naw", 120), mention(badghis, "Badghis", 160)},
+		Matches: []corpus.DocMatch{{Rule: "assault", Keywords: []string{"assault"}, Regions: []string{"badghis"},
 			GroupKey: "AF.02", GroupName: "Badghis, AF"}},
 	}
 	mod := time.Date(2021, 7, 8, 9, 0, 0, 1, time.UTC)
