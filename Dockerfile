@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # wirewatch: a static binary on a distroless base, running as non-root, with
-# the sample corpus and the default rules inside.
+# the sample articles and the default rules inside. docs/operations.md has
+# more; the variables set below are listed in docs/configuration.md.
 #   docker build -t wirewatch .
 #   docker run --rm -p 8080:8080 --env-file .env -v wirewatch-data:/data wirewatch
 
@@ -12,7 +13,7 @@ COPY . .
 # modernc.org/sqlite is pure Go: no cgo, a fully static binary.
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/bot ./cmd/bot \
  && mkdir -p /out/data /out/corpus \
- && cp -r corpus/sample /out/corpus/sample \
+ && cp -r examples/corpus/. /out/corpus/ \
  && cp rules.yaml /out/rules.yaml
 
 # distroless/static has CA certificates, time zone data and a nonroot user.

@@ -74,7 +74,7 @@ func newEngineFixture(t *testing.T) *engineFixture {
 // putSeed stores a seed article with the given publication time.
 func (f *engineFixture) putSeed(n string, published time.Time) corpus.Document {
 	f.t.Helper()
-	matches, _ := filepath.Glob(filepath.Join("..", "corpus", "sample", n+"_*.txt"))
+	matches, _ := filepath.Glob(filepath.Join("..", "examples", "corpus", n+"_*.txt"))
 	if len(matches) != 1 {
 		f.t.Fatalf("seed %s not found", n)
 	}

@@ -37,7 +37,7 @@ func benchParse(b *testing.B, pattern string) {
 	}
 }
 
-func BenchmarkParseSeeds(b *testing.B)      { benchParse(b, "sample/0*.txt") }
+func BenchmarkParseSeeds(b *testing.B)      { benchParse(b, "../examples/corpus/0*.txt") }
 func BenchmarkParseBBC(b *testing.B)        { benchParse(b, "testdata/bbc/[bept]*/*.txt") }
 func BenchmarkParseJSONL(b *testing.B)      { benchParse(b, "testdata/reuters/reuters.jsonl") }
 func BenchmarkParseFeedRSS(b *testing.B)    { benchParse(b, "testdata/feeds/rss2.xml") }

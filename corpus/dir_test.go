@@ -45,21 +45,35 @@ func writeFile(t *testing.T, dir, name, content string, mod time.Time) string {
 	return path
 }
 
-func TestDirSourcePackageDirReadsTheSeeds(t *testing.T) {
-	// The default corpus directory is this package's: only the five seeds
-	// are articles; Go files, README.md and testdata are not.
+func TestDirSourceReadsTheSampleCorpus(t *testing.T) {
+	// The default corpus directory holds the five seeds and a README and a
+	// .filetimes manifest, which are not articles.
+	src := &DirSource{Root: "../examples/corpus", Seen: &MemorySeen{}, Parser: Parser{Logger: discard}}
+	var docs []Document
+	st, err := src.Scan(context.Background(), collect(&docs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := filepath.Glob("../examples/corpus/0*.txt")
+	if len(want) != 5 || !slices.Equal(paths(docs), want) {
+		t.Errorf("read %v, want %v", paths(docs), want)
+	}
+	if st.Read != 5 || st.Documents != 5 || st.Skipped != 0 || st.Failed != 0 {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+func TestDirSourcePackageDirHoldsNoArticles(t *testing.T) {
+	// A Go package directory read as a corpus: Go files, README.md and
+	// testdata are passed over, so nothing is read.
 	src := &DirSource{Root: ".", Seen: &MemorySeen{}, Parser: Parser{Logger: discard}}
 	var docs []Document
 	st, err := src.Scan(context.Background(), collect(&docs))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := filepath.Glob("sample/0*.txt")
-	if len(want) != 5 || !slices.Equal(paths(docs), want) {
-		t.Errorf("read %v, want %v", paths(docs), want)
-	}
-	if st.Read != 5 || st.Documents != 5 || st.Skipped != 0 || st.Failed != 0 {
-		t.Errorf("stats %+v", st)
+	if len(docs) != 0 || st.Read != 0 || st.Skipped != 0 || st.Failed != 0 {
+		t.Errorf("read %v, stats %+v", paths(docs), st)
 	}
 }
 
@@ -248,9 +262,9 @@ func TestReadPaths(t *testing.T) {
 		t.Errorf("missing path: read %v, err %v; want ErrNotExist before reading", paths(docs), err)
 	}
 
-	// The sample corpus, as `bot scan corpus/sample` reads it.
+	// The sample corpus, as `bot scan examples/corpus` reads it.
 	docs = nil
-	if st, err = ReadPaths(ctx, nil, []string{"sample"}, collect(&docs)); err != nil || st.Documents != 5 {
+	if st, err = ReadPaths(ctx, nil, []string{"../examples/corpus"}, collect(&docs)); err != nil || st.Documents != 5 {
 		t.Errorf("sample: %+v, %v", st, err)
 	}
 }

@@ -64,7 +64,7 @@ func fuzzParse(t *testing.T, name string, data []byte) {
 }
 
 func FuzzParseText(f *testing.F) {
-	addFiles(f, "sample/*.txt", "testdata/bbc/*/*.txt", "testdata/bad/*.txt")
+	addFiles(f, "../examples/corpus/*.txt", "testdata/bbc/*/*.txt", "testdata/bad/*.txt")
 	f.Add([]byte(" date 2021-07-08\n# Heading\n\nBody."))
 	f.Add([]byte("date 2021-07-08"))
 	f.Fuzz(func(t *testing.T, data []byte) {

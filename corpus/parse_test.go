@@ -76,7 +76,7 @@ func TestParseSeeds(t *testing.T) {
 			"(@FahadShabbir)\n\nHerat, Afghanistan"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			path := filepath.Join("sample", tc.file)
+			path := filepath.Join("..", "examples", "corpus", tc.file)
 			docs, _, err := parseFile(t, path)
 			if err != nil {
 				t.Fatal(err)
@@ -99,7 +99,7 @@ func TestParseSeeds(t *testing.T) {
 			if !strings.HasPrefix(d.Body, tc.body) {
 				t.Errorf("Body starts %.60q, want %q", d.Body, tc.body)
 			}
-			if d.Path != path || d.Source != "sample" || d.URL != "" {
+			if d.Path != path || d.Source != "corpus" || d.URL != "" {
 				t.Errorf("Path %q Source %q URL %q", d.Path, d.Source, d.URL)
 			}
 		})
@@ -108,11 +108,11 @@ func TestParseSeeds(t *testing.T) {
 
 func TestParseSeedCopiesDiffer(t *testing.T) {
 	// 000 and 001 are near-copies, not exact ones: their IDs differ.
-	a, _, err := parseFile(t, "sample/000_e6838cd641e1a9de.txt")
+	a, _, err := parseFile(t, "../examples/corpus/000_e6838cd641e1a9de.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _, err := parseFile(t, "sample/001_fc740f64b8427574.txt")
+	b, _, err := parseFile(t, "../examples/corpus/001_fc740f64b8427574.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

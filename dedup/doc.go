@@ -21,7 +21,7 @@
 // The default of 64 bands of 2 rows makes such pairs candidates with
 // probability 0.998 at J = 0.3 and 0.93 at J = 0.2, at the price of more
 // candidates among unrelated texts than a Jaccard-tuned layout (0.15 at
-// J = 0.05); BENCHMARKS.dedup.md has the measured figures.
+// J = 0.05); docs/benchmarks/dedup.md has the measured figures.
 //
 // The other edge of the trade-off is a short copy of a long article: a copy
 // holding the first fifth of an article has containment 1 but Jaccard 0.2

@@ -127,7 +127,7 @@ func TestKeysAreUniqueAndSorted(t *testing.T) {
 // The seed articles name Badghis and its capital in several spellings;
 // every spelling must resolve inside Badghis.
 func TestSeedSpellings(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "corpus", "sample", "*.txt"))
+	files, _ := filepath.Glob(filepath.Join("..", "examples", "corpus", "*.txt"))
 	if len(files) == 0 {
 		t.Skip("no sample corpus")
 	}

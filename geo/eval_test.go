@@ -72,7 +72,7 @@ func naive(g *Gazetteer, ms []Mention) []Place {
 // TestReutersEvaluation measures, over every Reuters-21578 story with
 // PLACES labels and a body, which labelled countries the gazetteer tags
 // (recall) and which tagged countries are labelled (precision).
-// BENCHMARKS.geo.md records the figures.
+// docs/benchmarks/gazetteer.md records the figures.
 func TestReutersEvaluation(t *testing.T) {
 	if testing.Short() {
 		t.Skip("evaluation over 21,578 stories")

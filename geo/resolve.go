@@ -13,7 +13,7 @@ import (
 //   - A mention must be written as a name: capitalised or in capitals (or in
 //     a script without case); an Upper name (US, UK) only in capitals.
 //   - Of several places sharing a name, the first (the most likely: see
-//     README.geo.md) unless the text names, through another name, the
+//     docs/gazetteer.md) unless the text names, through another name, the
 //     admin1 region of another, or the country of another that is a region
 //     or a city of at least 100,000 people (Georgia, U.S.).
 //   - A name followed at once by a name of its region, after a comma or a

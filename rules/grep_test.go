@@ -11,7 +11,7 @@ import (
 var grepInputs = flag.String("grep-inputs", "", "write the Reuters bodies and the default patterns for the GNU grep comparison into this folder")
 
 // TestGrepInputs writes, when -grep-inputs is given, the inputs of the
-// grep comparison in BENCHMARKS.rules.md: bodies.txt (every Reuters-21578
+// grep comparison in docs/benchmarks/matcher.md: bodies.txt (every Reuters-21578
 // body on one line) and patterns.txt (every keyword of the default
 // rules.yaml and every gazetteer name, as written).
 func TestGrepInputs(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 // The sample corpus: five reports of the Taliban assault on Qala-i-Naw,
 // capital of Badghis (admin1 AF.02), in July 2021.
 const (
-	sampleGlob = "../corpus/sample/*.txt"
+	sampleGlob = "../examples/corpus/*.txt"
 	badghis    = "AF.02"
 	qalaINaw   = 1129867
 )

@@ -2,7 +2,7 @@
 // where the true story of every document is known goes through the real
 // pipeline (SQLite store, rules.yaml compiled with the built-in gazetteer,
 // near-duplicate detection, bot.Engine), and the stories the engine forms
-// are compared with the truth. See BENCHMARKS.stories.md for the figures and
+// are compared with the truth. See docs/benchmarks/stories.md for the figures and
 // how to reproduce them:
 //
 //	go test -v -run StoryGrouping -timeout 20m ./bot/storyeval/
@@ -740,7 +740,7 @@ func TestStoryGrouping(t *testing.T) {
 	report(t, fmt.Sprintf("Generated set, %d originals, seed %d, stored in publication order", *flagOriginals, *flagSeed), evals)
 
 	// Sanity floors, far under what a correct engine reaches (see
-	// BENCHMARKS.stories.md): copies must join their originals, documents
+	// docs/benchmarks/stories.md): copies must join their originals, documents
 	// must be grouped at all, and the broad rule must see most documents.
 	for _, e := range evals {
 		if e.docs == 0 {

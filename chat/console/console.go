@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/chat"
+	"github.com/wirewatch/wirewatch/internal/english"
 )
 
 // Console prints messages and answers typed commands.
@@ -21,6 +22,9 @@ type Console struct {
 	mu  sync.Mutex
 	out io.Writer
 	seq int
+	// shown is what each message id last printed, so an edit that changes
+	// nothing prints nothing.
+	shown map[string]string
 	// Location is the zone dates print in (UTC when nil).
 	Location *time.Location
 }
@@ -31,39 +35,61 @@ func New(out io.Writer) *Console { return &Console{out: out} }
 // Name is "console".
 func (c *Console) Name() string { return "console" }
 
-// Send prints m and returns a sequence number as its id.
+// Send prints m and returns a sequence number as its id. An edit (m.Kind
+// KindEdit of m.ThreadID) whose text is what that message already shows
+// prints nothing.
 func (c *Console) Send(_ context.Context, m chat.Message) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.seq++
-	id := strconv.Itoa(c.seq)
-	if _, err := io.WriteString(c.out, c.Render(m, id)); err != nil {
+	id := m.ThreadID
+	if m.Kind != chat.KindEdit || id == "" {
+		c.seq++
+		id = strconv.Itoa(c.seq)
+	}
+	body := c.body(m)
+	if m.Kind == chat.KindEdit && c.shown[id] == body {
+		return id, nil
+	}
+	if c.shown == nil {
+		c.shown = map[string]string{}
+	}
+	c.shown[id] = body
+	if _, err := io.WriteString(c.out, head(m)+body); err != nil {
 		return "", fmt.Errorf("console: %w", err)
 	}
 	return id, nil
 }
 
-// Render formats m as plain text; id is the message's console id.
-func (c *Console) Render(m chat.Message, id string) string {
-	var b strings.Builder
+// Render formats m as plain text, as Send prints it. Messages carry their
+// story number in their text ("Story #12"), which /why accepts.
+func (c *Console) Render(m chat.Message) string { return head(m) + c.body(m) }
+
+// head is the first line of a message of a kind that has one.
+func head(m chat.Message) string {
 	ch := ""
 	if m.Channel != "" {
 		ch = " [" + m.Channel + "]"
 	}
-	head := ""
+	h := ""
 	switch m.Kind {
 	case chat.KindAlert:
-		head = fmt.Sprintf("== ALERT #%s%s %s", id, ch, m.Heading)
+		h = "== ALERT" + ch + " " + m.Heading
 	case chat.KindUpdate:
-		head = fmt.Sprintf("   ↳ REPLY to #%s%s %s", m.ThreadID, ch, m.Heading)
+		h = "   ↳ REPLY" + ch + " " + m.Heading
 	case chat.KindEdit:
-		head = fmt.Sprintf("   ✎ EDIT of #%s%s %s", m.ThreadID, ch, m.Heading)
+		h = "   ✎ EDIT" + ch + " " + m.Heading
 	case chat.KindDigest:
-		head = fmt.Sprintf("== DIGEST%s %s", ch, m.Heading)
+		h = "== DIGEST" + ch + " " + m.Heading
 	}
-	if head != "" {
-		b.WriteString(strings.TrimRight(head, " ") + "\n")
+	if h == "" {
+		return ""
 	}
+	return strings.TrimRight(h, " ") + "\n"
+}
+
+// body is everything of m below its head.
+func (c *Console) body(m chat.Message) string {
+	var b strings.Builder
 	indent := ""
 	if m.Kind == chat.KindUpdate || m.Kind == chat.KindEdit {
 		indent = "     "
@@ -72,7 +98,7 @@ func (c *Console) Render(m chat.Message, id string) string {
 		c.article(&b, indent, *m.Article, true)
 		var meta []string
 		if m.Sources > 0 {
-			meta = append(meta, fmt.Sprintf("%d source(s): %s", m.Sources, strings.Join(m.Outlets, ", ")))
+			meta = append(meta, english.Plural(m.Sources, "source")+": "+strings.Join(m.Outlets, ", "))
 		}
 		if m.Why != "" {
 			meta = append(meta, "why: "+m.Why)
@@ -168,7 +194,7 @@ func (c *Console) Serve(ctx context.Context, in io.Reader, h chat.Handler) error
 			}
 			reply := h.HandleCommand(ctx, cmd)
 			c.mu.Lock()
-			io.WriteString(c.out, c.Render(reply, "")) //nolint:errcheck // best effort on a terminal
+			io.WriteString(c.out, c.Render(reply)) //nolint:errcheck // best effort on a terminal
 			c.mu.Unlock()
 		}
 	}

@@ -54,16 +54,36 @@ func TestServeAnswersCommands(t *testing.T) {
 func TestRenderAlertReplyEdit(t *testing.T) {
 	var out bytes.Buffer
 	c := New(&out)
+	ctx := context.Background()
 	when := time.Date(2021, 7, 7, 0, 0, 0, 0, time.UTC)
-	id, err := c.Send(context.Background(), chat.Message{Kind: chat.KindAlert, Channel: "ops", Heading: "Badghis, AF · assault",
+	alert := chat.Message{Kind: chat.KindAlert, Channel: "ops", Heading: "Badghis, AF · assault",
 		Article: &chat.Article{Title: "Taliban assault", Published: when, Source: "AFP", Lead: "Fierce fighting."},
-		Sources: 2, Outlets: []string{"AFP", "Malay Mail"}, Why: "keywords: assault"})
+		Sources: 1, Outlets: []string{"AFP"}, Why: "keywords: assault", Text: "Story #12"}
+	id, err := c.Send(ctx, alert)
 	if err != nil || id != "1" {
 		t.Fatalf("send: %q %v", id, err)
 	}
-	c.Send(context.Background(), chat.Message{Kind: chat.KindUpdate, ThreadID: "1", Items: []chat.Article{{Title: "Later report", Published: when.Add(24 * time.Hour), DateFromFile: true}}})
-	want := "== ALERT #1 [ops] Badghis, AF · assault\n2021-07-07  Taliban assault  [AFP]\n   Fierce fighting.\n   2 source(s): AFP, Malay Mail | why: keywords: assault\n" +
-		"   ↳ REPLY to #1\n     - 2021-07-08 (file date)  Later report\n"
+	reply := chat.Message{Kind: chat.KindUpdate, ThreadID: "1", Text: "Story #12: 1 more report",
+		Items: []chat.Article{{Title: "Later report", Published: when.Add(24 * time.Hour), DateFromFile: true}}}
+	rid, err := c.Send(ctx, reply)
+	if err != nil || rid != "2" {
+		t.Fatalf("reply: %q %v", rid, err)
+	}
+	// An edit of the reply that changes nothing prints nothing; one that
+	// raises the alert's sources prints the alert again.
+	same := reply
+	same.Kind, same.ThreadID = chat.KindEdit, "2"
+	if eid, err := c.Send(ctx, same); err != nil || eid != "2" {
+		t.Fatalf("no-op edit: %q %v", eid, err)
+	}
+	more := alert
+	more.Kind, more.ThreadID, more.Sources, more.Outlets = chat.KindEdit, "1", 2, []string{"AFP", "Malay Mail"}
+	if eid, err := c.Send(ctx, more); err != nil || eid != "1" {
+		t.Fatalf("edit: %q %v", eid, err)
+	}
+	want := "== ALERT [ops] Badghis, AF · assault\n2021-07-07  Taliban assault  [AFP]\n   Fierce fighting.\n   1 source: AFP | why: keywords: assault\nStory #12\n" +
+		"   ↳ REPLY\n     Story #12: 1 more report\n     - 2021-07-08 (file date)  Later report\n" +
+		"   ✎ EDIT [ops] Badghis, AF · assault\n     2021-07-07  Taliban assault  [AFP]\n        Fierce fighting.\n        2 sources: AFP, Malay Mail | why: keywords: assault\n     Story #12\n"
 	if out.String() != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", out.String(), want)
 	}

@@ -47,7 +47,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	c := Config{
 		Rules:        get("BOT_RULES", "rules.yaml"),
-		CorpusDir:    get("BOT_CORPUS_DIR", "./corpus"),
+		CorpusDir:    get("BOT_CORPUS_DIR", "./examples/corpus"),
 		DB:           get("BOT_DB", "./data/wirewatch.db"),
 		HTTPAddr:     get("BOT_HTTP_ADDR", ":8080"),
 		ScanSchedule: get("BOT_SCAN_SCHEDULE", "@every 1m"),

@@ -21,7 +21,7 @@ func testEnv(t *testing.T, vars map[string]string) func(string) string {
 	t.Helper()
 	base := map[string]string{
 		"BOT_RULES":      "../../rules.yaml",
-		"BOT_CORPUS_DIR": "../../corpus",
+		"BOT_CORPUS_DIR": "../../examples/corpus",
 		"BOT_DB":         filepath.Join(t.TempDir(), "bot.db"),
 		"BOT_HTTP_ADDR":  "127.0.0.1:0",
 		"LOG_LEVEL":      "warn",
@@ -60,7 +60,7 @@ type scanLine struct {
 
 func TestScanDryRunJSONSeeds(t *testing.T) {
 	getenv := testEnv(t, nil)
-	code, out, errs := runMain(t, getenv, "scan", "--dry-run", "--json", "../../corpus")
+	code, out, errs := runMain(t, getenv, "scan", "--dry-run", "--json", "../../examples/corpus")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -328,7 +328,7 @@ func TestScanThenRunDeliversAndJSONListsEverything(t *testing.T) {
 	getenv := testEnv(t, map[string]string{"BOT_RULES": "testdata/console.yaml", "BOT_SCAN_SCHEDULE": "@every 1h"})
 	// The first pass reads the corpus; the second names it, so every file
 	// is read again though every document was processed before.
-	for i, args := range [][]string{{"scan", "--json"}, {"scan", "--json", "../../corpus"}} {
+	for i, args := range [][]string{{"scan", "--json"}, {"scan", "--json", "../../examples/corpus"}} {
 		code, out, errs := runMain(t, getenv, args...)
 		if code != 0 || strings.Count(out, "\n") != 5 {
 			t.Fatalf("scan --json run %d: exit %d, %d lines (want every document each time)\n%s", i+1, code, strings.Count(out, "\n"), errs)

@@ -1,0 +1,83 @@
+package doccheck
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wirewatch/wirewatch/bot"
+	"github.com/wirewatch/wirewatch/chat/telegram"
+	"github.com/wirewatch/wirewatch/corpus"
+	"github.com/wirewatch/wirewatch/dedup"
+	"github.com/wirewatch/wirewatch/rules"
+)
+
+// short writes a duration as the docs do: 48h, 10m, 2s, 1h30m.
+func short(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// spoken writes a duration as prose does: "2 s", "10 min", "48 h".
+func spoken(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%d h", d/time.Hour)
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%d min", d/time.Minute)
+	}
+	return fmt.Sprintf("%g s", d.Seconds())
+}
+
+// TestDocumentedDefaults checks that the defaults and limits the docs quote
+// are the code's: change a default and this test names the sentence to
+// change with it.
+func TestDocumentedDefaults(t *testing.T) {
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	facts := []struct{ file, want string }{
+		{"docs/rules.md", fmt.Sprintf("| `timezone` | IANA zone | `%s` |", rules.DefaultTimezone)},
+		{"docs/rules.md", fmt.Sprintf("| `group_by` | `admin1`, `country`, `place`, `rule` | `%s` |", rules.DefaultGroupBy)},
+		{"docs/rules.md", fmt.Sprintf("| `group_window` | duration | `%s` |", short(time.Duration(rules.DefaultGroupWindow)))},
+		{"docs/rules.md", fmt.Sprintf("| `update_interval` | duration | `%s` |", short(time.Duration(rules.DefaultUpdateInterval)))},
+		{"docs/rules.md", fmt.Sprintf("| `max` | whole number ≥ 1 | %d |", rules.DefaultDigestMax)},
+		{"docs/rules.md", fmt.Sprintf("| `interval` | duration ≥ 1m | `%s` |", short(time.Duration(rules.DefaultFeedInterval)))},
+		{"docs/rules.md", fmt.Sprintf("shingle: %d ", dedup.DefaultShingle)},
+		{"docs/rules.md", fmt.Sprintf("containment: %s ", g(dedup.DefaultContainment))},
+		{"docs/rules.md", fmt.Sprintf("defaults, %d words and %s", dedup.DefaultShingle, g(dedup.DefaultContainment))},
+		{"docs/architecture.md", fmt.Sprintf("%d-word shingles", dedup.DefaultShingle)},
+		{"docs/architecture.md", fmt.Sprintf("default %s)", g(dedup.DefaultContainment))},
+		{"docs/architecture.md", fmt.Sprintf("`group_window` (%s)", short(time.Duration(rules.DefaultGroupWindow)))},
+		{"docs/architecture.md", fmt.Sprintf("`update_interval` (%s)", short(time.Duration(rules.DefaultUpdateInterval)))},
+		{"docs/architecture.md", fmt.Sprintf("(%s doubling to %s;", spoken(bot.DefaultBaseBackoff), spoken(bot.DefaultMaxBackoff))},
+		{"docs/architecture.md", fmt.Sprintf("or %d attempts", bot.DefaultMaxAttempts)},
+		{"docs/commands.md", fmt.Sprintf("(default %d, at most %d)", bot.DefaultResults, bot.MaxResults)},
+		{"docs/formats.md", fmt.Sprintf("(%d MiB by default)", corpus.DefaultMaxSize>>20)},
+		{"docs/telegram.md", fmt.Sprintf("under %d units", telegram.MaxMessageLen)},
+		{"docs/telegram.md", fmt.Sprintf("| `TELEGRAM_API_URL` | `%s` |", telegram.DefaultAPIURL)},
+	}
+	docs := map[string]string{}
+	for _, f := range facts {
+		text, ok := docs[f.file]
+		if !ok {
+			data, err := os.ReadFile(filepath.Join(root, f.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			text = strings.Join(strings.Fields(string(data)), " ")
+			docs[f.file] = text
+		}
+		if !strings.Contains(text, strings.Join(strings.Fields(f.want), " ")) {
+			t.Errorf("%s does not say %q: a default changed, or the sentence did", f.file, f.want)
+		}
+	}
+}
