@@ -12,6 +12,7 @@ import (
 	"github.com/wirewatch/wirewatch/chat"
 	"github.com/wirewatch/wirewatch/corpus"
 	"github.com/wirewatch/wirewatch/geo"
+	"github.com/wirewatch/wirewatch/internal/english"
 	"github.com/wirewatch/wirewatch/rules"
 	"github.com/wirewatch/wirewatch/store"
 )
@@ -401,7 +402,7 @@ func (r *Router) why(ctx context.Context, args string) chat.Message {
 		fmt.Sprintf("Story #%d: rule %s, grouped by %s", st.ID, st.Rule, firstNonEmpty(st.KeyName, st.Key)),
 		fmt.Sprintf("First report: %s (%s, %s)", d.Title, d.Source, d.Published.Format("2006-01-02")),
 		"Why: " + why(a, st.Rule),
-		fmt.Sprintf("%d report(s), %d of them copies, from %s to %s", len(members), copies, st.First.Format("2006-01-02 15:04"), st.Last.Format("2006-01-02 15:04")),
+		fmt.Sprintf("%s, %d of them %s, from %s to %s", english.Plural(len(members), "report"), copies, english.Noun(copies, "copy"), st.First.Format("2006-01-02 15:04"), st.Last.Format("2006-01-02 15:04")),
 	}
 	return text(strings.Join(lines, "\n"))
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/chat"
 	"github.com/wirewatch/wirewatch/corpus"
+	"github.com/wirewatch/wirewatch/internal/english"
 	"github.com/wirewatch/wirewatch/store"
 )
 
@@ -110,7 +111,7 @@ func (r *Renderer) story(ctx context.Context, rf ref, alert bool) (chat.Message,
 		m.Items = append(m.Items, art)
 	}
 	if !alert {
-		m.Text = fmt.Sprintf("Story #%d: %d more report(s)", st.ID, len(m.Items))
+		m.Text = fmt.Sprintf("Story #%d: %s", st.ID, english.Plural(len(m.Items), "more report"))
 	}
 	return m, nil
 }

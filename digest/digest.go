@@ -12,6 +12,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/chat"
 	"github.com/wirewatch/wirewatch/corpus"
+	"github.com/wirewatch/wirewatch/internal/english"
 	"github.com/wirewatch/wirewatch/store"
 )
 
@@ -124,10 +125,10 @@ func (d Digest) Message() chat.Message {
 			d.Spec.Since.In(loc).Format("Jan 2 15:04"), d.Spec.Until.In(loc).Format("Jan 2 15:04 MST"))
 		return m
 	}
-	m.Text = fmt.Sprintf("%d stories from %s to %s, most reported first.", len(d.Entries)+d.Omitted,
+	m.Text = fmt.Sprintf("%s from %s to %s, most reported first.", english.Plural(len(d.Entries)+d.Omitted, "story"),
 		d.Spec.Since.In(loc).Format("Jan 2 15:04"), d.Spec.Until.In(loc).Format("Jan 2 15:04 MST"))
 	for _, e := range d.Entries {
-		src := fmt.Sprintf("%d report(s)", e.Reports)
+		src := english.Plural(e.Reports, "report")
 		if len(e.Outlets) > 0 {
 			src += " from " + joinMax(e.Outlets, 4)
 		}

@@ -72,7 +72,7 @@ func TestBuildOrdersByReportsThenRecency(t *testing.T) {
 	if m.Kind != chat.KindDigest || len(m.Items) != 2 || d.Omitted != 1 || !strings.Contains(m.Text, "1 more not shown") {
 		t.Fatalf("max 2: %d items, omitted %d, text %q", len(m.Items), d.Omitted, m.Text)
 	}
-	if !strings.HasPrefix(m.Items[0].Title, fmt.Sprintf("#%d ", three)) || !strings.Contains(m.Items[0].Source, "3 report(s) from outlet0") {
+	if !strings.HasPrefix(m.Items[0].Title, fmt.Sprintf("#%d ", three)) || !strings.Contains(m.Items[0].Source, "3 reports from outlet0") {
 		t.Fatalf("item %+v", m.Items[0])
 	}
 

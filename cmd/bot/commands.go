@@ -16,6 +16,7 @@ import (
 	"github.com/wirewatch/wirewatch/chat/console"
 	"github.com/wirewatch/wirewatch/corpus"
 	"github.com/wirewatch/wirewatch/geo"
+	"github.com/wirewatch/wirewatch/internal/english"
 	"github.com/wirewatch/wirewatch/rules"
 	"github.com/wirewatch/wirewatch/store"
 )
@@ -36,12 +37,12 @@ func (e *Env) Check(args []string) error {
 			for _, le := range list {
 				fmt.Fprintln(e.Stdout, le.Error())
 			}
-			return &exitError{code: 1, err: fmt.Errorf("%s: %d problem(s)", *path, len(list))}
+			return &exitError{code: 1, err: fmt.Errorf("%s: %s", *path, english.Plural(len(list), "problem"))}
 		}
 		return &exitError{code: 1, err: err}
 	}
-	fmt.Fprintf(e.Stdout, "%s: ok (%d rules, %d channels, %d regions, %d digests)\n",
-		*path, len(cfg.Rules), len(cfg.Channels), len(cfg.Regions), len(cfg.Digests))
+	fmt.Fprintf(e.Stdout, "%s: ok (%s, %s, %s, %s)\n", *path, english.Plural(len(cfg.Rules), "rule"),
+		english.Plural(len(cfg.Channels), "channel"), english.Plural(len(cfg.Regions), "region"), english.Plural(len(cfg.Digests), "digest"))
 	return nil
 }
 
@@ -224,11 +225,19 @@ func (e *Env) Scan(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(e.Stdout, "%s  %s  %s  [%s]%s\n", o.Doc.Published.Format("2006-01-02"), o.Doc.ID[:8], o.Doc.Title, strings.Join(rs, ", "), cp)
 	}
-	fmt.Fprintf(e.Stdout, "%d new document(s), %d duplicate(s), %d matched a rule", rep.New, rep.Dupes, matched)
-	if *dry {
+	queued := 0
+	for _, o := range rep.Outcomes {
+		queued += o.Enqueued
+	}
+	fmt.Fprintf(e.Stdout, "%s, %s, %d matched a rule", english.Plural(rep.New, "new document"),
+		english.Plural(rep.Dupes, "duplicate"), matched)
+	switch {
+	case *dry:
 		fmt.Fprintln(e.Stdout, " (dry run: nothing stored or sent)")
-	} else {
-		fmt.Fprintln(e.Stdout, "; alerts are queued for `bot run` to deliver")
+	case queued > 0:
+		fmt.Fprintf(e.Stdout, "; %s queued for `bot run` to deliver\n", english.Plural(queued, "message"))
+	default:
+		fmt.Fprintln(e.Stdout, "; nothing to send")
 	}
 	return nil
 }

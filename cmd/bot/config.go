@@ -117,9 +117,16 @@ func parseLevel(s string) (slog.Level, error) {
 }
 
 // NewLogger returns the logger LOG_LEVEL and LOG_FORMAT ask for, on w.
+// Record times are in UTC whatever the machine's zone, so every line says
+// its zone the same way (a final Z).
 func NewLogger(c Config, w io.Writer) *slog.Logger {
 	lvl, _ := parseLevel(c.LogLevel)
-	opts := &slog.HandlerOptions{Level: lvl}
+	opts := &slog.HandlerOptions{Level: lvl, ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey && len(groups) == 0 && a.Value.Kind() == slog.KindTime {
+			a.Value = slog.TimeValue(a.Value.Time().UTC())
+		}
+		return a
+	}}
 	if c.LogFormat == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}

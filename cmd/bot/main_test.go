@@ -282,9 +282,12 @@ func (r *running) httpAddr() string {
 
 func TestRunConsoleSeedsThenRestart(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "bot.db")
-	getenv := testEnv(t, map[string]string{"BOT_DB": db, "BOT_SCAN_SCHEDULE": "@every 1h", "BOT_RULES": "testdata/console.yaml"})
+	getenv := testEnv(t, map[string]string{"BOT_DB": db, "BOT_SCAN_SCHEDULE": "@every 1h", "BOT_RULES": "testdata/console.yaml", "LOG_LEVEL": "debug"})
 	bot := startBot(t, getenv)
-	out := bot.out.waitFor(t, "✎ EDIT", 1)
+	// The copy 001 of 000 makes an edit row; it is sent (logged) but, when
+	// the reply it edits already shows the raised count, not printed.
+	bot.errs.waitFor(t, `kind=edit transport=console channel=console remote_id`, 1)
+	out := bot.out.waitFor(t, "↳ REPLY", 1)
 	bot.send("/latest badghis")
 	out = bot.out.waitFor(t, "Latest on Badghis", 1)
 	if n := strings.Count(out, "== ALERT"); n != 1 {
@@ -293,8 +296,11 @@ func TestRunConsoleSeedsThenRestart(t *testing.T) {
 	if n := strings.Count(out, "↳ REPLY"); n < 1 || n > 2 {
 		t.Errorf("%d replies, want 1 or 2", n)
 	}
-	if n := strings.Count(out, "✎ EDIT"); n != 1 {
-		t.Errorf("%d edits, want 1", n)
+	if n := strings.Count(out, "✎ EDIT"); n > 1 {
+		t.Errorf("%d edits printed, want at most 1", n)
+	}
+	if strings.Count(out, "✎ EDIT") == 1 && strings.Count(out, "↳ REPLY") == 1 {
+		t.Errorf("an edit printed that changes nothing:\n%s", out)
 	}
 	alert := out[strings.Index(out, "== ALERT"):]
 	if !strings.Contains(strings.SplitN(alert, "\n", 3)[1], "2021-07-07  Islam Times") {
@@ -304,7 +310,7 @@ func TestRunConsoleSeedsThenRestart(t *testing.T) {
 		t.Fatalf("exit %d; stderr:\n%s", code, bot.errs.String())
 	}
 
-	sent := strings.Count(out, "== ALERT") + strings.Count(out, "↳ REPLY") + strings.Count(out, "✎ EDIT")
+	sent := strings.Count(bot.errs.String(), "msg=delivered")
 
 	// A restart on the same store prints nothing new: once its first scan
 	// is done, nothing waits in the outbox.
@@ -385,7 +391,7 @@ func TestDigestCommand(t *testing.T) {
 	// For real: the corpus is scanned first, so the story is in it, and it
 	// is queued for the digest's channel.
 	code, out, errs = runMain(t, getenv, "digest", "afghanistan-daily")
-	if code != 0 || !strings.Contains(out, "Islam Times") || !strings.Contains(out, "queued for 1 channel(s)") {
+	if code != 0 || !strings.Contains(out, "Islam Times") || !strings.Contains(out, "queued for 1 channel;") {
 		t.Fatalf("digest: exit %d\n%s\n%s", code, out, errs)
 	}
 	if code, _, errs := runMain(t, getenv, "digest", "no-such-digest"); code == 0 || !strings.Contains(errs, "no-such-digest") {

@@ -50,7 +50,7 @@ func postgresURL(t *testing.T) string {
 func TestScanAndLatestOnPostgres(t *testing.T) {
 	getenv := testEnv(t, map[string]string{"BOT_DB": postgresURL(t)})
 	code, out, errs := runMain(t, getenv, "scan")
-	if code != 0 || !strings.Contains(out, "5 new document(s), 0 duplicate(s), 5 matched a rule") {
+	if code != 0 || !strings.Contains(out, "5 new documents, 0 duplicates, 5 matched a rule") {
 		t.Fatalf("scan on PostgreSQL: exit %d\n%s\n%s", code, out, errs)
 	}
 	code, out, errs = runMain(t, getenv, "latest", "qala-e-naw", "-n", "3")
@@ -58,7 +58,7 @@ func TestScanAndLatestOnPostgres(t *testing.T) {
 		t.Fatalf("latest on PostgreSQL: exit %d\n%s\n%s", code, out, errs)
 	}
 	// A second scan finds nothing new: the file state lives in PostgreSQL.
-	if code, out, _ := runMain(t, getenv, "scan"); code != 0 || !strings.Contains(out, "0 new document(s)") {
+	if code, out, _ := runMain(t, getenv, "scan"); code != 0 || !strings.Contains(out, "0 new documents") {
 		t.Fatalf("second scan: %s", out)
 	}
 }

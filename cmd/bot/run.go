@@ -12,6 +12,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/bot"
 	"github.com/wirewatch/wirewatch/chat/console"
+	"github.com/wirewatch/wirewatch/internal/english"
 	"github.com/wirewatch/wirewatch/store"
 )
 
@@ -61,7 +62,7 @@ func (e *Env) Digest(ctx context.Context, args []string) error {
 			queued++
 		}
 	}
-	fmt.Fprintf(e.Stdout, "queued for %d channel(s); `bot run` delivers it\n", queued)
+	fmt.Fprintf(e.Stdout, "queued for %s; `bot run` delivers it\n", english.Plural(queued, "channel"))
 	return nil
 }
 
