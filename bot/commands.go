@@ -422,7 +422,7 @@ func (r *Router) mute(ctx context.Context, c chat.Command, args string) chat.Mes
 		return text(fmt.Sprintf("%q is neither a rule nor a known region.", name))
 	}
 	until := r.Clock.Now().Add(dur)
-	if err := r.Store.Mute(ctx, store.Mute{Transport: c.Transport, Channel: c.Channel, Target: target, Until: until}); err != nil {
+	if _, err := r.Store.Mute(ctx, store.Mute{Transport: c.Transport, Channel: c.Channel, Target: target, Until: until}); err != nil {
 		return r.fail("mute", err)
 	}
 	return text(fmt.Sprintf("Muted %s here until %s UTC.", label, until.Format("2006-01-02 15:04")))

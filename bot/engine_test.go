@@ -301,7 +301,7 @@ func TestEngineBurstWindowAndNewStory(t *testing.T) {
 func TestEngineMuteSkipsAlert(t *testing.T) {
 	ctx := context.Background()
 	f := newEngineFixture(t)
-	if err := f.store.Mute(ctx, store.Mute{Transport: "slack", Channel: "C1", Target: "admin1:AF.02", Until: f.clock.Now().Add(time.Hour)}); err != nil {
+	if _, err := f.store.Mute(ctx, store.Mute{Transport: "slack", Channel: "C1", Target: "admin1:AF.02", Until: f.clock.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	f.putSeed("003", day(7))

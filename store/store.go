@@ -29,6 +29,8 @@ type Store interface {
 	State
 	Subscriptions
 	Mutes
+	Follows
+	ActionRefs
 	// Close releases the store.
 	Close() error
 }
@@ -196,14 +198,6 @@ type Subscriptions interface {
 	Unsubscribe(ctx context.Context, transport, channel, digest string) error
 	// Subscriptions lists all subscriptions ordered by digest, transport, channel.
 	Subscriptions(ctx context.Context) ([]Subscription, error)
-}
-
-// Mutes silence alerts of a rule or region in a channel for a while.
-type Mutes interface {
-	// Mute silences a rule or region in a channel until a time.
-	Mute(ctx context.Context, m Mute) error
-	// Mutes returns the mutes still in force at now.
-	Mutes(ctx context.Context, now time.Time) ([]Mute, error)
 }
 
 // Leaser grants named, exclusive leases, so that among several processes

@@ -113,12 +113,3 @@ type Subscription struct {
 	At       string
 	Timezone string
 }
-
-// Mute silences alerts of a rule or region in one channel until Until.
-type Mute struct {
-	Transport string
-	Channel   string
-	// Target is a rule name or a region name.
-	Target string
-	Until  time.Time
-}

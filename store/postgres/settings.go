@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -69,37 +68,6 @@ func (db *DB) Subscriptions(ctx context.Context) ([]store.Subscription, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: subscriptions: %w", err)
-	}
-	return out, nil
-}
-
-// Mute silences m.Target in a channel until m.Until, replacing an earlier
-// mute of the same target there.
-func (db *DB) Mute(ctx context.Context, m store.Mute) error {
-	if _, err := db.pool.Exec(ctx, `INSERT INTO mutes (transport, channel, target, until) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (transport, channel, target) DO UPDATE SET until = excluded.until`,
-		clean(m.Transport), clean(m.Channel), clean(m.Target), ts(m.Until)); err != nil {
-		return fmt.Errorf("postgres: mute %s in %s/%s: %w", m.Target, m.Transport, m.Channel, err)
-	}
-	return nil
-}
-
-// Mutes returns the mutes whose Until is after now, ordered by transport,
-// channel and target.
-func (db *DB) Mutes(ctx context.Context, now time.Time) ([]store.Mute, error) {
-	rows, err := db.pool.Query(ctx, `SELECT transport, channel, target, until FROM mutes WHERE until > $1
-		ORDER BY transport, channel, target`, ts(now))
-	if err != nil {
-		return nil, fmt.Errorf("postgres: mutes: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Mute, error) {
-		var m store.Mute
-		err := r.Scan(&m.Transport, &m.Channel, &m.Target, &m.Until)
-		m.Until = m.Until.UTC()
-		return m, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("postgres: mutes: %w", err)
 	}
 	return out, nil
 }

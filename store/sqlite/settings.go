@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/wirewatch/wirewatch/store"
 )
@@ -68,42 +67,6 @@ func (db *DB) Subscriptions(ctx context.Context) ([]store.Subscription, error) {
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: subscriptions: %w", err)
-	}
-	return out, nil
-}
-
-// Mute silences m.Target in a channel until m.Until, replacing an earlier
-// mute of the same target there.
-func (db *DB) Mute(ctx context.Context, m store.Mute) error {
-	if _, err := db.write.ExecContext(ctx, `INSERT INTO mutes (transport, channel, target, until)
-		VALUES (?, ?, ?, ?) ON CONFLICT (transport, channel, target) DO UPDATE SET until = excluded.until`,
-		m.Transport, m.Channel, m.Target, micros(m.Until)); err != nil {
-		return fmt.Errorf("sqlite: mute %s in %s/%s: %w", m.Target, m.Transport, m.Channel, err)
-	}
-	return nil
-}
-
-// Mutes returns the mutes whose Until is after now, ordered by transport,
-// channel and target.
-func (db *DB) Mutes(ctx context.Context, now time.Time) ([]store.Mute, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT transport, channel, target, until FROM mutes
-		WHERE until > ? ORDER BY transport, channel, target`, micros(now))
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: mutes: %w", err)
-	}
-	defer rows.Close()
-	var out []store.Mute
-	for rows.Next() {
-		var m store.Mute
-		var until int64
-		if err := rows.Scan(&m.Transport, &m.Channel, &m.Target, &until); err != nil {
-			return nil, fmt.Errorf("sqlite: mutes: %w", err)
-		}
-		m.Until = fromMicros(until)
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: mutes: %w", err)
 	}
 	return out, nil
 }

@@ -46,7 +46,8 @@ func testRestart(e *env) {
 	e.must(s.SetState(e.ctx, "telegram.offset", "42"), "SetState")
 	e.must(s.Subscribe(e.ctx, store.Subscription{Digest: "daily", Transport: "slack", Channel: "C1", At: "08:00",
 		Timezone: "Asia/Kabul"}), "Subscribe")
-	e.must(s.Mute(e.ctx, store.Mute{Transport: "slack", Channel: "C1", Target: "herat", Until: at(48 * h)}), "Mute")
+	_, err := s.Mute(e.ctx, store.Mute{Transport: "slack", Channel: "C1", Target: "herat", Until: at(48 * h)})
+	e.must(err, "Mute")
 	e.must(s.SetFileState(e.ctx, store.FileState{Path: "corpus/000.txt", Size: 2195, ModTime: mod,
 		DocID: docs[0].ID}), "SetFileState")
 	before := e.row(s, "inflight")

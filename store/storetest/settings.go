@@ -1,8 +1,6 @@
 package storetest
 
 import (
-	"time"
-
 	"github.com/wirewatch/wirewatch/store"
 )
 
@@ -53,45 +51,4 @@ func testSubscriptions(e *env) {
 	subs, err = s.Subscriptions(e.ctx)
 	e.must(err, "Subscriptions")
 	e.equal("Subscriptions after Unsubscribe", subs, want[1:])
-}
-
-func testMutes(e *env) {
-	s := e.open()
-	now := at(12 * time.Hour)
-	for _, m := range []store.Mute{
-		{Transport: "slack", Channel: "C1", Target: "badghis", Until: now.Add(time.Hour)},
-		{Transport: "slack", Channel: "C1", Target: "assault", Until: now.Add(-time.Minute)},
-		{Transport: "slack", Channel: "C2", Target: "badghis", Until: now.Add(2 * time.Hour)},
-		{Transport: "telegram", Channel: "-100", Target: "herat", Until: now},
-		{Transport: "slack", Channel: "C0", Target: "x", Until: now.Add(time.Microsecond)},
-	} {
-		e.must(s.Mute(e.ctx, m), "Mute")
-	}
-	mutes := func(now time.Time) []store.Mute {
-		e.t.Helper()
-		got, err := s.Mutes(e.ctx, now)
-		e.must(err, "Mutes")
-		if got == nil {
-			got = []store.Mute{}
-		}
-		return got
-	}
-	e.equal("Mutes in force", mutes(now), []store.Mute{
-		{Transport: "slack", Channel: "C0", Target: "x", Until: now.Add(time.Microsecond)},
-		{Transport: "slack", Channel: "C1", Target: "badghis", Until: now.Add(time.Hour)},
-		{Transport: "slack", Channel: "C2", Target: "badghis", Until: now.Add(2 * time.Hour)},
-	})
-	e.equal("Mutes an hour later", mutes(now.Add(time.Hour)), []store.Mute{
-		{Transport: "slack", Channel: "C2", Target: "badghis", Until: now.Add(2 * time.Hour)},
-	})
-	e.equal("Mutes a day later", mutes(now.Add(24*time.Hour)), []store.Mute{})
-
-	// Muting again replaces the time: it can end a mute early.
-	e.must(s.Mute(e.ctx, store.Mute{Transport: "slack", Channel: "C2", Target: "badghis", Until: now}), "Mute")
-	e.must(s.Mute(e.ctx, store.Mute{Transport: "slack", Channel: "C1", Target: "assault", Until: now.Add(time.Hour)}), "Mute")
-	e.equal("Mutes after muting again", mutes(now), []store.Mute{
-		{Transport: "slack", Channel: "C0", Target: "x", Until: now.Add(time.Microsecond)},
-		{Transport: "slack", Channel: "C1", Target: "assault", Until: now.Add(time.Hour)},
-		{Transport: "slack", Channel: "C1", Target: "badghis", Until: now.Add(time.Hour)},
-	})
 }
