@@ -100,4 +100,3 @@ func scanActionRef(sc interface{ Scan(...any) error }) (store.ActionRef, error) 
 	r.CreatedAt = fromMicros(created)
 	return r, nil
 }
-
