@@ -203,3 +203,25 @@ func (g *Digester) Reschedule(ctx context.Context, s *Scheduler) error {
 	}
 	return nil
 }
+
+// EnqueueByHand queues digest name (every digest when name is "") for each
+// destination that gets it, now, and returns how many it queued. Each gets
+// a key of its own: a digest asked for now neither replaces nor is
+// swallowed by the day's scheduled one.
+func (g *Digester) EnqueueByHand(ctx context.Context, name string) (int, error) {
+	jobs, err := g.Jobs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	occasion := "manual-" + g.Clock.Now().UTC().Format("20060102T150405")
+	queued := 0
+	for _, j := range jobs {
+		if name == "" || j.Digest == name {
+			if err := g.EnqueueNow(ctx, j, occasion); err != nil {
+				return queued, err
+			}
+			queued++
+		}
+	}
+	return queued, nil
+}

@@ -35,6 +35,9 @@ type Config struct {
 	TelegramWebhookSecret string
 	TelegramAllowedChats  string
 	TelegramLinkPreviews  bool
+
+	// Warnings are problems that do not stop the bot, for the log.
+	Warnings []string
 }
 
 // LoadConfig reads the environment through getenv, applying defaults.
@@ -96,7 +99,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, "TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not: set a random secret so forged updates are refused")
 	}
 	if c.SlackBotToken != "" && c.SlackSigningSecret == "" && c.SlackAppToken == "" {
-		slog.Warn("SLACK_BOT_TOKEN is set without SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: alerts will post, but slash commands are off")
+		c.Warnings = append(c.Warnings, "SLACK_BOT_TOKEN is set without SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: alerts will post, but slash commands are off")
 	}
 	if len(errs) > 0 {
 		return c, fmt.Errorf("configuration:\n  %s", strings.Join(errs, "\n  "))

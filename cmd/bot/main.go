@@ -1,12 +1,6 @@
 // Command bot is wirewatch: it watches a news corpus, posts deduplicated
 // alerts to Slack, Telegram or the console, sends daily digests and answers
-// chat commands.
-//
-//	bot [run]                          the long-running bot
-//	bot check [--rules FILE]           validate rules.yaml
-//	bot scan [--dry-run] [--json] [PATH...]
-//	bot latest QUERY [-n N]
-//	bot digest [NAME] [--dry-run]
+// chat commands. `bot help` lists its commands.
 package main
 
 import (
@@ -16,29 +10,59 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
-	"time"
+
+	"github.com/wirewatch/wirewatch/internal/buildinfo"
+	"github.com/wirewatch/wirewatch/internal/dotenv"
 )
 
-const usage = `wirewatch: news alerts for Slack, Telegram and the console
+// command is one command of the binary.
+type command struct {
+	name, args, summary string
+	run                 func(e *Env, ctx context.Context, args []string) error
+}
 
-Usage:
-  bot [run]                                run the bot (console chat when no token is set)
-  bot check [--rules FILE]                 validate rules.yaml; exit 1 on error
-  bot scan [--dry-run] [--json] [PATH...]  one pass over the corpus or the paths given
-  bot latest QUERY [-n N]                  newest articles about a place or words
-  bot digest [NAME] [--dry-run]            build a digest now (and send it, without --dry-run)
+// commands returns the binary's commands, in the order help lists them.
+// (A function, not a variable: the commands' own usage messages read it.)
+func commands() []command {
+	return []command{
+		{"run", "", "run the bot (console chat when no token is set)", (*Env).Run},
+		{"check", "[--rules FILE]", "validate rules.yaml; exit 1 on error", (*Env).Check},
+		{"scan", "[--dry-run] [--json] [PATH...]", "one pass over the corpus or the paths given", (*Env).Scan},
+		{"latest", "QUERY [-n N]", "newest articles about a place or words", (*Env).Latest},
+		{"digest", "[NAME] [--dry-run]", "build a digest now (and send it, without --dry-run)", (*Env).Digest},
+		{"healthcheck", "", "ask the running bot's /healthz; exit 1 unless it answers", (*Env).Healthcheck},
+		{"version", "", "print the version, commit and Go version", (*Env).Version},
+	}
+}
 
-Configuration comes from the environment; see .env.example.
-`
+func usage(w io.Writer) {
+	fmt.Fprint(w, "wirewatch: news alerts for Slack, Telegram and the console\n\nUsage:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-42s %s\n", strings.TrimSpace("bot "+c.name+" "+c.args), c.summary)
+	}
+	fmt.Fprintf(w, "  %-42s %s\n", "bot help", "this text (also -h, --help)")
+	fmt.Fprint(w, `
+No command means run. "bot COMMAND -h" lists a command's flags.
+Configuration comes from the environment, and from a .env file in the
+working directory for variables the environment does not set; see
+.env.example.
+`)
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := Main(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	code := 2
+	if vars, err := dotenv.Load(".env"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	} else {
+		lookup := dotenv.Lookup(os.LookupEnv, vars)
+		code = Main(ctx, os.Args[1:], func(k string) string { v, _ := lookup(k); return v }, os.Stdin, os.Stdout, os.Stderr)
+	}
 	stop()
 	os.Exit(code)
 }
@@ -56,9 +80,19 @@ func (e *exitError) Error() string { return e.err.Error() }
 
 // Main runs one command and returns the process exit code.
 func Main(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
-	cmd := "run"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
+	name := "run"
+	if len(args) > 0 && (!strings.HasPrefix(args[0], "-") || isHelp(args[0])) {
+		name, args = args[0], args[1:]
+	}
+	if isHelp(name) {
+		usage(stdout)
+		return 0
+	}
+	i := slices.IndexFunc(commands(), func(c command) bool { return c.name == name })
+	if i < 0 {
+		fmt.Fprintf(stderr, "unknown command %q\n\n", name)
+		usage(stderr)
+		return 2
 	}
 	cfg, err := LoadConfig(getenv)
 	if err != nil {
@@ -66,40 +100,27 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdin 
 		return 2
 	}
 	log := NewLogger(cfg, stderr)
-	env := &Env{Config: cfg, Log: log, Stdin: stdin, Stdout: stdout, Stderr: stderr}
-	switch cmd {
-	case "run":
-		err = env.Run(ctx, args)
-	case "check":
-		err = env.Check(args)
-	case "scan":
-		err = env.Scan(ctx, args)
-	case "latest":
-		err = env.Latest(ctx, args)
-	case "digest":
-		err = env.Digest(ctx, args)
-	case "healthcheck":
-		err = healthcheck(ctx, cfg.HTTPAddr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return 0
-	default:
-		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
-		return 2
+	for _, w := range cfg.Warnings {
+		log.Warn(w)
 	}
+	env := &Env{Config: cfg, Getenv: getenv, Log: log, Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	return exitCode(commands()[i].run(env, ctx, args), stderr)
+}
+
+func isHelp(s string) bool { return s == "help" || s == "-h" || s == "--help" || s == "-help" }
+
+func exitCode(err error, stderr io.Writer) int {
 	var ee *exitError
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, flag.ErrHelp), errors.Is(err, context.Canceled):
 		return 0
-	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errUsage):
 		return 2
 	case errors.As(err, &ee):
 		if ee.err != nil && ee.err.Error() != "" {
 			fmt.Fprintln(stderr, ee.err)
 		}
 		return ee.code
-	case errors.Is(err, context.Canceled):
-		return 0
 	}
 	fmt.Fprintln(stderr, "error:", err)
 	return 1
@@ -107,52 +128,76 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdin 
 
 // Env is what every command works with.
 type Env struct {
-	Config         Config
+	Config Config
+	// Getenv reads the environment (and .env), for ${VAR} in rules.yaml.
+	Getenv         func(string) string
 	Log            *slog.Logger
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 }
 
-// parseInterleaved parses flags that may come before, between or after
-// positional arguments ("latest badghis -n 3").
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+// flags parses the flags of command name, which may come before, between
+// or after positional arguments ("latest badghis -n 3"). -h prints the
+// command's usage and flags on stdout (flag.ErrHelp); a mistake prints
+// them on stderr (errUsage).
+func (e *Env) flags(name string, fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			w := e.Stdout
+			if !errors.Is(err, flag.ErrHelp) {
+				w = e.Stderr
+				fmt.Fprintf(w, "bot %s: %v\n", name, err)
+				err = errUsage
+			}
+			e.commandUsage(w, name, fs)
 			return nil, err
 		}
-		args = fs.Args()
-		if len(args) == 0 {
+		if args = fs.Args(); len(args) == 0 {
 			return pos, nil
 		}
-		pos = append(pos, args[0])
-		args = args[1:]
+		pos, args = append(pos, args[0]), args[1:]
 	}
 }
 
-// healthcheck asks the running bot's /healthz, for container health checks
-// in images without curl.
-func healthcheck(ctx context.Context, addr string) error {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return &exitError{code: 1, err: fmt.Errorf("BOT_HTTP_ADDR=%q: %w", addr, err)}
+// noArgs parses the flags of a command that takes no other arguments.
+func (e *Env) noArgs(name string, fs *flag.FlagSet, args []string) error {
+	pos, err := e.flags(name, fs, args)
+	if err == nil && len(pos) > 0 {
+		err = e.usageError(name, fs, "unexpected argument %q", strings.Join(pos, " "))
 	}
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "127.0.0.1"
+	return err
+}
+
+// usageError prints a mistake in a command's arguments and its usage.
+func (e *Env) usageError(name string, fs *flag.FlagSet, format string, a ...any) error {
+	fmt.Fprintf(e.Stderr, "bot %s: %s\n", name, fmt.Sprintf(format, a...))
+	e.commandUsage(e.Stderr, name, fs)
+	return errUsage
+}
+
+func (e *Env) commandUsage(w io.Writer, name string, fs *flag.FlagSet) {
+	for _, c := range commands() {
+		if c.name == name {
+			fmt.Fprintf(w, "usage: %s\n\n%s%s.\n", strings.TrimSpace("bot "+c.name+" "+c.args), strings.ToUpper(c.summary[:1]), c.summary[1:])
+		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
-	if err != nil {
-		return &exitError{code: 1, err: err}
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	if n > 0 {
+		fmt.Fprint(w, "\nFlags:\n")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return &exitError{code: 1, err: fmt.Errorf("healthcheck: %w", err)}
+}
+
+// Version prints the version, commit and Go version.
+func (e *Env) Version(_ context.Context, args []string) error {
+	if err := e.noArgs("version", flag.NewFlagSet("version", flag.ContinueOnError), args); err != nil {
+		return err
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return &exitError{code: 1, err: fmt.Errorf("healthcheck: %s", resp.Status)}
-	}
+	fmt.Fprintln(e.Stdout, buildinfo.Read())
 	return nil
 }

@@ -1,0 +1,246 @@
+package bot
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/wirewatch/wirewatch/chat"
+	"github.com/wirewatch/wirewatch/corpus"
+	"github.com/wirewatch/wirewatch/dedup"
+	"github.com/wirewatch/wirewatch/geo"
+	"github.com/wirewatch/wirewatch/rules"
+	"github.com/wirewatch/wirewatch/store"
+)
+
+// Shared are the parts of a bot that a rules reload keeps.
+type Shared struct {
+	Store store.Store
+	// Parser reads the files of CorpusDir.
+	Parser    corpus.Parser
+	CorpusDir string
+	// Transports are the chat platforms with a token; Console says every
+	// channel prints on the console (see Routes).
+	Transports map[string]chat.Transport
+	Console    bool
+	// Wake, when set, is called after messages were enqueued.
+	Wake    func()
+	Metrics *Metrics
+	Clock   Clock
+	Log     *slog.Logger
+	// Started is when the bot started, for /status.
+	Started time.Time
+}
+
+// RuleSet is every part built from one rules.yaml.
+type RuleSet struct {
+	Config   *rules.Config
+	Engine   *Engine
+	Scanner  *Scanner
+	Digester *Digester
+	Router   *Router
+	// Places looks up place names, rules.yaml's aliases included.
+	Places *geo.Gazetteer
+	Feeds  []Source
+}
+
+// LoadFunc reads and checks a rules file against the gazetteer it
+// returns.
+type LoadFunc func(path string) (*rules.Config, *geo.Gazetteer, error)
+
+// Live holds the rules in force. It reloads the rules file when it
+// changed; a file with errors is reported once and the rules in force
+// stay. It answers commands with the rules in force, so every transport
+// keeps answering across reloads.
+type Live struct {
+	path    string
+	load    LoadFunc
+	shared  Shared
+	current atomic.Pointer[liveRules]
+	changed chan struct{}
+}
+
+type liveRules struct {
+	set   *RuleSet
+	stamp fileStamp
+}
+
+// NewLive builds the parts of cfg, read from the rules file at path and
+// checked against gaz; load reads that file again when it changes.
+func NewLive(path string, cfg *rules.Config, gaz *geo.Gazetteer, load LoadFunc, shared Shared) (*Live, error) {
+	l := &Live{path: path, load: load, shared: shared, changed: make(chan struct{}, 1)}
+	set, err := l.build(cfg, gaz)
+	if err != nil {
+		return nil, err
+	}
+	l.current.Store(&liveRules{set: set, stamp: stampOf(path)})
+	return l, nil
+}
+
+// Rules returns the parts built from the rules in force.
+func (l *Live) Rules() *RuleSet { return l.current.Load().set }
+
+// Changed receives when the rules or a subscription changed, so the
+// digest schedule must be rebuilt.
+func (l *Live) Changed() <-chan struct{} { return l.changed }
+
+func (l *Live) signalChanged() {
+	select {
+	case l.changed <- struct{}{}:
+	default:
+	}
+}
+
+// HandleCommand answers c with the rules in force.
+func (l *Live) HandleCommand(ctx context.Context, c chat.Command) chat.Message {
+	return l.Rules().Router.HandleCommand(ctx, c)
+}
+
+// ReloadIfChanged reloads the rules file when it changed since it was last
+// read. A file with errors is reported once, every problem as
+// FILE:LINE:COL, and the rules in force stay.
+func (l *Live) ReloadIfChanged() {
+	cur := l.current.Load()
+	stamp := stampOf(l.path)
+	if stamp == cur.stamp || stamp == (fileStamp{}) {
+		return
+	}
+	cfg, gaz, err := l.load(l.path)
+	var set *RuleSet
+	if err == nil {
+		set, err = l.build(cfg, gaz)
+	}
+	if err != nil {
+		l.shared.Log.Error("rules file has errors; the rules in force stay until it is fixed", "file", l.path, "errors", err.Error())
+		l.current.Store(&liveRules{set: cur.set, stamp: stamp}) // report this version once
+		return
+	}
+	l.current.Store(&liveRules{set: set, stamp: stamp})
+	l.shared.Log.Info("rules reloaded", "file", l.path, "rules", len(cfg.Rules), "channels", len(cfg.Channels))
+	l.signalChanged()
+}
+
+// Status is the last scan for /status.
+func (l *Live) Status(context.Context) []string {
+	last := l.Rules().Scanner.Last()
+	if last.At.IsZero() {
+		return []string{"No scan has run yet."}
+	}
+	out := []string{fmt.Sprintf("Last scan %s UTC: %d new, %d duplicate, %d processed.",
+		last.At.Format("2006-01-02 15:04:05"), last.New, last.Dupes, last.Processed)}
+	for _, e := range last.Errors {
+		out = append(out, "scan error: "+e)
+	}
+	return out
+}
+
+// build makes the parts that depend on rules.yaml.
+func (l *Live) build(cfg *rules.Config, gaz *geo.Gazetteer) (*RuleSet, error) {
+	sh, st := l.shared, l.shared.Store
+	matcher, err := rules.Compile(cfg, gaz)
+	if err != nil {
+		return nil, fmt.Errorf("compiling rules: %w", err)
+	}
+	det, err := dedup.NewDetector(st, func(ctx context.Context, id string) (string, error) {
+		d, err := st.Document(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return d.Text(), nil
+	}, dedup.Options{Shingle: cfg.Dedup.Shingle, Containment: cfg.Dedup.Containment})
+	if err != nil {
+		return nil, fmt.Errorf("dedup options in %s: %w", l.path, err)
+	}
+	places := gaz
+	if len(cfg.Aliases) > 0 {
+		// Lookups (/latest, /mute) know the aliases too; rules.Compile
+		// applies them to matching itself.
+		if places, err = gaz.WithAliases(cfg.Aliases); err != nil {
+			return nil, fmt.Errorf("aliases: %w", err)
+		}
+	}
+	routes := Routes(cfg, sh.Transports, sh.Console, sh.Log)
+	rs := &RuleSet{Config: cfg, Places: places}
+	rs.Engine = &Engine{Store: st, Analyzer: matcherAnalyzer{matcher}, Copies: detectorCopies{det}, Rules: cfg,
+		Routes: routes, Clock: sh.Clock, Log: sh.Log, Notify: sh.Wake}
+	rs.Digester = &Digester{Store: st, Rules: cfg, Routes: routes, Clock: sh.Clock, Log: sh.Log, Notify: sh.Wake}
+	rs.Router = &Router{Store: st, Rules: cfg, Places: places, Digests: rs.Digester, Clock: sh.Clock, Log: sh.Log,
+		Metrics: sh.Metrics, Started: sh.Started, Status: l.Status, OnSubscriptionsChanged: l.signalChanged}
+	for _, f := range cfg.Feeds {
+		rs.Feeds = append(rs.Feeds, NewFeedSource(f.Name, f.URL, time.Duration(f.Interval), st, sh.Clock))
+	}
+	rs.Scanner = &Scanner{Sources: append([]Source{NewDirSource(sh.CorpusDir, st, sh.Parser)}, rs.Feeds...),
+		Engine: rs.Engine, Log: sh.Log, Metrics: sh.Metrics}
+	return rs, nil
+}
+
+// matcherAnalyzer is the compiled rules as the engine's Analyzer.
+type matcherAnalyzer struct{ m *rules.Matcher }
+
+func (a matcherAnalyzer) Analyze(text string) corpus.Analysis { return a.m.Analysis(a.m.Match(text)) }
+
+// detectorCopies is the near-copy detector as the engine's CopyDetector.
+type detectorCopies struct{ d *dedup.Detector }
+
+func (c detectorCopies) Check(ctx context.Context, id, text string) (string, error) {
+	v, err := c.d.Check(ctx, id, text)
+	return v.CopyOf, err
+}
+
+// Routes maps each channel of rules.yaml to its destinations. With console
+// set every channel prints on the one console (so an alert prints once,
+// however many channels its rule has); otherwise a channel whose platform
+// has no transport is reported once and skipped.
+func Routes(cfg *rules.Config, transports map[string]chat.Transport, console bool, log *slog.Logger) map[string][]Dest {
+	out := map[string][]Dest{}
+	_, hasConsole := transports["console"]
+	console = console || hasConsole
+	for _, ch := range cfg.Channels {
+		add := func(transport, id string) {
+			if console {
+				out[ch.Name] = []Dest{{Transport: "console", Channel: "console", Name: ch.Name}}
+				return
+			}
+			if _, ok := transports[transport]; !ok {
+				log.Warn("channel not posted to: its platform has no token", "channel", ch.Name, "platform", transport)
+				return
+			}
+			out[ch.Name] = append(out[ch.Name], Dest{Transport: transport, Channel: id, Name: ch.Name})
+		}
+		if ch.Slack != "" {
+			add("slack", ch.Slack)
+		}
+		if ch.Telegram != "" {
+			add("telegram", ch.Telegram)
+		}
+		if ch.Console {
+			add("console", ch.Name)
+		}
+	}
+	return out
+}
+
+// fileStamp identifies a version of a file: its modification time and a
+// hash of its content (an edit within one mtime tick still shows).
+type fileStamp struct {
+	mod  time.Time
+	hash [sha256.Size]byte
+}
+
+func stampOf(path string) fileStamp {
+	info, err := os.Stat(path)
+	if err != nil {
+		return fileStamp{}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fileStamp{}
+	}
+	return fileStamp{mod: info.ModTime(), hash: sha256.Sum256(data)}
+}
+
+var _ chat.Handler = (*Live)(nil)

@@ -1,0 +1,152 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// Service is the long-running bot: the HTTP endpoints, delivery and the
+// background jobs in every replica, and the leader's duties (scans on a
+// schedule, digests, leader-only jobs) in the replica holding the leader
+// lease. A part that stops with an error stops the whole Service, rather
+// than leave it running without scanning or delivering.
+type Service struct {
+	Rules     *Live
+	Deliverer *Deliverer
+	// Server serves the HTTP endpoints on Listener.
+	Server   *http.Server
+	Listener net.Listener
+	// Background jobs run in every replica (Slack Socket Mode, the
+	// Telegram webhook, the console).
+	Background map[string]func(context.Context) error
+	// LeaderJobs run only in the replica that leads (Telegram polling,
+	// which Telegram serves to one poller at a time).
+	LeaderJobs map[string]func(context.Context) error
+	// ScanSchedule is a cron spec (BOT_SCAN_SCHEDULE).
+	ScanSchedule string
+	// Leader decides when this replica leads; Run sets its Duties and
+	// Standby.
+	Leader *Leader
+	Log    *slog.Logger
+
+	ready atomic.Bool
+}
+
+// Ready reports whether the bot can serve: the first scan finished (or
+// another replica leads) and the store answers.
+func (s *Service) Ready(ctx context.Context) error {
+	if !s.ready.Load() {
+		return errors.New("first scan not finished")
+	}
+	_, err := s.Rules.shared.Store.OutboxStats(ctx)
+	return err
+}
+
+// Run runs every part until ctx ends (it then returns nil) or one of them
+// fails (its error).
+func (s *Service) Run(ctx context.Context) error {
+	g, ctx := errgroup.WithContext(ctx)
+	run := func(name string, f func(context.Context) error) {
+		g.Go(func() error { return s.part(ctx, name, f) })
+	}
+	run("http server", func(context.Context) error {
+		if err := s.Server.Serve(s.Listener); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-ctx.Done()
+		s.Log.Info("shutting down")
+		shutdownCtx, done := context.WithTimeout(context.Background(), 10*time.Second)
+		defer done()
+		s.Server.Shutdown(shutdownCtx) //nolint:errcheck // best effort on the way out
+		return nil
+	})
+	run("delivery", s.Deliverer.Run)
+	for name, f := range s.Background {
+		run(name, f)
+	}
+	// With PostgreSQL shared by several replicas only one leads at a time;
+	// the others deliver and answer commands. Scans are idempotent, so a
+	// moment with two leaders costs work, not duplicates.
+	s.Leader.Standby = func() {
+		s.ready.Store(true) // a standby delivers and answers commands
+		s.Rules.ReloadIfChanged()
+	}
+	s.Leader.Duties = s.leaderDuties
+	run("leadership", s.Leader.Run)
+	return g.Wait()
+}
+
+// part runs f, logging and returning its error unless ctx ended first.
+func (s *Service) part(ctx context.Context, name string, f func(context.Context) error) error {
+	err := f(ctx)
+	if err == nil || errors.Is(err, context.Canceled) || ctx.Err() != nil {
+		return nil
+	}
+	s.Log.Error(name+" stopped; shutting down", "err", err)
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+// leaderDuties runs the first scan, the scan and digest schedule and the
+// leader-only jobs until ctx ends. A leader-only job that fails ends them
+// with its error.
+func (s *Service) leaderDuties(ctx context.Context) error {
+	// Each scan first picks up an edited rules.yaml.
+	scan := func(ctx context.Context) {
+		s.Rules.ReloadIfChanged()
+		if _, err := s.Rules.Rules().Scanner.Scan(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Error("scan failed", "err", err)
+		}
+	}
+	sched := NewScheduler(s.Log)
+	if err := sched.Add("scan", s.ScanSchedule, scan); err != nil {
+		return fmt.Errorf("BOT_SCAN_SCHEDULE=%q: %w", s.ScanSchedule, err)
+	}
+	reschedule := func(ctx context.Context) {
+		if err := s.Rules.Rules().Digester.Reschedule(ctx, sched); err != nil && ctx.Err() == nil {
+			s.Log.Error("scheduling digests", "err", err)
+		}
+	}
+	reschedule(ctx)
+	// Subscriptions made through another replica reach the schedule within
+	// five minutes; those made here at once.
+	if err := sched.Add("reload", "@every 5m", reschedule); err != nil {
+		return err
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-s.Rules.Changed():
+				reschedule(ctx)
+			}
+		}
+	})
+	// The first scan runs at once; then on the schedule.
+	scan(ctx)
+	s.ready.Store(true)
+	sched.Start(ctx)
+	for name, f := range s.LeaderJobs {
+		g.Go(func() error {
+			if err := f(ctx); err != nil && ctx.Err() == nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			return nil
+		})
+	}
+	<-ctx.Done()
+	sched.Stop()
+	return g.Wait()
+}
