@@ -1,12 +1,9 @@
 package corpus
 
 import (
-	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Token is one word of text after normalisation. Words are runs of letters
@@ -36,6 +33,11 @@ const (
 	// Connector: the folded word is a Persian ezafe connector (i, e, ye),
 	// which place names may carry or drop (Qala-i-Naw, Qala Naw).
 	Connector
+	// Cyrillic: the word has a Cyrillic letter.
+	Cyrillic
+	// Arabic: the word has a letter of the Arabic script (Arabic, Persian,
+	// Dari, Pashto, Urdu).
+	Arabic
 )
 
 const (
@@ -59,44 +61,6 @@ var (
 	hashYe = HashWord("ye")
 )
 
-// foldTable maps a non-ASCII rune to its folded form; runes not in the table
-// fold to unicode.ToLower of themselves.
-var foldTable = buildFoldTable()
-
-func buildFoldTable() map[rune]string {
-	t := make(map[rune]string, 1024)
-	add := func(lo, hi rune) {
-		for r := lo; r <= hi; r++ {
-			if !unicode.IsLetter(r) {
-				continue
-			}
-			var b strings.Builder
-			for _, d := range norm.NFD.String(string(r)) {
-				if unicode.Is(unicode.Mn, d) {
-					continue
-				}
-				b.WriteRune(unicode.ToLower(d))
-			}
-			if s := b.String(); s != "" && s != string(r) {
-				t[r] = s
-			}
-		}
-	}
-	add(0x00C0, 0x024F) // Latin-1 Supplement, Latin Extended-A and -B
-	add(0x1E00, 0x1EFF) // Latin Extended Additional (ḏ, ṯ, ẓ ...)
-	add(0x0370, 0x03FF) // Greek with tonos
-	add(0x0400, 0x04FF) // Cyrillic й, ё
-	for r, s := range map[rune]string{
-		'ß': "ss", 'ẞ': "ss", 'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe",
-		'ø': "o", 'Ø': "o", 'ł': "l", 'Ł': "l", 'đ': "d", 'Đ': "d",
-		'ð': "d", 'Ð': "d", 'þ': "th", 'Þ': "th", 'ı': "i", 'ħ': "h",
-		'Ħ': "h", 'ŧ': "t", 'Ŧ': "t", 'ŀ': "l", 'Ŀ': "l",
-	} {
-		t[r] = s
-	}
-	return t
-}
-
 // isApostrophe reports whether r is one of the marks used as an apostrophe
 // or as the transliteration of ayn and hamza (Qal‘ah, Qal'ah, Qalʼah).
 func isApostrophe(r rune) bool {
@@ -111,7 +75,7 @@ func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return asciiWord[r]
 	}
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || isJoiner(r)
 }
 
 var asciiWord = func() (t [utf8.RuneSelf]bool) {
@@ -228,10 +192,10 @@ func Tokenize(dst []Token, text string) []Token {
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		// Modifier-letter apostrophes (ʼ ʻ) are letters to Go; outside a
-		// word they separate, like the ASCII ones. A combining mark
-		// continues a word but never starts one.
-		if isApostrophe(r) || !isWordRune(r) || unicode.Is(unicode.Mn, r) {
-			if r == '\u2029' || r == '\u2028' || r == '。' {
+		// word they separate, like the ASCII ones. A combining mark or a
+		// zero-width joiner continues a word but never starts one.
+		if isApostrophe(r) || !isWordRune(r) || isJoiner(r) {
+			if sentenceEnd(r) {
 				sentence = true
 			}
 			i += size
@@ -317,12 +281,13 @@ func scanWord(text string, start int) (Token, int) {
 		}
 		if unicode.IsLetter(r) {
 			letters++
+			flags |= scriptOf(r)
 		}
-		if f, ok := foldTable[r]; ok {
+		if f, ok := foldRune(r); ok {
 			for j := 0; j < len(f); j++ {
 				h = (h ^ uint64(f[j])) * fnvPrime
 			}
-		} else if !unicode.Is(unicode.Mn, r) {
+		} else if !isJoiner(r) {
 			var buf [utf8.UTFMax]byte
 			l := utf8.EncodeRune(buf[:], unicode.ToLower(r))
 			for j := 0; j < l; j++ {
@@ -400,7 +365,10 @@ func AppendFolded(dst []byte, text string) []byte {
 var tokenPool = sync.Pool{New: func() any { b := make([]Token, 0, 512); return &b }}
 
 // Fold returns the folded form of s: its words, lower case, without
-// diacritics, apostrophes or possessive 's, separated by single spaces.
+// diacritics, apostrophes or possessive 's, separated by single spaces,
+// with the letter variants of the Arabic script made one (see
+// letterVariant), tatweel and zero-width joiners dropped and Arabic-Indic
+// digits read as digits; Cyrillic ё is е.
 func Fold(s string) string { return string(AppendFolded(nil, s)) }
 
 func appendFoldedWord(dst []byte, w string) []byte {
@@ -421,9 +389,9 @@ func appendFoldedWord(dst []byte, w string) []byte {
 		switch {
 		case isApostrophe(r):
 			// Dropped: a possessive 's is already outside the word.
-		case unicode.Is(unicode.Mn, r):
+		case isJoiner(r):
 		default:
-			if f, ok := foldTable[r]; ok {
+			if f, ok := foldRune(r); ok {
 				dst = append(dst, f...)
 			} else {
 				dst = utf8.AppendRune(dst, unicode.ToLower(r))

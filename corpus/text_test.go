@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -106,7 +105,7 @@ func TestTokenizeModifierApostrophesTerminate(t *testing.T) {
 }
 
 func FuzzTokenize(f *testing.F) {
-	for _, s := range []string{"Qala-i-Naw", "Badghisʼ", "The Taliban's", "Zōr Kōṯ", "ʼ.", ""} {
+	for _, s := range []string{"Qala-i-Naw", "Badghisʼ", "The Taliban's", "Zōr Kōṯ", "ʼ.", "", "в Бадгисе. Ёлка", "قلعه‌ی نو؟ بـادغیس ۱۴۰۰", "ﻛﺎﺑﻞ ﷺ", "a\u200cb \u200c x\u00ad"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -156,8 +155,8 @@ func referenceTokenize(dst []Token, text string) []Token {
 			// Modifier-letter apostrophes (ʼ ʻ) are letters to Go; outside
 			// a word they separate, like the ASCII ones.
 			// A combining mark continues a word but never starts one.
-			if isApostrophe(r) || !isWordRune(r) || unicode.Is(unicode.Mn, r) {
-				if r == '\u2029' || r == '\u2028' || r == '。' {
+			if isApostrophe(r) || !isWordRune(r) || isJoiner(r) {
+				if sentenceEnd(r) {
 					sentence = true
 				}
 				i += size
