@@ -249,7 +249,7 @@ func scanWord(text string, start int) (Token, int) {
 				letters++
 				h = (h ^ uint64(c+'a'-'A')) * fnvPrime
 			case c == '\'' || c == '`':
-				if skip, ok := apostropheInWord(text, i, 1); ok {
+				if skip, ok := apostropheInWord(text, start, i, 1); ok {
 					i += skip
 					continue
 				}
@@ -264,7 +264,7 @@ func scanWord(text string, start int) (Token, int) {
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if isApostrophe(r) {
-			if skip, ok := apostropheInWord(text, i, size); ok {
+			if skip, ok := apostropheInWord(text, start, i, size); ok {
 				i += skip
 				continue
 			}
@@ -310,16 +310,18 @@ done:
 }
 
 // apostropheInWord decides what an apostrophe of size bytes at text[i] does
-// inside a word: it returns how many bytes to skip and true when the word
-// goes on (Qal'ah) or the possessive 's is consumed (Taliban's), and false
-// when the apostrophe ends the word.
-func apostropheInWord(text string, i, size int) (int, bool) {
+// inside the word that starts at text[start]: it returns how many bytes to
+// skip and true when the word goes on (Qal'ah) or the possessive 's is
+// consumed (Taliban's), and false when the apostrophe ends the word, as it
+// does after a French or Italian elided article or pronoun (l'Afghanistan,
+// d'Herat, dell'Iran).
+func apostropheInWord(text string, start, i, size int) (int, bool) {
 	j := i + size
 	if j >= len(text) {
 		return 0, false
 	}
 	r, rs := utf8.DecodeRuneInString(text[j:])
-	if !isWordRune(r) {
+	if !isWordRune(r) || elision(text[start:i]) {
 		return 0, false
 	}
 	if (r == 's' || r == 'S') && !continuesWord(text[j+rs:]) {
@@ -327,6 +329,22 @@ func apostropheInWord(text string, i, size int) (int, bool) {
 		return size + rs, true
 	}
 	return size, true
+}
+
+// elision reports whether w, before an apostrophe, is an elided French or
+// Italian word that the apostrophe joins to the next one (l', d', qu',
+// dell'): the next word is a word of its own.
+func elision(w string) bool {
+	if len(w) > 7 {
+		return false
+	}
+	switch w {
+	case "l", "d", "j", "m", "n", "s", "c", "qu", "lorsqu", "puisqu", "jusqu", "quoiqu",
+		"L", "D", "J", "M", "N", "S", "C", "Qu", "QU", "Lorsqu", "Puisqu", "Jusqu",
+		"dell", "nell", "all", "dall", "sull", "Dell", "Nell", "All", "Dall", "Sull":
+		return true
+	}
+	return false
 }
 
 // continuesWord reports whether a word goes on with text: a letter, digit

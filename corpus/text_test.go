@@ -24,6 +24,8 @@ func TestFold(t *testing.T) {
 		{"Москва", "москва"},
 		{"", ""},
 		{"'quoted' words'", "quoted words"},
+		{"l'Afghanistan d'Hérat qu'il dell'Iran", "l afghanistan d herat qu il dell iran"},
+		{"O'Brien's don't Qal'ah", "obrien dont qalah"},
 	} {
 		if got := Fold(tc.in); got != tc.want {
 			t.Errorf("Fold(%q) = %q, want %q", tc.in, got, tc.want)

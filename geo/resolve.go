@@ -78,7 +78,9 @@ func (g *Gazetteer) AppendResolve(dst []Tag, text string, mentions []Mention) []
 		}
 		p := &g.places[best]
 		if n.Common {
-			plain := m.Flags&(corpus.SentenceStart|corpus.AllCaps) == 0
+			// A sentence's first word is capitalised whatever it is; in a
+			// script without case that tells nothing.
+			plain := m.Flags&(corpus.SentenceStart|corpus.AllCaps) == 0 || caseless(text, m)
 			need := supportCountry
 			if p.Level == LevelAdmin1 {
 				need = supportAdmin1 // "Ore and Metals" in a US story is no Oregon
@@ -215,6 +217,13 @@ func caseOK(text string, m Mention, n *Name) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(s)
 	return unicode.IsLetter(r) && !unicode.IsLower(r) && !unicode.IsUpper(r) && !unicode.IsTitle(r)
+}
+
+// caseless reports whether mention m starts with a letter of a script
+// without case (Arabic script).
+func caseless(text string, m Mention) bool {
+	r, _ := utf8.DecodeRuneInString(text[m.Start:m.End])
+	return r >= utf8.RuneSelf && unicode.IsLetter(r) && !unicode.IsLower(r) && !unicode.IsUpper(r) && !unicode.IsTitle(r)
 }
 
 // pair reports whether mention i names a place inside the region that

@@ -148,7 +148,10 @@ type RegionHit struct {
 
 // scratch is the per-call working memory of Match, pooled.
 type scratch struct {
+	text     string
 	toks     []corpus.Token
+	vars     []uint64 // variants of token varTok-1
+	varTok   int
 	hits     []hit
 	mentions []geo.Mention
 	first    []int32 // per slot: 1 + index in hits of its first hit
@@ -170,7 +173,9 @@ func (m *Matcher) Match(text string) Result {
 	sc := m.pool.Get().(*scratch)
 	defer m.pool.Put(sc)
 	sc.toks = corpus.Tokenize(sc.toks[:0], text)
+	sc.text, sc.varTok = text, 0
 	m.scan(sc, text)
+	sc.text = ""
 	var res Result
 	if len(sc.mentions) > 0 {
 		sc.tags = m.gaz.AppendResolve(sc.tags[:0], text, sc.mentions)

@@ -10,7 +10,10 @@ import (
 
 // scan finds in sc.toks every keyword occurrence and, leftmost-longest,
 // every place name written as a name. Matches may span punctuation, so
-// "U.S." and "St. Louis" are names.
+// "U.S." and "St. Louis" are names. A word of Cyrillic or Arabic script
+// that starts or continues nothing as written is tried in the forms it may
+// stand for without its inflection (corpus.Variants): "в Бадгисе",
+// "وبادغیس".
 func (m *Matcher) scan(sc *scratch, text string) {
 	sc.hits, sc.mentions = sc.hits[:0], sc.mentions[:0]
 	x, toks := m.idx, sc.toks
@@ -18,21 +21,71 @@ func (m *Matcher) scan(sc *scratch, text string) {
 	for i := range toks {
 		h := toks[i].Hash
 		if x.may(keywordRoot, h) {
-			m.keywordsAt(sc, i)
-		}
-		if i >= nameUntil && (toks[i].Flags&(corpus.Capitalised|corpus.AllCaps) != 0 ||
-			text[toks[i].Start] >= utf8.RuneSelf && writtenAsName(text, toks[i])) && x.may(nameRoot, h) {
-			if end := m.nameAt(sc, i); end >= 0 {
-				nameUntil = end + 1
+			m.keywordsAt(sc, i, h)
+		} else if toks[i].Flags&inflected != 0 {
+			for _, v := range sc.variants(text, i) {
+				if x.may(keywordRoot, v) {
+					m.keywordsAt(sc, i, v)
+					break
+				}
 			}
+		}
+		if i < nameUntil || toks[i].Flags&(corpus.Capitalised|corpus.AllCaps) == 0 &&
+			(text[toks[i].Start] < utf8.RuneSelf || !writtenAsName(text, toks[i])) {
+			continue
+		}
+		end := -1
+		if x.may(nameRoot, h) {
+			end = m.nameAt(sc, text, i, h)
+		}
+		if end < 0 && toks[i].Flags&inflected != 0 {
+			for _, v := range sc.variants(text, i) {
+				if x.may(nameRoot, v) {
+					if end = m.nameAt(sc, text, i, v); end >= 0 {
+						break
+					}
+				}
+			}
+		}
+		if end >= 0 {
+			nameUntil = end + 1
 		}
 	}
 }
 
-// keywordsAt records every keyword that starts at token i.
-func (m *Matcher) keywordsAt(sc *scratch, i int) {
+// inflected are the scripts whose words have variants.
+const inflected = corpus.Cyrillic | corpus.Arabic
+
+// variants returns the hashes of the forms token i may stand for without
+// its inflection, computed once per token and call.
+func (sc *scratch) variants(text string, i int) []uint64 {
+	if sc.varTok != i+1 {
+		sc.varTok = i + 1
+		sc.vars = corpus.Variants(sc.vars[:0], text, sc.toks[i])
+	}
+	return sc.vars
+}
+
+// step follows the edge from node r on token j: as written, or for a word
+// of an inflecting script in a form without its inflection.
+func (m *Matcher) step(sc *scratch, text string, r ref, j int) (ref, bool) {
+	c, ok := m.idx.next(r.id(), sc.toks[j].Hash)
+	if ok || sc.toks[j].Flags&inflected == 0 {
+		return c, ok
+	}
+	for _, v := range sc.variants(text, j) {
+		if c, ok = m.idx.next(r.id(), v); ok {
+			return c, true
+		}
+	}
+	return 0, false
+}
+
+// keywordsAt records every keyword that starts at token i, whose hash (as
+// written or a variant) is h.
+func (m *Matcher) keywordsAt(sc *scratch, i int, h uint64) {
 	x, toks := m.idx, sc.toks
-	r, ok := x.lookup(keywordRoot, toks[i].Hash)
+	r, ok := x.lookup(keywordRoot, h)
 	for j := i; ok; {
 		if r&refKeyword != 0 {
 			sc.hits = append(sc.hits, hit{x.nodes[r.id()].keyword, toks[i].Start, toks[j].End})
@@ -40,15 +93,16 @@ func (m *Matcher) keywordsAt(sc *scratch, i int) {
 		if j++; r&refMore == 0 || j >= len(toks) {
 			return
 		}
-		r, ok = x.next(r.id(), toks[j].Hash)
+		r, ok = m.step(sc, sc.text, r, j)
 	}
 }
 
-// nameAt records the longest place name that starts at token i, skipping
-// connector words (i, e, ye) inside it, and returns its last token, or -1.
-func (m *Matcher) nameAt(sc *scratch, i int) int {
+// nameAt records the longest place name that starts at token i, whose hash
+// (as written or a variant) is h, skipping connector words (i, e, ye)
+// inside it, and returns its last token, or -1.
+func (m *Matcher) nameAt(sc *scratch, text string, i int, h uint64) int {
 	x, toks := m.idx, sc.toks
-	r, ok := x.lookup(nameRoot, toks[i].Hash)
+	r, ok := x.lookup(nameRoot, h)
 	end, endNode := -1, uint32(0)
 	for j := i; ok; {
 		if r&refNames != 0 {
@@ -57,10 +111,10 @@ func (m *Matcher) nameAt(sc *scratch, i int) int {
 		if j++; r&refMore == 0 || j >= len(toks) {
 			break
 		}
-		c, found := x.next(r.id(), toks[j].Hash)
+		c, found := m.step(sc, text, r, j)
 		for !found && toks[j].Flags&corpus.Connector != 0 && j+1 < len(toks) {
 			j++
-			c, found = x.next(r.id(), toks[j].Hash)
+			c, found = m.step(sc, text, r, j)
 		}
 		r, ok = c, found
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/wirewatch/wirewatch/geo"
 )
@@ -52,9 +53,12 @@ func generate(cfg config, w io.Writer) (stats, error) {
 	if err != nil {
 		return stats{}, err
 	}
-	if err := readPress(cfg.press, src); err != nil {
-		return stats{}, err
+	for _, f := range []string{cfg.press, cfg.scripts} {
+		if err := readPress(f, src); err != nil {
+			return stats{}, err
+		}
 	}
+	src.addCLDR()
 	hand, never, err := readCommon(cfg.common)
 	if err != nil {
 		return stats{}, err
@@ -85,8 +89,12 @@ func generate(cfg config, w io.Writer) (stats, error) {
 			why = "hand list"
 		case strings.Contains(gr.flags(), "c"):
 			why = "press.tsv"
-		case n.Upper || src.places[n.Places[0]].Level == geo.LevelCountry:
-			// Country names and capitals-only names keep to the hand list.
+		case n.Upper || src.places[n.Places[0]].Level == geo.LevelCountry && !gr.cldrOnly():
+			// Country names and capitals-only names keep to the hand list;
+			// a country's name in another language (Island, Kina) is
+			// judged by how the English corpora write it.
+		case src.caselessTown(gr, n):
+			why = "caseless script"
 		case commonWord(use[i]):
 			why = "lower case"
 		case surnameLike(use[i]):
@@ -159,6 +167,39 @@ func groupSpellings(sp []spelling) []group {
 	return out
 }
 
+// cldrOnly reports whether every spelling of the group is a CLDR name.
+func (gr group) cldrOnly() bool {
+	for _, s := range gr.spellings {
+		if s.src != srcCLDR {
+			return false
+		}
+	}
+	return true
+}
+
+// caselessTown reports whether n is one word in a script without case
+// (Arabic script) naming first a city that is no national capital, with no
+// curated spelling. Nothing tells such a name from an ordinary word of the
+// same letters (a town called "Victory" in Arabic), so it counts only with
+// its region or country named, like Mobile or Nice.
+func (s *source) caselessTown(gr group, n geo.Name) bool {
+	if strings.Contains(gr.key, " ") || len(n.Places) == 0 {
+		return false
+	}
+	for _, sp := range gr.spellings {
+		if sp.src == srcPress {
+			return false
+		}
+	}
+	for _, r := range gr.key {
+		if unicode.IsUpper(r) || unicode.IsLower(r) || !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	p := s.places[n.Places[0]]
+	return p.Level == geo.LevelCity && !p.capital()
+}
+
 // flags returns the union of the press flags of the group's spellings.
 func (gr group) flags() string {
 	var f string
@@ -182,12 +223,16 @@ func (gr group) flags() string {
 func (s *source) name(gr group) (geo.Name, error) {
 	pressed := map[int64]bool{}
 	primary := map[int64]bool{} // named so by its GeoNames name
+	other := map[int64]bool{}   // named so by more than CLDR
 	var ids []int64
 	blocker := false
 	for _, sp := range gr.spellings {
 		if sp.place == 0 {
 			blocker = true
 			continue
+		}
+		if sp.src != srcCLDR {
+			other[sp.place] = true
 		}
 		switch sp.src {
 		case srcPress:
@@ -203,6 +248,11 @@ func (s *source) name(gr group) (geo.Name, error) {
 		// A blocker names no place, whatever GeoNames says ("White House"
 		// is also a name of Casablanca).
 		return geo.Name{Text: gr.spellings[0].text}, nil
+	}
+	if len(other) > 0 {
+		// A country's name in some other language that is also a name of
+		// another place here gives way to it.
+		ids = slices.DeleteFunc(ids, func(id int64) bool { return !other[id] })
 	}
 	slices.SortFunc(ids, func(a, b int64) int {
 		pa, pb := s.places[a], s.places[b]

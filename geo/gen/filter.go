@@ -6,16 +6,22 @@ import (
 )
 
 // keepAlternate reports whether a GeoNames alternate name is worth a place
-// in the gazetteer: written in Latin script (for Afghan places, Persian and
-// Pashto script too), at least three letters, no digits, no URL, and not an
-// all-capitals code of three letters or fewer (airport codes such as KBL).
-func keepAlternate(s string, afghan bool) bool {
+// in the gazetteer: written in one of the scripts of the press wirewatch
+// reads (Latin; Cyrillic for Russian and Central Asia; Arabic script for
+// Persian, Dari, Pashto, Urdu and Arabic), at least three letters, no
+// digits, no URL, and not an all-capitals code of three letters or fewer
+// (airport codes such as KBL). Other scripts are left out: CJK, Thai and
+// the Indic scripts cannot be cut into words by corpus.Tokenize, and the
+// others (Greek, Hebrew, Armenian, Georgian...) would add names, memory and
+// ambiguity for readers this bot does not serve; countries are named in
+// every segmentable script through CLDR (see addCLDR).
+func keepAlternate(s string) bool {
 	s = strings.TrimSpace(s)
 	if s == "" || strings.Contains(s, "://") || strings.HasPrefix(strings.ToLower(s), "www.") {
 		return false
 	}
 	letters, upper := 0, 0
-	latin, arabic := false, false
+	scripts := 0 // bit set: 1 Latin, 2 Cyrillic, 4 Arabic
 	for _, r := range s {
 		switch {
 		case unicode.IsLetter(r):
@@ -25,9 +31,11 @@ func keepAlternate(s string, afghan bool) bool {
 			}
 			switch {
 			case unicode.Is(unicode.Latin, r):
-				latin = true
-			case afghan && unicode.Is(unicode.Arabic, r):
-				arabic = true
+				scripts |= 1
+			case unicode.Is(unicode.Cyrillic, r):
+				scripts |= 2
+			case unicode.Is(unicode.Arabic, r):
+				scripts |= 4
 			default:
 				return false
 			}
@@ -38,9 +46,10 @@ func keepAlternate(s string, afghan bool) bool {
 			return false
 		}
 	}
-	if latin && arabic || letters <= 2 || latin && upper == 0 {
-		// Latin names all in lower case are romanizations ("ka bu er",
-		// "hrat"), not names the press writes.
+	cased := scripts&(1|2) != 0
+	if scripts != 1 && scripts != 2 && scripts != 4 || letters <= 2 || cased && upper == 0 {
+		// One script per name; names in a cased script all in lower case
+		// are romanizations ("ka bu er", "hrat"), not names the press writes.
 		return false
 	}
 	return !(upper == letters && letters <= 3)

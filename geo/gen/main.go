@@ -1,5 +1,7 @@
 // Command gen builds wirewatch's embedded gazetteer, geo/data/gazetteer.tsv.gz,
-// from GeoNames extracts, the curated press spellings in press.tsv and word
+// from GeoNames extracts, CLDR's country names in every language, the curated
+// press spellings in press.tsv and scripts.tsv (Dari, Pashto, Russian, Urdu
+// and the neighbours' official scripts), and word
 // statistics of the Reuters-21578 and BBC News corpora (which names are
 // also ordinary words). The output is the same bytes for the same inputs.
 //
@@ -25,6 +27,7 @@ func main() {
 	flag.StringVar(&cfg.reuters, "reuters", defaultDir("reuters21578"), "folder of Reuters-21578 (reut2-*.sgm)")
 	flag.StringVar(&cfg.bbc, "bbc", defaultDir("bbc-news"), "folder of the BBC News data set (holding bbc/)")
 	flag.StringVar(&cfg.press, "press", filepath.Join(srcDir(), "press.tsv"), "curated press spellings")
+	flag.StringVar(&cfg.scripts, "scripts", filepath.Join(srcDir(), "scripts.tsv"), "curated names in Arabic script and Cyrillic")
 	flag.StringVar(&cfg.common, "common", filepath.Join(srcDir(), "common.txt"), "names that are ordinary words, by hand")
 	flag.StringVar(&cfg.out, "out", filepath.Join(srcDir(), "..", "data", "gazetteer.tsv.gz"), "output file")
 	flag.BoolVar(&cfg.report, "report", false, "print the names marked Common and why, on stderr")
@@ -37,7 +40,7 @@ func main() {
 
 type config struct {
 	geonames, reuters, bbc string
-	press, common          string
+	press, scripts, common string
 	out                    string
 	report                 bool
 }

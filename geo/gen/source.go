@@ -18,6 +18,7 @@ const (
 	srcPress   = iota // press.tsv
 	srcPrimary        // the GeoNames name
 	srcASCII          // the GeoNames ASCII name
+	srcCLDR           // a CLDR country name in another language
 	srcAlt            // a GeoNames alternate name
 )
 
@@ -228,7 +229,7 @@ func (s *source) city(f []string) error {
 	s.spell(id, srcPrimary, f[1])
 	s.spell(id, srcASCII, f[2])
 	for _, a := range strings.Split(f[3], ",") {
-		if keepAlternate(a, cc == "AF") {
+		if keepAlternate(a) {
 			s.spell(id, srcAlt, a)
 		}
 	}
