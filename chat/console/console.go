@@ -39,6 +39,7 @@ func (c *Console) Name() string { return "console" }
 // KindEdit of m.ThreadID) whose text is what that message already shows
 // prints nothing.
 func (c *Console) Send(_ context.Context, m chat.Message) (string, error) {
+	m = chat.Clean(m)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	id := m.ThreadID
@@ -62,7 +63,10 @@ func (c *Console) Send(_ context.Context, m chat.Message) (string, error) {
 
 // Render formats m as plain text, as Send prints it. Messages carry their
 // story number in their text ("Story #12"), which /why accepts.
-func (c *Console) Render(m chat.Message) string { return head(m) + c.body(m) }
+func (c *Console) Render(m chat.Message) string {
+	m = chat.Clean(m)
+	return head(m) + c.body(m)
+}
 
 // head is the first line of a message of a kind that has one.
 func head(m chat.Message) string {

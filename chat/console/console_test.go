@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/chat"
+	"github.com/wirewatch/wirewatch/chat/chattest"
 )
 
 func TestParseCommand(t *testing.T) {
@@ -86,5 +87,18 @@ func TestRenderAlertReplyEdit(t *testing.T) {
 		"   ✎ EDIT [ops] Badghis, AF · assault\n     2021-07-07  Taliban assault  [AFP]\n        Fierce fighting.\n        2 sources: AFP, Malay Mail | why: keywords: assault\n     Story #12\n"
 	if out.String() != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", out.String(), want)
+	}
+}
+
+// TestSpoofingStripped prints messages full of bidi overrides, zero-width
+// characters and a terminal escape: the console shows none of them, and
+// Persian keeps its non-joiners.
+func TestSpoofingStripped(t *testing.T) {
+	for _, kind := range []chat.Kind{chat.KindAlert, chat.KindDigest, chat.KindReply} {
+		var out strings.Builder
+		if _, err := New(&out).Send(context.Background(), chattest.SpoofMessage(kind)); err != nil {
+			t.Fatal(err)
+		}
+		chattest.CheckNoSpoofing(t, out.String(), "txt.exe", "Reuters")
 	}
 }

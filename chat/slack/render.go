@@ -49,6 +49,7 @@ func render(m chat.Message) []payload {
 
 // layout renders m into at most pages messages.
 func layout(m chat.Message, pages int) []payload {
+	m = chat.Clean(m)
 	var pre []slackgo.Block
 	var fallback string
 	switch m.Kind {

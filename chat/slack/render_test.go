@@ -2,6 +2,7 @@ package slack
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/wirewatch/wirewatch/chat"
+	"github.com/wirewatch/wirewatch/chat/chattest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
@@ -333,5 +335,60 @@ func TestRenderNothing(t *testing.T) {
 	}
 	if got := render(chat.Message{Kind: chat.KindDigest}); len(got) != 1 {
 		t.Errorf("empty digest rendered as %d messages, want one saying nothing is new", len(got))
+	}
+}
+
+// TestSpoofingStripped sends messages full of bidi overrides and zero-width
+// characters through the real client to the fake Slack API: what Slack
+// receives has none of them, and Persian keeps its non-joiners.
+func TestSpoofingStripped(t *testing.T) {
+	for _, kind := range []chat.Kind{chat.KindAlert, chat.KindDigest, chat.KindReply} {
+		t.Run(string(kind), func(t *testing.T) {
+			tr, srv := newTestTransport(t)
+			if _, err := tr.Send(context.Background(), chattest.SpoofMessage(kind)); err != nil {
+				t.Fatal(err)
+			}
+			var all strings.Builder
+			for _, m := range srv.Messages("C0OPS") {
+				all.WriteString(m.Text + "\n")
+				var blocks any
+				if err := json.Unmarshal(m.Blocks, &blocks); err != nil {
+					t.Fatal(err)
+				}
+				jsonStrings(blocks, &all)
+			}
+			want := []string{"txt.exe", "Reuters"}
+			if kind != chat.KindAlert {
+				want = nil // lists show their items, not the article
+			}
+			chattest.CheckNoSpoofing(t, all.String(), want...)
+		})
+	}
+	// A slash command's answer takes the same path.
+	p := replyPayload(chattest.SpoofMessage(chat.KindReply))
+	var all strings.Builder
+	all.WriteString(p.Text)
+	b, _ := json.Marshal(p.Blocks)
+	var blocks any
+	if err := json.Unmarshal(b, &blocks); err != nil {
+		t.Fatal(err)
+	}
+	jsonStrings(blocks, &all)
+	chattest.CheckNoSpoofing(t, all.String())
+}
+
+// jsonStrings writes every string value of decoded JSON to b.
+func jsonStrings(v any, b *strings.Builder) {
+	switch v := v.(type) {
+	case string:
+		b.WriteString(v + "\n")
+	case []any:
+		for _, x := range v {
+			jsonStrings(x, b)
+		}
+	case map[string]any:
+		for _, x := range v {
+			jsonStrings(x, b)
+		}
 	}
 }

@@ -365,3 +365,26 @@ func equalDurations(a, b []time.Duration) bool {
 	}
 	return true
 }
+
+// TestSpoofingStripped sends messages full of bidi overrides and zero-width
+// characters through the real client to the fake Bot API: what Telegram
+// receives has none of them, and Persian keeps its non-joiners.
+func TestSpoofingStripped(t *testing.T) {
+	for _, kind := range []chat.Kind{chat.KindAlert, chat.KindDigest, chat.KindReply} {
+		t.Run(string(kind), func(t *testing.T) {
+			e := newEnv(t)
+			m := chattest.SpoofMessage(kind)
+			m.Channel = strconv.FormatInt(group, 10)
+			send(t, e, m)
+			var all strings.Builder
+			for _, c := range e.srv.CallsTo("sendMessage") {
+				all.WriteString(c.Params["text"] + "\n")
+			}
+			want := []string{"txt.exe", "Reuters"}
+			if kind != chat.KindAlert {
+				want = nil // lists show their items, not the article
+			}
+			chattest.CheckNoSpoofing(t, all.String(), want...)
+		})
+	}
+}

@@ -29,6 +29,7 @@ const (
 // title linked and an italic line with source, date and place; digests add
 // each item's lead.
 func Render(m chat.Message) string {
+	m = chat.Clean(m)
 	var w htmlWriter
 	switch {
 	case m.Kind == chat.KindAlert, m.Kind == chat.KindEdit && m.Article != nil:
