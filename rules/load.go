@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/goccy/go-yaml"
@@ -21,6 +22,11 @@ type Loader struct {
 	// LookupEnv returns environment variables for ${VAR} in channel ids and
 	// feed URLs (os.LookupEnv in the bot; a map in tests).
 	LookupEnv func(name string) (string, bool)
+	// MaxSize is the largest file read, in bytes (DefaultMaxSize when
+	// zero), and MaxDepth how deeply its lists and mappings may nest
+	// (DefaultMaxDepth when zero). Both are checked before decoding.
+	MaxSize  int64
+	MaxDepth int
 }
 
 // Load reads the rules file at path, checking its places against the
@@ -36,13 +42,33 @@ func Parse(filename string, data []byte) (*Config, error) {
 }
 
 // Load reads and parses the rules file at path. A file that cannot be read
-// is a wrapped os error; problems in the file are an ErrorList.
+// is a wrapped os error; problems in the file, its size over MaxSize
+// included, are an ErrorList. No more than MaxSize bytes are read.
 func (l Loader) Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, l.maxSize()+1))
 	if err != nil {
 		return nil, fmt.Errorf("rules: %w", err)
 	}
 	return l.Parse(path, data)
+}
+
+func (l Loader) maxSize() int64 {
+	if l.MaxSize > 0 {
+		return l.MaxSize
+	}
+	return DefaultMaxSize
+}
+
+func (l Loader) maxDepth() int {
+	if l.MaxDepth > 0 {
+		return l.MaxDepth
+	}
+	return DefaultMaxDepth
 }
 
 // Parse decodes rules.yaml from data, strictly: unknown fields, values of
@@ -50,8 +76,15 @@ func (l Loader) Load(path string) (*Config, error) {
 // durations, and (with a Gazetteer) unknown places are all errors. It
 // returns every problem it finds as an ErrorList of "FILE:LINE:COL:
 // message" errors, in file order, and no Config. On success the Config has
-// its defaults filled in.
+// its defaults filled in. Data over MaxSize bytes or nested deeper than
+// MaxDepth is refused with one error before it is decoded.
 func (l Loader) Parse(filename string, data []byte) (*Config, error) {
+	if e := checkSize(filename, int64(len(data)), l.maxSize()); e != nil {
+		return nil, ErrorList{e}
+	}
+	if e := checkDepth(filename, data, l.maxDepth()); e != nil {
+		return nil, ErrorList{e}
+	}
 	d := &decoder{file: filename, env: l.LookupEnv}
 	cfg := d.decode(data)
 	if cfg == nil {

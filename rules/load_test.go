@@ -58,6 +58,7 @@ func TestLoadErrors(t *testing.T) {
 		{"conf.only-none.yml", `4:7: rules[0].keywords: only none keywords; add keywords.any or keywords.all to say what the rule looks for`},
 		{"conf.region-cycle.yml", `2:17: regions.west[1]: region "west" contains itself: west -> east -> west`},
 		{"conf.syntax.yml", `3:38: YAML syntax: ',' or ']' must be specified`},
+		{"conf.too-deep.yml", `6:76: lists and mappings nest more than 64 levels deep here (a rules file needs about 6); check for unclosed [ or { and for stray "- "`},
 		{"conf.two-documents.yml", `2:1: only one YAML document is allowed; remove the "---" line`},
 		{"conf.undefined-alias.yml", `3:15: alias *quake-words has no anchor &quake-words before it`},
 		{"conf.unknown-channel.yml", `6:21: rules[0].channels[1]: unknown channel "opps" (did you mean "ops"?)`},
