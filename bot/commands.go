@@ -54,6 +54,9 @@ type Router struct {
 	Started time.Time
 	// Status adds lines to /status (last scan, transports...).
 	Status func(ctx context.Context) []string
+	// Zone is the IANA zone answers show times in (UTC when empty):
+	// BOT_TIMEZONE. A digest shows its own.
+	Zone string
 }
 
 // Limits of /latest and /search.
@@ -81,6 +84,9 @@ Add "public" at the end of a command to show the answer to the whole channel.`
 func (r *Router) HandleCommand(ctx context.Context, c chat.Command) chat.Message {
 	args, public := publicFlag(c.Args)
 	reply := r.handle(ctx, c, args)
+	if reply.Zone == "" {
+		reply.Zone = r.Zone
+	}
 	reply.Kind = chat.KindReply
 	reply.Channel = c.Channel
 	reply.InChannel = public
@@ -130,6 +136,10 @@ func (r *Router) handle(ctx context.Context, c chat.Command, args string) chat.M
 }
 
 func text(s string) chat.Message { return chat.Message{Text: s} }
+
+// when writes t as answers show it: in the router's zone, a calendar date
+// (midnight UTC) as the date alone.
+func (r *Router) when(t time.Time) string { return chat.Article{Published: t}.When(r.Zone) }
 
 func (r *Router) fail(op string, err error) chat.Message {
 	r.Log.Error("command failed", "command", op, "err", err)
@@ -400,9 +410,9 @@ func (r *Router) why(ctx context.Context, args string) chat.Message {
 	}
 	lines := []string{
 		fmt.Sprintf("Story #%d: rule %s, grouped by %s", st.ID, st.Rule, firstNonEmpty(st.KeyName, st.Key)),
-		fmt.Sprintf("First report: %s (%s, %s)", d.Title, d.Source, d.Published.Format("2006-01-02")),
+		fmt.Sprintf("First report: %s (%s, %s)", d.Title, d.Source, r.when(d.Published)),
 		"Why: " + why(a, st.Rule),
-		fmt.Sprintf("%s, %d of them %s, from %s to %s", english.Plural(len(members), "report"), copies, english.Noun(copies, "copy"), st.First.Format("2006-01-02 15:04"), st.Last.Format("2006-01-02 15:04")),
+		fmt.Sprintf("%s, %d of them %s, from %s to %s", english.Plural(len(members), "report"), copies, english.Noun(copies, "copy"), r.when(st.First), r.when(st.Last)),
 	}
 	return text(strings.Join(lines, "\n"))
 }
@@ -425,7 +435,7 @@ func (r *Router) mute(ctx context.Context, c chat.Command, args string) chat.Mes
 	if _, err := r.Store.Mute(ctx, store.Mute{Transport: c.Transport, Channel: c.Channel, Target: target, Until: until}); err != nil {
 		return r.fail("mute", err)
 	}
-	return text(fmt.Sprintf("Muted %s here until %s UTC.", label, until.Format("2006-01-02 15:04")))
+	return text(fmt.Sprintf("Muted %s here until %s.", label, r.when(until)))
 }
 
 // muteTarget resolves what /mute names into the target the engine checks
@@ -459,7 +469,7 @@ func (r *Router) status(ctx context.Context) chat.Message {
 		return r.fail("status", err)
 	}
 	lines := []string{
-		fmt.Sprintf("Up since %s UTC.", r.Started.UTC().Format("2006-01-02 15:04")),
+		fmt.Sprintf("Up since %s.", r.when(r.Started)),
 		fmt.Sprintf("Outbox: %d pending, %d sending, %d sent, %d dead.", stats[store.Pending], stats[store.Sending], stats[store.Sent], stats[store.Dead]),
 	}
 	if stats[store.Dead] > 0 {

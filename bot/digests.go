@@ -95,13 +95,19 @@ func (g *Digester) find(name string) *rules.Digest {
 	return nil
 }
 
-// Build builds digest name for the 24 hours before now.
+// Build builds digest name for the 24 hours before now, its times in the
+// digest's zone.
 func (g *Digester) Build(ctx context.Context, name string) (chat.Message, error) {
+	return g.build(ctx, name, "")
+}
+
+// build is Build with times in zone (an IANA name) unless it is empty.
+func (g *Digester) build(ctx context.Context, name, zone string) (chat.Message, error) {
 	d := g.find(name)
 	if d == nil {
 		return chat.Message{}, &UnknownDigestError{Name: name}
 	}
-	loc, err := time.LoadLocation(firstNonEmpty(d.Timezone, g.Rules.Timezone, "UTC"))
+	loc, err := time.LoadLocation(firstNonEmpty(zone, d.Timezone, g.Rules.Timezone, "UTC"))
 	if err != nil {
 		loc = time.UTC
 	}
@@ -119,6 +125,11 @@ func (g *Digester) Build(ctx context.Context, name string) (chat.Message, error)
 // BuildFor builds the digest name for dest now; with no name, the first
 // digest rules.yaml sends to dest's channel, else the first digest.
 func (g *Digester) BuildFor(ctx context.Context, name string, dest Dest) (chat.Message, error) {
+	return g.buildFor(ctx, name, dest, "")
+}
+
+// buildFor is BuildFor with times in zone unless it is empty.
+func (g *Digester) buildFor(ctx context.Context, name string, dest Dest, zone string) (chat.Message, error) {
 	if name == "" {
 		for _, d := range g.Rules.Digests {
 			for _, c := range d.Channels {
@@ -138,7 +149,7 @@ func (g *Digester) BuildFor(ctx context.Context, name string, dest Dest) (chat.M
 			return chat.Message{}, &UnknownDigestError{Name: "(none configured)"}
 		}
 	}
-	m, err := g.Build(ctx, name)
+	m, err := g.build(ctx, name, zone)
 	m.Channel = dest.Channel
 	return m, err
 }
@@ -154,11 +165,12 @@ func (g *Digester) Enqueue(ctx context.Context, j DigestJob) error {
 	return g.EnqueueNow(ctx, j, g.Clock.Now().In(loc).Format("2006-01-02"))
 }
 
-// EnqueueNow builds the job's digest and puts it in the outbox under the
-// given occasion (a local date for the schedule, a timestamp for a digest
-// asked for by hand).
+// EnqueueNow builds the job's digest, its times in the job's zone (a
+// subscription's own), and puts it in the outbox under the given occasion
+// (a local date for the schedule, a timestamp for a digest asked for by
+// hand).
 func (g *Digester) EnqueueNow(ctx context.Context, j DigestJob, occasion string) error {
-	m, err := g.BuildFor(ctx, j.Digest, j.Dest)
+	m, err := g.buildFor(ctx, j.Digest, j.Dest, j.Timezone)
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,9 @@ type Shared struct {
 	Log     *slog.Logger
 	// Started is when the bot started, for /status.
 	Started time.Time
+	// Zone is the IANA zone answers show times in (BOT_TIMEZONE; UTC when
+	// empty).
+	Zone string
 }
 
 // RuleSet is every part built from one rules.yaml.
@@ -130,8 +133,12 @@ func (l *Live) Status(context.Context) []string {
 	if last.At.IsZero() {
 		return []string{"No scan has run yet."}
 	}
-	out := []string{fmt.Sprintf("Last scan %s UTC: %d new, %d duplicate, %d processed.",
-		last.At.Format("2006-01-02 15:04:05"), last.New, last.Dupes, last.Processed)}
+	line := fmt.Sprintf("Last scan %s UTC: %d new, %d duplicate, %d processed.",
+		last.At.Format("2006-01-02 15:04:05"), last.New, last.Dupes, last.Processed)
+	if sum := last.SkipSummary(); sum != "" {
+		line += " " + sum + "."
+	}
+	out := []string{line}
 	for _, e := range last.Errors {
 		out = append(out, "scan error: "+e)
 	}
@@ -169,7 +176,7 @@ func (l *Live) build(cfg *rules.Config, gaz *geo.Gazetteer) (*RuleSet, error) {
 		Routes: routes, Clock: sh.Clock, Log: sh.Log, Notify: sh.Wake}
 	rs.Digester = &Digester{Store: st, Rules: cfg, Routes: routes, Clock: sh.Clock, Log: sh.Log, Notify: sh.Wake}
 	rs.Router = &Router{Store: st, Rules: cfg, Places: places, Digests: rs.Digester, Clock: sh.Clock, Log: sh.Log,
-		Metrics: sh.Metrics, Started: sh.Started, Status: l.Status, OnSubscriptionsChanged: l.signalChanged}
+		Metrics: sh.Metrics, Started: sh.Started, Status: l.Status, OnSubscriptionsChanged: l.signalChanged, Zone: sh.Zone}
 	for _, f := range cfg.Feeds {
 		rs.Feeds = append(rs.Feeds, NewFeedSource(f.Name, f.URL, time.Duration(f.Interval), st, sh.Clock))
 	}

@@ -30,6 +30,9 @@ type RenderStore interface {
 // row is sent, so alerts and replies show the latest source counts.
 type Renderer struct {
 	Store RenderStore
+	// Zone is the IANA zone alerts and replies show times in (UTC when
+	// empty): BOT_TIMEZONE.
+	Zone string
 }
 
 // Render returns the message row carries. Rows whose payload is a complete
@@ -42,7 +45,7 @@ func (r *Renderer) Render(ctx context.Context, row store.OutboxRow) (chat.Messag
 			return chat.Message{}, err
 		}
 		m, err := r.story(ctx, rf, row.Kind == store.OutboxAlert)
-		m.Channel = row.Channel
+		m.Channel, m.Zone = row.Channel, r.Zone
 		return m, err
 	case store.OutboxEdit:
 		rf, err := decodeRef(row.Payload)
@@ -59,7 +62,7 @@ func (r *Renderer) Render(ctx context.Context, row store.OutboxRow) (chat.Messag
 		}
 		m, err := r.story(ctx, crf, carrier.Kind == store.OutboxAlert)
 		m.Kind = chat.KindEdit
-		m.Channel = row.Channel
+		m.Channel, m.Zone = row.Channel, r.Zone
 		return m, err
 	default:
 		var m chat.Message

@@ -41,6 +41,11 @@ type ScanReport struct {
 	Processed int
 	Errors    []string
 	Outcomes  []Outcome
+	// Skipped counts the files passed over, by reason (a corpus.SkipError
+	// reason); Unreadable the files that could not be read and are tried
+	// again next time.
+	Skipped    map[string]int
+	Unreadable int
 }
 
 // Scan runs one pass. A failing source is logged and the others still run;
@@ -68,6 +73,7 @@ func (s *Scanner) Scan(ctx context.Context) (ScanReport, error) {
 			rep.Errors = append(rep.Errors, src.Name()+": "+err.Error())
 			s.Metrics.inc("wirewatch_scan_errors_total")
 		}
+		rep.addSkips(src)
 	}
 	outcomes, err := s.Engine.ProcessPending(ctx)
 	rep.Outcomes = outcomes
@@ -78,10 +84,14 @@ func (s *Scanner) Scan(ctx context.Context) (ScanReport, error) {
 	s.last.Outcomes = nil // the caller has them; keep no bodies around
 	s.mu.Unlock()
 	level := slog.LevelDebug
-	if rep.New > 0 || rep.Processed > 0 {
+	attrs := []any{"new", rep.New, "duplicates", rep.Dupes, "processed", rep.Processed}
+	if sum := rep.SkipSummary(); sum != "" {
+		attrs = append(attrs, "skipped", sum)
+	}
+	if rep.New > 0 || rep.Processed > 0 || len(attrs) > 6 {
 		level = slog.LevelInfo
 	}
-	s.Log.Log(ctx, level, "scan done", "new", rep.New, "duplicates", rep.Dupes, "processed", rep.Processed)
+	s.Log.Log(ctx, level, "scan done", attrs...)
 	return rep, err
 }
 
@@ -94,7 +104,8 @@ func (s *Scanner) Last() ScanReport {
 
 // DirSource adapts corpus.DirSource, keeping its seen-state in the store.
 type DirSource struct {
-	Dir corpus.DirSource
+	Dir  corpus.DirSource
+	last corpus.Stats
 }
 
 // NewDirSource reads root, recording files in st.
@@ -107,7 +118,8 @@ func (d *DirSource) Name() string { return "dir:" + d.Dir.Root }
 
 // Scan reads new and changed files.
 func (d *DirSource) Scan(ctx context.Context, fn corpus.Handler) error {
-	_, err := d.Dir.Scan(ctx, fn)
+	st, err := d.Dir.Scan(ctx, fn)
+	d.last = st
 	return err
 }
 

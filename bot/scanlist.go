@@ -107,6 +107,14 @@ type recordingSource struct {
 	record func(corpus.Document)
 }
 
+// LastStats forwards the wrapped source's skip counts (SkipCounter).
+func (r recordingSource) LastStats() corpus.Stats {
+	if sc, ok := r.Source.(SkipCounter); ok {
+		return sc.LastStats()
+	}
+	return corpus.Stats{}
+}
+
 func (r recordingSource) Scan(ctx context.Context, fn corpus.Handler) error {
 	return r.Source.Scan(ctx, func(ctx context.Context, d corpus.Document) error {
 		r.record(d)
@@ -119,14 +127,19 @@ type pathSource struct {
 	paths  []string
 	parser corpus.Parser
 	record func(corpus.Document)
+	last   corpus.Stats
 }
+
+// LastStats implements SkipCounter.
+func (p *pathSource) LastStats() corpus.Stats { return p.last }
 
 func (p *pathSource) Name() string { return "paths" }
 
 func (p *pathSource) Scan(ctx context.Context, fn corpus.Handler) error {
-	_, err := corpus.ReadPaths(ctx, &p.parser, p.paths, func(ctx context.Context, d corpus.Document) error {
+	st, err := corpus.ReadPaths(ctx, &p.parser, p.paths, func(ctx context.Context, d corpus.Document) error {
 		p.record(d)
 		return fn(ctx, d)
 	})
+	p.last = st
 	return err
 }

@@ -94,6 +94,9 @@ func (l ScanList) WriteSummary(w io.Writer, dryRun bool) error {
 	rep := l.Report
 	fmt.Fprintf(w, "%s, %s, %d matched a rule", english.Plural(rep.New, "new document"),
 		english.Plural(rep.Dupes, "duplicate"), matched)
+	if sum := rep.SkipSummary(); sum != "" {
+		fmt.Fprintf(w, "; %s", sum)
+	}
 	var err error
 	switch {
 	case dryRun:

@@ -64,6 +64,10 @@ type Message struct {
 	Items []Article `json:"items,omitempty"`
 	// Text is free text: a reply's body, a digest's intro, a footer.
 	Text string `json:"text,omitempty"`
+	// Zone is the IANA time zone the message shows times in (UTC when
+	// empty): BOT_TIMEZONE for alerts and answers, the subscription's zone
+	// for a digest. See Article.When.
+	Zone string `json:"zone,omitempty"`
 	// InChannel asks a command reply to be visible to the whole channel
 	// rather than to the asker alone, where the platform distinguishes.
 	InChannel bool `json:"in_channel,omitempty"`

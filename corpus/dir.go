@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -122,44 +121,6 @@ func ReadPaths(ctx context.Context, p *Parser, paths []string, fn Handler) (Stat
 	return st, nil
 }
 
-// walk calls visit for each regular file under root that the parser reads,
-// in lexical order, passing over testdata directories and dot-names below
-// root. It stops when visit or the walk of root itself fails; unreadable
-// directories below root are logged and counted as failed.
-func walk(root string, p *Parser, st *Stats, visit func(path string) error) error {
-	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if path == root {
-				return err
-			}
-			p.fail(st, path, err)
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if path != root && ignoredName(d.Name(), d.IsDir()) {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
-			return nil
-		}
-		if _, ok := FormatOf(path); !ok {
-			return nil
-		}
-		if !d.Type().IsRegular() {
-			// A symbolic link is followed to a file, never to a directory.
-			if info, err := os.Stat(path); err != nil || !info.Mode().IsRegular() {
-				return nil
-			}
-		}
-		return visit(path)
-	})
-}
-
 // metaFiles are the base names (without extension, lower case) of the files
 // that describe a directory rather than hold an article.
 var metaFiles = map[string]bool{
@@ -247,7 +208,7 @@ func (p *Parser) readFile(path string) ([]Document, os.FileInfo, error) {
 	if err != nil {
 		return nil, info, fmt.Errorf("read: %w", err)
 	}
-	docs, err := p.Parse(path, data, p.fileTime(path, info.ModTime()))
+	docs, err := p.parse(path, data, p.fileTime(path, info.ModTime()), info.ModTime())
 	return docs, info, err
 }
 

@@ -86,7 +86,7 @@ func TestDirSourceScan(t *testing.T) {
 	writeFile(t, dir, "d/articles.jsonl", `{"title":"J1","body":"b"}`+"\n"+`{"title":"J2","body":"c"}`+"\n", t0)
 	writeFile(t, dir, "empty.md", "", t0)
 	writeFile(t, dir, "bad.json", "{", t0)
-	writeFile(t, dir, "latin1.txt", "caf\xe9", t0)
+	writeFile(t, dir, "image.txt", "\x89PNG\x00\x00", t0)
 	// Never read: testdata, hidden files and directories, Go and other files, README.
 	writeFile(t, dir, "testdata/x.txt", "Headline\nbody", t0)
 	writeFile(t, dir, "b/testdata/y.txt", "Headline\nbody", t0)
@@ -115,7 +115,7 @@ func TestDirSourceScan(t *testing.T) {
 	if st.Read != 4 || st.Documents != 6 || st.Skipped != 3 || st.Unchanged != 0 || st.Failed != 0 || len(st.Skips) != 3 {
 		t.Errorf("first scan stats %+v", st)
 	}
-	for path, reason := range map[string]string{"bad.json": ReasonMalformed, "empty.md": ReasonEmpty, "latin1.txt": ReasonInvalidUTF8} {
+	for path, reason := range map[string]string{"bad.json": ReasonMalformed, "empty.md": ReasonEmpty, "image.txt": ReasonBinary} {
 		f, ok := seen.File(j(path))
 		if !ok || f.Skipped != reason || f.DocID != "" {
 			t.Errorf("%s recorded as %+v, want skipped %q", path, f, reason)
@@ -147,13 +147,13 @@ func TestDirSourceScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFile(t, dir, "b/002.txt", "Afghan forces retake city\nKabul flew in more commandos.", t0)
-	writeFile(t, dir, "latin1.txt", "café au lait", t0)
+	writeFile(t, dir, "image.txt", "A photo caption\nNow text.", t0)
 	writeFile(t, dir, "b/003.md", "# New report\nFighting went on.", t0)
 	docs = nil
 	if st, err = src.Scan(ctx, collect(&docs)); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{j("a.txt"), j("b/002.txt"), j("b/003.md"), j("latin1.txt")}
+	want := []string{j("a.txt"), j("b/002.txt"), j("b/003.md"), j("image.txt")}
 	if !slices.Equal(paths(docs), want) {
 		t.Errorf("third scan read %v\nwant %v", paths(docs), want)
 	}

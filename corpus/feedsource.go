@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"sync"
@@ -51,9 +52,12 @@ type FeedSource struct {
 	// State keeps the conditional-GET state across restarts; when nil it is
 	// kept in memory.
 	State FeedStateStore
-	// Now gives the time used as the date of items that carry none
-	// (time.Now when nil).
+	// Now gives the time used as the date of items that carry none, and
+	// instead of dates too far in the future (time.Now when nil).
 	Now func() time.Time
+	// Logger receives a line per item whose date was in the future
+	// (slog.Default() when nil).
+	Logger *slog.Logger
 
 	mu  sync.Mutex
 	mem FeedState
@@ -184,9 +188,21 @@ func (s *FeedSource) fetch(ctx context.Context) ([]Document, *FeedState, error) 
 	if s.Now != nil {
 		now = s.Now
 	}
-	docs := finish(f.documents(s.Name, base), "", base.Hostname(), now())
+	fetched := now()
+	docs := finish(f.documents(s.Name, base), "", base.Hostname(), fetched)
+	clampFuture(docs, fetched, func(d Document, claimed time.Time) {
+		s.logger().Warn("corpus: publication date is in the future; using the fetch time instead",
+			"feed", s.Name, "title", d.Title, "date", claimed, "fetched", d.Published)
+	})
 	next := &FeedState{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
 	return docs, next, nil
+}
+
+func (s *FeedSource) logger() *slog.Logger {
+	if s.Logger == nil {
+		return slog.Default()
+	}
+	return s.Logger
 }
 
 // ErrFeedTooLarge is returned (wrapped) by Fetch for a feed over MaxSize.

@@ -67,6 +67,8 @@ func FuzzParseText(f *testing.F) {
 	addFiles(f, "../examples/corpus/*.txt", "testdata/bbc/*/*.txt", "testdata/bad/*.txt")
 	f.Add([]byte(" date 2021-07-08\n# Heading\n\nBody."))
 	f.Add([]byte("date 2021-07-08"))
+	f.Add([]byte("\xff\xfe \x00d\x00a\x00t\x00e\x00"))       // UTF-16 with a mark
+	f.Add([]byte(" date 07/31/2031 caf\xe9 \x93quoted\x94")) // Windows-1252, a future date
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzParse(t, "fuzz.txt", data)
 		fuzzParse(t, "fuzz.md", data)
@@ -97,7 +99,7 @@ func FuzzParseFeed(f *testing.F) {
 }
 
 func FuzzParseTime(f *testing.F) {
-	for _, s := range []string{"2021-07-08T09:41:13Z", "Thu, 08 Jul 2021 09:41:13 GMT", "8 July 2021", "Thu, 8 Jul 21 05:41 EDT", "2021-07-08 09:41:13 -0400 (EDT)"} {
+	for _, s := range []string{"2021-07-08T09:41:13Z", "Thu, 08 Jul 2021 09:41:13 GMT", "8 July 2021", "Thu, 8 Jul 21 05:41 EDT", "2021-07-08 09:41:13 -0400 (EDT)", "07/31/2021", "July 31, 2021 09:41"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -1,7 +1,6 @@
 package corpus
 
 import (
-	"bytes"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -87,24 +86,36 @@ func Parse(path string, data []byte, modTime time.Time) ([]Document, error) {
 // document's own source (a "source" field, the feed's title) or else the
 // name of the directory holding the file ("file" when there is none).
 //
+// A document dated more than MaxFutureSkew after modTime gets modTime
+// instead, with a log line.
+//
 // A file that cannot be read as documents (empty, over MaxSize, binary,
 // not UTF-8, of an unsupported type, malformed, without text) gives a
 // *SkipError and no documents. In .json arrays and .jsonl files a bad
 // record is logged (file:line) and skipped and the others are kept.
 func (p *Parser) Parse(path string, data []byte, modTime time.Time) ([]Document, error) {
+	return p.parse(path, data, modTime, modTime)
+}
+
+// parse is Parse with the date of undated documents (fallback: the file's
+// time, or what its folder's manifest records) apart from the time the
+// file was written (modTime), after which no date may lie too far.
+func (p *Parser) parse(path string, data []byte, fallback, modTime time.Time) ([]Document, error) {
 	format, ok := FormatOf(path)
 	if !ok {
 		return nil, skip(path, ReasonUnsupported, nil)
 	}
-	data = bytes.TrimPrefix(data, utf8BOM)
-	checkUTF8 := format != FormatFeed || declaresUTF8(data)
-	if reason := checkText(data, p.maxSize(), checkUTF8); reason != "" {
+	data, enc, err := decodeFile(data, format == FormatFeed)
+	if err != nil {
+		return nil, skip(path, ReasonMalformed, err)
+	}
+	if enc != EncodingUTF8 {
+		p.logger().Info("corpus: file is not UTF-8; decoded", "path", path, "encoding", enc)
+	}
+	if reason := checkText(data, p.maxSize()); reason != "" {
 		return nil, skip(path, reason, nil)
 	}
-	var (
-		docs []Document
-		err  error
-	)
+	var docs []Document
 	switch format {
 	case FormatText, FormatMarkdown:
 		var d Document
@@ -121,10 +132,14 @@ func (p *Parser) Parse(path string, data []byte, modTime time.Time) ([]Document,
 	if err != nil {
 		return nil, skip(path, ReasonMalformed, err)
 	}
-	docs = finish(docs, path, sourceFromPath(path), modTime)
+	docs = finish(docs, path, sourceFromPath(path), fallback)
 	if len(docs) == 0 {
 		return nil, skip(path, ReasonNoText, nil)
 	}
+	clampFuture(docs, modTime, func(d Document, claimed time.Time) {
+		p.logger().Warn("corpus: publication date is in the future; using the file's time instead",
+			"path", path, "title", d.Title, "date", claimed, "file_time", d.Published)
+	})
 	return docs, nil
 }
 

@@ -2,7 +2,6 @@ package corpus
 
 import (
 	"bytes"
-	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -150,14 +149,18 @@ func TestParseBBC(t *testing.T) {
 	}
 }
 
-func TestParseBBCLatin1Skipped(t *testing.T) {
-	docs, _, err := parseFile(t, "testdata/bbc/sport/199.txt")
-	var se *SkipError
-	if !errors.As(err, &se) || se.Reason != ReasonInvalidUTF8 || len(docs) != 0 {
-		t.Fatalf("got %d docs, err %v; want a SkipError %q", len(docs), err, ReasonInvalidUTF8)
+func TestParseBBCLatin1Read(t *testing.T) {
+	// 199.txt holds one Latin-1 byte (£ as 0xA3): it is read as
+	// Windows-1252, with a log line, and the pound sign survives.
+	docs, log, err := parseFile(t, "testdata/bbc/sport/199.txt")
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("got %d docs, err %v", len(docs), err)
 	}
-	if se.Path != "testdata/bbc/sport/199.txt" || !strings.Contains(se.Error(), "199.txt") {
-		t.Errorf("SkipError %+v does not name the file", se)
+	if !strings.Contains(docs[0].Text(), "£") {
+		t.Errorf("no £ in %.200q", docs[0].Text())
+	}
+	if !strings.Contains(log.String(), "Windows-1252") || !strings.Contains(log.String(), "199.txt") {
+		t.Errorf("no log line names the file and the encoding: %s", log)
 	}
 }
 

@@ -8,10 +8,11 @@ import (
 	"unicode/utf8"
 )
 
-// datePrefix matches the " date YYYY-MM-DD " that opens a dated text file;
-// the leading space, the case of "date", a colon after it and extra white
-// space are all tolerated. Group 1 is the date, group 2 what ends it.
-var datePrefix = regexp.MustCompile(`^\s*(?i:date):?[ \t]+(\d{4}-\d{1,2}-\d{1,2})([ \t]*\n|[ \t]+|$)`)
+// datePrefix matches the " date YYYY-MM-DD " that opens a dated text file
+// (or " date MM/DD/YYYY "); the leading space, the case of "date", a colon
+// after it and extra white space are all tolerated. Group 1 is the date,
+// group 2 what ends it.
+var datePrefix = regexp.MustCompile(`^\s*(?i:date):?[ \t]+(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})([ \t]*\n|[ \t]+|$)`)
 
 // Headline limits: a first line longer than this is a paragraph.
 const (
@@ -37,6 +38,8 @@ func parsePlain(s string, markdown bool) (Document, bool) {
 	headlineAllowed := true
 	if m := datePrefix.FindStringSubmatchIndex(s); m != nil {
 		if t, err := time.Parse("2006-1-2", s[m[2]:m[3]]); err == nil {
+			d.Published = t
+		} else if t, err := ParseTime(s[m[2]:m[3]]); err == nil {
 			d.Published = t
 		}
 		headlineAllowed = m[5] == len(s) || strings.Contains(s[m[4]:m[5]], "\n")

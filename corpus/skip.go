@@ -12,11 +12,20 @@ const (
 	ReasonEmpty       = "empty file"
 	ReasonTooLarge    = "larger than the size limit"
 	ReasonBinary      = "binary content"
-	ReasonInvalidUTF8 = "not valid UTF-8"
 	ReasonNoText      = "no text"
 	ReasonUnsupported = "unsupported file type"
 	ReasonMalformed   = "malformed"
+	// ReasonLinkLoop is a folder reached again through a symbolic link: a
+	// loop, or a second path to the same folder.
+	ReasonLinkLoop = "folder already read (a link loop or a second path)"
+	// ReasonBrokenLink is a symbolic link to nothing.
+	ReasonBrokenLink = "broken symbolic link"
 )
+
+// Reasons lists every reason a file is skipped for, so that counts by
+// reason can start at zero.
+var Reasons = []string{ReasonEmpty, ReasonTooLarge, ReasonBinary, ReasonNoText, ReasonUnsupported,
+	ReasonMalformed, ReasonLinkLoop, ReasonBrokenLink}
 
 // SkipError reports a file that was not read as documents, and why. Bad
 // input is never fatal: sources log it, record it and go on.
@@ -49,10 +58,8 @@ func skip(path, reason string, err error) *SkipError {
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // checkText returns the reason data cannot be read as text, or "". Data that
-// is mostly control characters is binary even without a NUL byte; UTF-8
-// validity is checked only when checkUTF8 is set (a feed that declares
-// another encoding is decoded by the XML reader instead).
-func checkText(data []byte, maxSize int64, checkUTF8 bool) string {
+// is mostly control characters is binary even without a NUL byte.
+func checkText(data []byte, maxSize int64) string {
 	switch {
 	case len(bytes.TrimSpace(data)) == 0:
 		return ReasonEmpty
@@ -60,8 +67,6 @@ func checkText(data []byte, maxSize int64, checkUTF8 bool) string {
 		return ReasonTooLarge
 	case bytes.IndexByte(data, 0) >= 0:
 		return ReasonBinary
-	case checkUTF8 && !utf8.Valid(data):
-		return ReasonInvalidUTF8
 	}
 	// Look at a prefix: binary formats give themselves away early.
 	sample := data[:min(len(data), 8<<10)]

@@ -116,10 +116,11 @@ func Build(ctx context.Context, src Source, spec Spec) (Digest, error) {
 	return d, nil
 }
 
-// Message renders the digest as a neutral chat message: one item per story.
+// Message renders the digest as a neutral chat message: one item per story,
+// its times in the digest's zone (Spec.Location).
 func (d Digest) Message() chat.Message {
 	loc := d.Spec.Location
-	m := chat.Message{Kind: chat.KindDigest, Heading: "Digest: " + d.Spec.Name}
+	m := chat.Message{Kind: chat.KindDigest, Heading: "Digest: " + d.Spec.Name, Zone: loc.String()}
 	if len(d.Entries) == 0 {
 		m.Text = fmt.Sprintf("No new stories from %s to %s.",
 			d.Spec.Since.In(loc).Format("Jan 2 15:04"), d.Spec.Until.In(loc).Format("Jan 2 15:04 MST"))

@@ -25,7 +25,8 @@ type Console struct {
 	// shown is what each message id last printed, so an edit that changes
 	// nothing prints nothing.
 	shown map[string]string
-	// Location is the zone dates print in (UTC when nil).
+	// Location is the zone times print in when a message names none (UTC
+	// when nil).
 	Location *time.Location
 }
 
@@ -99,7 +100,7 @@ func (c *Console) body(m chat.Message) string {
 		indent = "     "
 	}
 	if m.Article != nil {
-		c.article(&b, indent, *m.Article, true)
+		c.article(&b, indent, *m.Article, c.zone(m), true)
 		var meta []string
 		if m.Sources > 0 {
 			meta = append(meta, english.Plural(m.Sources, "source")+": "+strings.Join(m.Outlets, ", "))
@@ -117,21 +118,13 @@ func (c *Console) body(m chat.Message) string {
 		}
 	}
 	for _, a := range m.Items {
-		c.article(&b, indent+"- ", a, false)
+		c.article(&b, indent+"- ", a, c.zone(m), false)
 	}
 	return b.String()
 }
 
-func (c *Console) article(b *strings.Builder, indent string, a chat.Article, lead bool) {
-	loc := c.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	date := a.Published.In(loc).Format("2006-01-02")
-	if a.DateFromFile {
-		date += " (file date)"
-	}
-	fmt.Fprintf(b, "%s%s  %s", indent, date, a.Title)
+func (c *Console) article(b *strings.Builder, indent string, a chat.Article, zone string, lead bool) {
+	fmt.Fprintf(b, "%s%s  %s", indent, a.When(zone), a.Title)
 	var meta []string
 	if a.Source != "" {
 		meta = append(meta, a.Source)
@@ -149,6 +142,14 @@ func (c *Console) article(b *strings.Builder, indent string, a chat.Article, lea
 	if lead && a.Lead != "" {
 		fmt.Fprintf(b, "%s   %s\n", strings.Repeat(" ", len(indent)), a.Lead)
 	}
+}
+
+// zone is the zone m's times print in: its own, else the console's.
+func (c *Console) zone(m chat.Message) string {
+	if m.Zone != "" || c.Location == nil {
+		return m.Zone
+	}
+	return c.Location.String()
 }
 
 // ParseCommand parses a typed line "/latest badghis 5" into a command; ok

@@ -3,7 +3,6 @@ package slack
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	slackgo "github.com/slack-go/slack"
 
@@ -64,7 +63,7 @@ func layout(m chat.Message, pages int) []payload {
 	}
 	items := make([]slackgo.Block, len(m.Items))
 	for i, a := range m.Items {
-		items[i] = itemBlock(a)
+		items[i] = itemBlock(a, m.Zone)
 	}
 	var out []payload
 	for i, blocks := range paginate(pre, items, pages) {
@@ -121,7 +120,7 @@ func alertBlocks(m chat.Message) ([]slackgo.Block, string) {
 	}
 	var meta []string
 	if m.Article != nil {
-		meta = append(meta, escape(date(*m.Article)))
+		meta = append(meta, escape(m.Article.When(m.Zone)))
 	}
 	outlets := m.Outlets
 	if len(outlets) == 0 && m.Article != nil && m.Article.Source != "" {
@@ -191,10 +190,11 @@ func replyBlocks(m chat.Message) ([]slackgo.Block, string) {
 	return blocks, fallback
 }
 
-// itemBlock shows one article: linked title, source · date · place, lead.
-func itemBlock(a chat.Article) slackgo.Block {
+// itemBlock shows one article: linked title, source · date · place, lead;
+// times are in zone.
+func itemBlock(a chat.Article, zone string) slackgo.Block {
 	text := "*" + link(a.URL, truncate(title(a), maxTitle)) + "*"
-	if meta := join(" · ", truncate(oneLine(a.Source), maxMeta), date(a), truncate(oneLine(a.Place), maxMeta)); meta != "" {
+	if meta := join(" · ", truncate(oneLine(a.Source), maxMeta), a.When(zone), truncate(oneLine(a.Place), maxMeta)); meta != "" {
 		text += "\n" + escape(meta)
 	}
 	if lead := oneLine(a.Lead); lead != "" {
@@ -252,23 +252,6 @@ func title(a chat.Article) string {
 		return t
 	}
 	return "(untitled)"
-}
-
-// date shows when an article was published, in UTC; a date taken from the
-// file's time says so.
-func date(a chat.Article) string {
-	if a.Published.IsZero() {
-		return ""
-	}
-	t := a.Published.UTC()
-	s := t.Format(time.DateOnly)
-	if t.Hour() != 0 || t.Minute() != 0 {
-		s += t.Format(" 15:04 UTC")
-	}
-	if a.DateFromFile {
-		s += " (file date)"
-	}
-	return s
 }
 
 func plural(n int, noun string) string {

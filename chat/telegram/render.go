@@ -67,7 +67,7 @@ func renderArticle(w *htmlWriter, m chat.Message) {
 	}
 	var meta []string
 	if a != nil {
-		meta = append(meta, date(*a), oneLine(a.Place))
+		meta = append(meta, a.When(m.Zone), oneLine(a.Place))
 	}
 	meta = append(meta, strings.Join(m.Outlets, ", "), sources(m.Sources), shorten(oneLine(m.Why), maxWhy))
 	if s := joinNonEmpty(meta); s != "" {
@@ -101,7 +101,7 @@ func renderList(w *htmlWriter, m chat.Message, label string, leads bool) {
 		}
 		w.link(it.URL, title(it))
 		w.newline()
-		if s := joinNonEmpty([]string{oneLine(it.Source), date(it), oneLine(it.Place)}); s != "" {
+		if s := joinNonEmpty([]string{oneLine(it.Source), it.When(m.Zone), oneLine(it.Place)}); s != "" {
 			line(w, func() { w.italic(s) }, true)
 		}
 		if leads {
@@ -135,23 +135,6 @@ func title(a chat.Article) string {
 		return shorten(oneLine(a.URL), maxTitle)
 	}
 	return "(untitled)"
-}
-
-// date formats a publication time: the day alone at midnight UTC (dates
-// read from a ` date YYYY-MM-DD ` line), the day and time otherwise.
-func date(a chat.Article) string {
-	if a.Published.IsZero() {
-		return ""
-	}
-	t := a.Published.UTC()
-	s := t.Format("2006-01-02")
-	if t.Hour() != 0 || t.Minute() != 0 {
-		s = t.Format("2006-01-02 15:04 UTC")
-	}
-	if a.DateFromFile {
-		s += " (file date)"
-	}
-	return s
 }
 
 func sources(n int) string {

@@ -92,14 +92,14 @@ func (e *Env) wire(ctx context.Context, cfg *rules.Config, gaz *geo.Gazetteer, s
 	if con != nil {
 		transports["console"] = con
 	}
-	w.deliverer = &bot.Deliverer{Store: st, Transports: transports, Renderer: &bot.Renderer{Store: st},
+	w.deliverer = &bot.Deliverer{Store: st, Transports: transports, Renderer: &bot.Renderer{Store: st, Zone: e.Config.Timezone},
 		Clock: bot.SystemClock{}, Log: e.Log, Metrics: bot.NewMetrics()}
 	if con != nil {
 		w.deliverer.Every = time.Millisecond // a terminal has no rate limit worth waiting for
 	}
 	w.shared = bot.Shared{Store: st, Parser: corpus.Parser{MaxSize: e.Config.MaxFileSize, Logger: e.Log},
 		CorpusDir: e.Config.CorpusDir, Transports: transports, Console: e.Config.Console(), Wake: w.deliverer.Wake,
-		Metrics: w.deliverer.Metrics, Clock: bot.SystemClock{}, Log: e.Log, Started: time.Now()}
+		Metrics: w.deliverer.Metrics, Clock: bot.SystemClock{}, Log: e.Log, Started: time.Now(), Zone: e.Config.Timezone}
 	if w.live, err = bot.NewLive(e.Config.Rules, cfg, gaz, e.loadRules, w.shared); err != nil {
 		return nil, err
 	}

@@ -81,3 +81,17 @@ func TestDocumentedDefaults(t *testing.T) {
 		}
 	}
 }
+
+// TestSkipReasonsDocumented checks that docs/formats.md lists every reason
+// a file is skipped for, as the scan summary and the metrics name it.
+func TestSkipReasonsDocumented(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(root, "docs/formats.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range corpus.Reasons {
+		if !strings.Contains(string(data), "| `"+r+"` |") {
+			t.Errorf("docs/formats.md has no row for the skip reason %q", r)
+		}
+	}
+}
