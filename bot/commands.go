@@ -57,6 +57,9 @@ type Router struct {
 	// Zone is the IANA zone answers show times in (UTC when empty):
 	// BOT_TIMEZONE. A digest shows its own.
 	Zone string
+	// MayAct reports whether user may run the Moderators commands in the
+	// channel of transport; nil lets anyone.
+	MayAct func(ctx context.Context, transport, channel, user string) (bool, error)
 }
 
 // Limits of /latest and /search.
@@ -64,20 +67,6 @@ const (
 	DefaultResults = 5
 	MaxResults     = 20
 )
-
-// Help lists the commands.
-const Help = `Commands:
-/latest <region or words> [n] — newest articles about a place (any spelling) or words
-/search <words> — newest articles containing all the words
-/digest [name] — the digest for this channel, now
-/subscribe <digest> [HH:MM] [timezone] — get a digest here every day
-/unsubscribe <digest> — stop it
-/rules — the rules and where they post
-/why <story> — why a story alerted (the # number on the alert)
-/mute <rule or region> <duration> — silence alerts here, e.g. /mute badghis 6h
-/status — delivery and scan status
-/help — this list
-Add "public" at the end of a command to show the answer to the whole channel.`
 
 // HandleCommand answers c. It never returns an error: failures are told to
 // the user in the reply and logged.
@@ -91,15 +80,12 @@ func (r *Router) HandleCommand(ctx context.Context, c chat.Command) chat.Message
 	reply.Channel = c.Channel
 	reply.InChannel = public
 	name := strings.ToLower(c.Name)
-	if !knownCommands[name] {
+	if _, ok := findCommand(name); !ok {
 		name = "unknown" // bounded label values, whatever users type
 	}
 	r.Metrics.add("wirewatch_commands_total", 1, name)
 	return reply
 }
-
-var knownCommands = map[string]bool{"latest": true, "search": true, "digest": true, "subscribe": true,
-	"unsubscribe": true, "rules": true, "why": true, "mute": true, "status": true, "help": true, "start": true}
 
 func publicFlag(args string) (string, bool) {
 	f := strings.Fields(args)
@@ -110,29 +96,23 @@ func publicFlag(args string) (string, bool) {
 }
 
 func (r *Router) handle(ctx context.Context, c chat.Command, args string) chat.Message {
-	switch strings.ToLower(c.Name) {
-	case "latest":
-		return r.latest(ctx, args)
-	case "search":
-		return r.search(ctx, args)
-	case "digest":
-		return r.digest(ctx, c, args)
-	case "subscribe":
-		return r.subscribe(ctx, c, args)
-	case "unsubscribe":
-		return r.unsubscribe(ctx, c, args)
-	case "rules":
-		return r.rulesList()
-	case "why":
-		return r.why(ctx, args)
-	case "mute":
-		return r.mute(ctx, c, args)
-	case "status":
-		return r.status(ctx)
-	case "help", "start", "":
-		return text(Help)
+	if c.Name == "" {
+		return r.help(ctx, c, args)
 	}
-	return text(fmt.Sprintf("Unknown command /%s. Try /help.", c.Name))
+	cmd, ok := findCommand(c.Name)
+	if !ok {
+		return unknownCommand(c.Name)
+	}
+	if cmd.Access == Moderators && r.MayAct != nil {
+		ok, err := r.MayAct(ctx, c.Transport, c.Channel, c.User)
+		if err != nil {
+			return r.fail(cmd.Name, fmt.Errorf("checking who may /%s: %w", cmd.Name, err))
+		}
+		if !ok {
+			return text(fmt.Sprintf("Only those who manage this channel may /%s here; ask one of them.", cmd.Name))
+		}
+	}
+	return cmd.Run(r, ctx, c, args)
 }
 
 func text(s string) chat.Message { return chat.Message{Text: s} }
@@ -223,10 +203,10 @@ func (r *Router) regionPlaces(q string, depth int) []geo.Place {
 	return out
 }
 
-func (r *Router) latest(ctx context.Context, args string) chat.Message {
+func (r *Router) latest(ctx context.Context, _ chat.Command, args string) chat.Message {
 	q, n := splitCount(args)
 	if strings.TrimSpace(q) == "" {
-		return text("Usage: /latest <region or words> [n], e.g. /latest badghis 5")
+		return usageReply("latest")
 	}
 	if f, name, ok := r.Resolve(q); ok {
 		hits, err := r.Store.Latest(ctx, f, n)
@@ -242,10 +222,10 @@ func (r *Router) latest(ctx context.Context, args string) chat.Message {
 	return hitsReply(fmt.Sprintf("Latest on %q", q), q, hits)
 }
 
-func (r *Router) search(ctx context.Context, args string) chat.Message {
+func (r *Router) search(ctx context.Context, _ chat.Command, args string) chat.Message {
 	q, n := splitCount(args)
 	if strings.TrimSpace(q) == "" {
-		return text("Usage: /search <words>, e.g. /search commandos airport")
+		return usageReply("search")
 	}
 	hits, err := r.Store.Search(ctx, q, n)
 	if err != nil {
@@ -302,7 +282,7 @@ func (r *Router) findDigest(name string) *rules.Digest {
 func (r *Router) subscribe(ctx context.Context, c chat.Command, args string) chat.Message {
 	f := strings.Fields(args)
 	if len(f) == 0 {
-		return text("Usage: /subscribe <digest> [HH:MM] [timezone], e.g. /subscribe afghanistan-daily 07:30 Asia/Kabul")
+		return usageReply("subscribe")
 	}
 	d := r.findDigest(f[0])
 	if d == nil {
@@ -332,7 +312,7 @@ func (r *Router) subscribe(ctx context.Context, c chat.Command, args string) cha
 func (r *Router) unsubscribe(ctx context.Context, c chat.Command, args string) chat.Message {
 	name := strings.TrimSpace(args)
 	if name == "" {
-		return text("Usage: /unsubscribe <digest>")
+		return usageReply("unsubscribe")
 	}
 	err := r.Store.Unsubscribe(ctx, c.Transport, c.Channel, name)
 	if errors.Is(err, store.ErrNotFound) {
@@ -347,7 +327,7 @@ func (r *Router) unsubscribe(ctx context.Context, c chat.Command, args string) c
 	return text(fmt.Sprintf("Unsubscribed from %s.", name))
 }
 
-func (r *Router) rulesList() chat.Message {
+func (r *Router) rulesList(context.Context, chat.Command, string) chat.Message {
 	var b strings.Builder
 	for _, ru := range r.Rules.Rules {
 		fmt.Fprintf(&b, "%s: ", ru.Name)
@@ -377,10 +357,10 @@ func (r *Router) rulesList() chat.Message {
 	return text(strings.TrimSpace(b.String()))
 }
 
-func (r *Router) why(ctx context.Context, args string) chat.Message {
+func (r *Router) why(ctx context.Context, _ chat.Command, args string) chat.Message {
 	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(args), "#"), 10, 64)
 	if err != nil || id <= 0 {
-		return text("Usage: /why <story>, the # number shown on an alert, e.g. /why 12")
+		return usageReply("why")
 	}
 	st, err := r.Store.Story(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -420,7 +400,7 @@ func (r *Router) why(ctx context.Context, args string) chat.Message {
 func (r *Router) mute(ctx context.Context, c chat.Command, args string) chat.Message {
 	f := strings.Fields(args)
 	if len(f) < 2 {
-		return text("Usage: /mute <rule or region> <duration>, e.g. /mute badghis 6h (units: m, h, d)")
+		return usageReply("mute")
 	}
 	dur, err := ParseDuration(f[len(f)-1])
 	if err != nil || dur <= 0 {
@@ -463,7 +443,7 @@ func (r *Router) muteTarget(name string) (target, label string) {
 	return fmt.Sprintf("place:%d", p.ID), p.Name
 }
 
-func (r *Router) status(ctx context.Context) chat.Message {
+func (r *Router) status(ctx context.Context, _ chat.Command, _ string) chat.Message {
 	stats, err := r.Store.OutboxStats(ctx)
 	if err != nil {
 		return r.fail("status", err)

@@ -176,13 +176,31 @@ func (l *Live) build(cfg *rules.Config, gaz *geo.Gazetteer) (*RuleSet, error) {
 		Routes: routes, Clock: sh.Clock, Log: sh.Log, Notify: sh.Wake}
 	rs.Digester = &Digester{Store: st, Rules: cfg, Routes: routes, Clock: sh.Clock, Log: sh.Log, Notify: sh.Wake}
 	rs.Router = &Router{Store: st, Rules: cfg, Places: places, Digests: rs.Digester, Clock: sh.Clock, Log: sh.Log,
-		Metrics: sh.Metrics, Started: sh.Started, Status: l.Status, OnSubscriptionsChanged: l.signalChanged, Zone: sh.Zone}
+		Metrics: sh.Metrics, Started: sh.Started, Status: l.Status, OnSubscriptionsChanged: l.signalChanged,
+		Zone: sh.Zone, MayAct: transportsMayAct(sh.Transports)}
 	for _, f := range cfg.Feeds {
 		rs.Feeds = append(rs.Feeds, NewFeedSource(f.Name, f.URL, time.Duration(f.Interval), st, sh.Clock))
 	}
 	rs.Scanner = &Scanner{Sources: append([]Source{NewDirSource(sh.CorpusDir, st, sh.Parser)}, rs.Feeds...),
 		Engine: rs.Engine, Log: sh.Log, Metrics: sh.Metrics}
 	return rs, nil
+}
+
+// authorizer is implemented by transports that decide who in a channel may
+// change what the bot does there (chat.Authorizer's method).
+type authorizer interface {
+	MayAct(ctx context.Context, channel, user string) (bool, error)
+}
+
+// transportsMayAct asks the command's transport who may run Moderators
+// commands; where it has no say, anyone may.
+func transportsMayAct(transports map[string]chat.Transport) func(ctx context.Context, transport, channel, user string) (bool, error) {
+	return func(ctx context.Context, transport, channel, user string) (bool, error) {
+		if a, ok := transports[transport].(authorizer); ok {
+			return a.MayAct(ctx, channel, user)
+		}
+		return true, nil
+	}
 }
 
 // matcherAnalyzer is the compiled rules as the engine's Analyzer.

@@ -60,23 +60,6 @@ type BotCommand struct {
 	Description string `json:"description"`
 }
 
-// DefaultCommands returns wirewatch's chat commands with short
-// descriptions, in menu order.
-func DefaultCommands() []BotCommand {
-	return []BotCommand{
-		{"latest", "Newest articles for a region or keyword: /latest badghis 5"},
-		{"search", "Search articles: /search qala-i-naw assault"},
-		{"digest", "Send this chat's digest now"},
-		{"subscribe", "Subscribe this chat to a digest: /subscribe name 08:00 Asia/Kabul"},
-		{"unsubscribe", "Stop a digest in this chat: /unsubscribe name"},
-		{"rules", "List the alert rules"},
-		{"why", "Why an alert was sent: /why <alert>"},
-		{"mute", "Mute a rule or region here: /mute badghis 12h"},
-		{"status", "Bot and delivery status"},
-		{"help", "How to use this bot"},
-	}
-}
-
 // SetCommands sets the bot's command menu to cmds.
 //
 // Specs: https://core.telegram.org/bots/api#setmycommands

@@ -37,19 +37,3 @@ func TestParseCommand(t *testing.T) {
 		t.Error("a command to @someone is taken when the bot's own name is unknown")
 	}
 }
-
-func TestDefaultCommands(t *testing.T) {
-	want := []string{"latest", "search", "digest", "subscribe", "unsubscribe", "rules", "why", "mute", "status", "help"}
-	got := DefaultCommands()
-	if len(got) != len(want) {
-		t.Fatalf("%d commands, want %d", len(got), len(want))
-	}
-	for i, c := range got {
-		if c.Command != want[i] {
-			t.Errorf("command %d = %q, want %q", i, c.Command, want[i])
-		}
-		if n := len([]rune(c.Description)); n < 3 || n > 256 {
-			t.Errorf("%s: description of %d characters", c.Command, n)
-		}
-	}
-}

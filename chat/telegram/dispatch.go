@@ -33,6 +33,9 @@ type Dispatcher struct {
 	Allowed AllowedChats
 	// Logger defaults to slog.Default.
 	Logger *slog.Logger
+	// Menu is the command menu the Poller or Webhook sets at start
+	// (setMyCommands); none is set when it is empty.
+	Menu []BotCommand
 }
 
 func (d *Dispatcher) logger() *slog.Logger {

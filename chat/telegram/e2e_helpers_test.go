@@ -100,7 +100,13 @@ func (r *recorder) commands() []chat.Command {
 }
 
 func (e *env) dispatcher(h chat.Handler, allowed ...int64) *telegram.Dispatcher {
-	return &telegram.Dispatcher{Transport: e.tr, Handler: h, Allowed: telegram.NewAllowedChats(allowed...), Logger: e.log}
+	return &telegram.Dispatcher{Transport: e.tr, Handler: h, Allowed: telegram.NewAllowedChats(allowed...), Logger: e.log, Menu: testMenu}
+}
+
+// testMenu is the command menu the tests' bots set.
+var testMenu = []telegram.BotCommand{
+	{Command: "latest", Description: "Newest articles about a place or words: /latest badghis 5"},
+	{Command: "help", Description: "The commands"},
 }
 
 // memStore is an OffsetStore in memory.

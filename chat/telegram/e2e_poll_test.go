@@ -259,7 +259,7 @@ func TestPollerRun(t *testing.T) {
 		t.Errorf("calls begin %q", got)
 	}
 	cmds := e.srv.Commands()
-	if len(cmds) != len(telegram.DefaultCommands()) || cmds[0].Command != "latest" {
+	if len(cmds) != len(testMenu) || cmds[0].Command != "latest" {
 		t.Errorf("command menu = %+v", cmds)
 	}
 }

@@ -61,8 +61,6 @@ type Poller struct {
 	Timeout time.Duration
 	// Idle defaults to DefaultIdle.
 	Idle time.Duration
-	// Commands is the command menu set at start; DefaultCommands when nil.
-	Commands []BotCommand
 	// Sleep waits between retries and idle polls; Sleep by default.
 	Sleep SleepFunc
 	// Now is the clock for the offset's age; time.Now by default.
@@ -85,7 +83,7 @@ func (p *Poller) Run(ctx context.Context) error {
 	if err := p.retry(ctx, func() error { _, err := t.request(ctx, "deleteWebhook", tgbotapi.Params{}); return err }); err != nil {
 		return stopped(ctx, err)
 	}
-	setCommands(ctx, t, p.Commands, log)
+	setCommands(ctx, t, p.Dispatcher.Menu, log)
 	for failures := 0; ; {
 		n, err := p.PollOnce(ctx)
 		switch {

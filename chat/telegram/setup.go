@@ -26,11 +26,11 @@ func retrySetup(ctx context.Context, sleep SleepFunc, log *slog.Logger, f func()
 	}
 }
 
-// setCommands sets the command menu; a failure only costs the menu, so it
-// is logged.
+// setCommands sets the command menu, when there is one; a failure only
+// costs the menu, so it is logged.
 func setCommands(ctx context.Context, t *Transport, cmds []BotCommand, log *slog.Logger) {
-	if cmds == nil {
-		cmds = DefaultCommands()
+	if len(cmds) == 0 {
+		return
 	}
 	if err := t.SetCommands(ctx, cmds); err != nil {
 		log.WarnContext(ctx, "telegram: command menu not set", "err", err)

@@ -47,8 +47,6 @@ type Webhook struct {
 	url         string
 	secretToken string
 	secret      [sha256.Size]byte // its hash, compared in constant time
-	// Commands is the command menu set at start; DefaultCommands when nil.
-	Commands []BotCommand
 	// MaxBody caps a request's body; DefaultMaxBody when zero.
 	MaxBody int64
 	// Sleep waits between retries of setWebhook; Sleep by default.
@@ -94,7 +92,7 @@ func (w *Webhook) Run(ctx context.Context) error {
 		w.close()
 		return stopped(ctx, err)
 	}
-	setCommands(ctx, t, w.Commands, log)
+	setCommands(ctx, t, w.d.Menu, log)
 	seen := newRecent(recentUpdates)
 	for {
 		select {

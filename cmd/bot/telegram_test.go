@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	wwbot "github.com/wirewatch/wirewatch/bot"
 	"github.com/wirewatch/wirewatch/chat/chattest"
 )
 
@@ -85,6 +86,21 @@ func TestRunTelegramEndToEnd(t *testing.T) {
 				t.Errorf("chat %d message %d: invalid Telegram HTML or too long (%v)", chat, m.ID, err)
 			}
 		}
+	}
+
+	// The command menu is the command table's.
+	var menu []string
+	for _, c := range api.Commands() {
+		menu = append(menu, c.Command)
+	}
+	var table []string
+	for _, c := range wwbot.Commands() {
+		if !c.Hidden {
+			table = append(table, c.Name)
+		}
+	}
+	if strings.Join(menu, " ") != strings.Join(table, " ") {
+		t.Errorf("setMyCommands got %v, want the command table's %v", menu, table)
 	}
 
 	// Commands: an allowed chat gets the seeds newest first; a foreign chat

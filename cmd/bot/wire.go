@@ -177,6 +177,11 @@ func (e *Env) chatCommands(w *wiring) error {
 		return fmt.Errorf("TELEGRAM_ALLOWED_CHATS: %w", err)
 	}
 	d := &telegram.Dispatcher{Transport: tt, Handler: w.live, Allowed: allowed, Logger: e.Log}
+	for _, cmd := range bot.Commands() {
+		if !cmd.Hidden {
+			d.Menu = append(d.Menu, telegram.BotCommand{Command: cmd.Name, Description: cmd.MenuText()})
+		}
+	}
 	if c.TelegramWebhookURL != "" {
 		wh, err := telegram.NewWebhook(d, c.TelegramWebhookURL, c.TelegramWebhookSecret)
 		if err != nil {
