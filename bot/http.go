@@ -4,8 +4,64 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"sync/atomic"
 	"time"
 )
+
+// Limits of the HTTP server (HTTPLimits' defaults). Slack and Telegram send
+// requests of a few kilobytes at once; a client that takes longer than
+// DefaultReadTimeout to send one is cut off, body and all.
+const (
+	DefaultReadHeaderTimeout = 5 * time.Second
+	DefaultReadTimeout       = 10 * time.Second
+	DefaultWriteTimeout      = 30 * time.Second
+	DefaultIdleTimeout       = 60 * time.Second
+	DefaultMaxHeaderBytes    = 64 << 10
+	// DefaultMaxRequests is how many requests to the chat endpoints are
+	// served at once; more are answered 503 at once.
+	DefaultMaxRequests = 64
+	// probeRequests is how many health, readiness and metrics requests
+	// are served at once, apart from the chat endpoints so that a flood
+	// of those does not fail the probes.
+	probeRequests = 8
+)
+
+// HTTPLimits bound what clients can hold of the HTTP server; zero fields
+// take the defaults above.
+type HTTPLimits struct {
+	// ReadHeaderTimeout bounds reading a request's headers, ReadTimeout
+	// its headers and body together.
+	ReadHeaderTimeout, ReadTimeout time.Duration
+	// WriteTimeout bounds a request from the end of its headers to the end
+	// of its answer; IdleTimeout how long a kept-alive connection waits.
+	WriteTimeout, IdleTimeout time.Duration
+	MaxHeaderBytes            int
+}
+
+// NewHTTPServer returns a server for h whose reads and writes have
+// deadlines: a request whose headers and body do not arrive within
+// ReadTimeout is cut off and its connection closed, so slow clients cannot
+// pile up connections.
+func NewHTTPServer(h http.Handler, l HTTPLimits) *http.Server {
+	or := func(d, def time.Duration) time.Duration {
+		if d > 0 {
+			return d
+		}
+		return def
+	}
+	maxHeader := l.MaxHeaderBytes
+	if maxHeader <= 0 {
+		maxHeader = DefaultMaxHeaderBytes
+	}
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: or(l.ReadHeaderTimeout, DefaultReadHeaderTimeout),
+		ReadTimeout:       or(l.ReadTimeout, DefaultReadTimeout),
+		WriteTimeout:      or(l.WriteTimeout, DefaultWriteTimeout),
+		IdleTimeout:       or(l.IdleTimeout, DefaultIdleTimeout),
+		MaxHeaderBytes:    maxHeader,
+	}
+}
 
 // HTTPOptions are the endpoints of BOT_HTTP_ADDR.
 type HTTPOptions struct {
@@ -17,9 +73,15 @@ type HTTPOptions struct {
 	SlackCommands http.Handler
 	// TelegramWebhook serves POST /telegram/webhook (nil: 404).
 	TelegramWebhook http.Handler
+	// MaxRequests is how many requests to the chat endpoints are served at
+	// once (DefaultMaxRequests when zero); more are answered 503 with
+	// Retry-After and the connection closed, and counted in
+	// wirewatch_http_requests_refused_total.
+	MaxRequests int
 }
 
-// NewHTTPHandler returns the bot's HTTP routes.
+// NewHTTPHandler returns the bot's HTTP routes, with at most MaxRequests
+// chat requests and a few probes served at once.
 func NewHTTPHandler(o HTTPOptions) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -45,7 +107,47 @@ func NewHTTPHandler(o HTTPOptions) http.Handler {
 	if o.TelegramWebhook != nil {
 		mux.Handle("POST /telegram/webhook", o.TelegramWebhook)
 	}
-	return mux
+	n := o.MaxRequests
+	if n <= 0 {
+		n = DefaultMaxRequests
+	}
+	c := &requestCap{h: mux, chat: make(chan struct{}, n), probes: make(chan struct{}, probeRequests)}
+	if o.Metrics != nil {
+		o.Metrics.Gauge(func() map[string]float64 {
+			return map[string]float64{"wirewatch_http_requests_refused_total": float64(c.refused.Load())}
+		})
+	}
+	return c
+}
+
+// requestCap serves at most cap(chat) chat requests and cap(probes) probes
+// at once and refuses the others.
+type requestCap struct {
+	h       http.Handler
+	chat    chan struct{}
+	probes  chan struct{}
+	refused atomic.Int64
+}
+
+func (c *requestCap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	slots := c.chat
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		switch r.URL.Path {
+		case "/healthz", "/readyz", "/metrics":
+			slots = c.probes
+		}
+	}
+	select {
+	case slots <- struct{}{}:
+		defer func() { <-slots }()
+		c.h.ServeHTTP(w, r)
+	default:
+		c.refused.Add(1)
+		// Closing the connection frees it without reading the body.
+		w.Header().Set("Connection", "close")
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "too many requests at once; try again", http.StatusServiceUnavailable)
+	}
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

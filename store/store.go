@@ -31,6 +31,7 @@ type Store interface {
 	Mutes
 	Follows
 	ActionRefs
+	Nonces
 	// Close releases the store.
 	Close() error
 }

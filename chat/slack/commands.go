@@ -15,8 +15,9 @@ import (
 
 // CommandHandler is the http.Handler for Slack slash commands
 // (POST /slack/commands). It accepts only requests signed with the app's
-// signing secret no more than MaxClockSkew ago, answers 401 to anything else
-// without looking further, and passes each command to a chat.Handler. A
+// signing secret no more than MaxClockSkew ago, and each of them once (a
+// replayed request is refused, see ReplayGuard), answers 401 to anything
+// else without looking further, and passes each command to a chat.Handler. A
 // reply ready within the deadline goes back in the HTTP response; a later
 // one is acknowledged at once with "Working on it…" and posted to the
 // command's response_url when ready.
@@ -41,6 +42,9 @@ func NewCommandHandler(signingSecret string, h chat.Handler, opts ...CommandOpti
 		return nil, errors.New("slack: slash commands need a handler")
 	}
 	cfg := newCommandConfig(opts)
+	if cfg.guard == nil {
+		cfg.guard = NewReplayGuard(signingSecret, nil, cfg.log)
+	}
 	return &CommandHandler{
 		secret: signingSecret,
 		cfg:    cfg,
@@ -66,7 +70,7 @@ func (c *CommandHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cannot read request", http.StatusBadRequest)
 		return
 	}
-	if err := VerifySignature(c.secret, r.Header, body, c.cfg.now()); err != nil {
+	if err := c.cfg.guard.Verify(r.Context(), r.Header, body, c.cfg.now()); err != nil {
 		c.cfg.log.WarnContext(r.Context(), "slack: slash command refused", "remote", r.RemoteAddr, "err", err)
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return

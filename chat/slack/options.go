@@ -18,6 +18,7 @@ type commandConfig struct {
 	now           func() time.Time
 	client        *http.Client
 	log           *slog.Logger
+	guard         *ReplayGuard
 }
 
 func newCommandConfig(opts []CommandOption) commandConfig {
@@ -98,4 +99,12 @@ func WithCommandLogger(l *slog.Logger) CommandOption {
 			c.log = l
 		}
 	}
+}
+
+// WithReplayGuard makes a CommandHandler check signatures with g, a guard
+// made with the same signing secret and shared with the other endpoints
+// Slack signs, so a request is accepted once wherever it is sent. Without
+// it a CommandHandler has a guard of its own, in memory.
+func WithReplayGuard(g *ReplayGuard) CommandOption {
+	return func(c *commandConfig) { c.guard = g }
 }

@@ -138,3 +138,49 @@ func TestNewWebhookChecks(t *testing.T) {
 		}
 	}
 }
+
+// neverBody is a request body that is never sent: reading it blocks until
+// the test ends, and is recorded.
+type neverBody struct {
+	read  chan struct{}
+	until <-chan struct{}
+}
+
+func (b *neverBody) Read([]byte) (int, error) {
+	select {
+	case b.read <- struct{}{}:
+	default:
+	}
+	<-b.until
+	return 0, context.Canceled
+}
+
+// TestWebhookSecretBeforeBody sends updates whose body never comes: with a
+// missing or wrong secret the webhook answers 401 without reading a byte of
+// it, so a client without the secret cannot hold a request open.
+func TestWebhookSecretBeforeBody(t *testing.T) {
+	e := newEnv(t)
+	wh, err := telegram.NewWebhook(e.dispatcher(&recorder{}, group), "https://bot.example/telegram/webhook", secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, header := range []string{"", "wrong-secret"} {
+		end := make(chan struct{})
+		body := &neverBody{read: make(chan struct{}, 1), until: end}
+		req := httptest.NewRequest(http.MethodPost, telegram.WebhookPath, body)
+		if header != "" {
+			req.Header.Set(telegram.SecretHeader, header)
+		}
+		rw := httptest.NewRecorder()
+		wh.ServeHTTP(rw, req) // returns only if it does not wait for the body
+		close(end)
+		if rw.Code != http.StatusUnauthorized {
+			t.Errorf("secret %q: %d, want 401", header, rw.Code)
+		}
+		select {
+		case <-body.read:
+			t.Errorf("secret %q: the body was read", header)
+		default:
+		}
+	}
+}

@@ -218,8 +218,9 @@ func (e *Env) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listening on BOT_HTTP_ADDR=%s: %w", e.Config.HTTPAddr, err)
 	}
-	svc.Server = &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: bot.NewHTTPHandler(bot.HTTPOptions{
-		Ready: svc.Ready, Metrics: w.shared.Metrics, SlackCommands: w.slackCmds, TelegramWebhook: w.tgWebhook})}
+	svc.Server = bot.NewHTTPServer(bot.NewHTTPHandler(bot.HTTPOptions{
+		Ready: svc.Ready, Metrics: w.shared.Metrics, SlackCommands: w.slackCmds, TelegramWebhook: w.tgWebhook}),
+		bot.HTTPLimits{})
 	var names []string
 	for k := range w.shared.Transports {
 		names = append(names, k)

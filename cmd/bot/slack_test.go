@@ -126,6 +126,10 @@ func TestRunSlackEndToEnd(t *testing.T) {
 	if !strings.Contains(text, `"response_type":"ephemeral"`) {
 		t.Errorf("reply not ephemeral by default: %s", text)
 	}
+	// The same signed request again is a replay, refused.
+	if code, resp := post(slack.Sign(testSigningSecret, now, []byte(body)), now); code != http.StatusUnauthorized {
+		t.Errorf("replayed /latest: %d %q, want 401", code, resp)
+	}
 	if strings.Contains(bot.errs.String(), chattest.SlackBotToken) {
 		t.Error("the bot token appears in the log")
 	}

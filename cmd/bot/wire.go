@@ -75,6 +75,7 @@ type wiring struct {
 	// chat is what chat commands need: the HTTP handlers and the jobs that
 	// receive them.
 	slackCmds  http.Handler
+	slackGuard *slack.ReplayGuard
 	tgWebhook  http.Handler
 	background map[string]func(context.Context) error
 	leaderJobs map[string]func(context.Context) error
@@ -155,7 +156,11 @@ func (e *Env) chatCommands(w *wiring) error {
 	c, transports := e.Config, w.shared.Transports
 	if st, ok := transports["slack"].(*slack.Transport); ok {
 		if c.SlackSigningSecret != "" {
-			h, err := slack.NewCommandHandler(c.SlackSigningSecret, w.live, slack.WithCommandLogger(e.Log))
+			// One guard for every endpoint Slack signs, its signatures kept
+			// in the store so that no replica accepts a request twice.
+			w.slackGuard = slack.NewReplayGuard(c.SlackSigningSecret, w.shared.Store, e.Log)
+			h, err := slack.NewCommandHandler(c.SlackSigningSecret, w.live, slack.WithCommandLogger(e.Log),
+				slack.WithReplayGuard(w.slackGuard))
 			if err != nil {
 				return fmt.Errorf("slack commands: %w", err)
 			}

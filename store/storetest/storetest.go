@@ -65,6 +65,7 @@ func Run(t *testing.T, open Open) {
 		{"MutedReports", testMutedReports},
 		{"Follows", testFollows},
 		{"ActionRefs", testActionRefs},
+		{"Nonces", testNonces},
 		{"InteractiveRestart", testInteractiveRestart},
 		{"Restart", testRestart},
 		{"Replicas", testReplicas},
