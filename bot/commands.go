@@ -83,8 +83,22 @@ func (r *Router) HandleCommand(ctx context.Context, c chat.Command) chat.Message
 	if _, ok := findCommand(name); !ok {
 		name = "unknown" // bounded label values, whatever users type
 	}
-	r.Metrics.add("wirewatch_commands_total", 1, name)
+	outcome := "ok"
+	if strings.HasPrefix(reply.Text, failPrefix) {
+		outcome = "error"
+	}
+	r.Metrics.Use().Commands.Inc(name, outcome)
 	return reply
+}
+
+// CommandNames are the command labels of wirewatch_commands_total: every
+// command of the table, and "unknown".
+func CommandNames() []string {
+	names := []string{"unknown"}
+	for _, c := range Commands() {
+		names = append(names, c.Name)
+	}
+	return names
 }
 
 func publicFlag(args string) (string, bool) {
@@ -121,9 +135,12 @@ func text(s string) chat.Message { return chat.Message{Text: s} }
 // (midnight UTC) as the date alone.
 func (r *Router) when(t time.Time) string { return chat.Article{Published: t}.When(r.Zone) }
 
+// failPrefix starts the answer to a command that failed on our side.
+const failPrefix = "Sorry, /"
+
 func (r *Router) fail(op string, err error) chat.Message {
 	r.Log.Error("command failed", "command", op, "err", err)
-	return text(fmt.Sprintf("Sorry, /%s failed on our side; it has been logged. Try again in a minute.", op))
+	return text(fmt.Sprintf("%s%s failed on our side; it has been logged. Try again in a minute.", failPrefix, op))
 }
 
 // splitCount takes a trailing count off args: "badghis 5" -> "badghis", 5.

@@ -223,6 +223,7 @@ func (d *Deliverer) deliver(ctx context.Context, row store.OutboxRow) {
 	remote, err := t.Send(sendCtx, msg)
 	cancel()
 	d.record(row, d.Clock.Now())
+	d.Metrics.Use().attempted(row, err, d.Clock.Now())
 	// What happened must be recorded even when shutdown cancelled ctx
 	// during the send: a sent message not marked sent goes out twice.
 	ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -239,7 +240,6 @@ func (d *Deliverer) deliver(ctx context.Context, row store.OutboxRow) {
 		log.Error("message sent but not recorded as sent; it may be sent again after a restart", "err", err)
 		return
 	}
-	d.Metrics.inc("wirewatch_messages_sent_total", row.Transport, string(row.Kind))
 	log.Debug("delivered", "remote_id", remote, "attempt", row.Attempts)
 }
 
@@ -263,11 +263,10 @@ func (d *Deliverer) retry(ctx context.Context, log *slog.Logger, row store.Outbo
 	wait := Backoff(row.Attempts, d.BaseBackoff, d.MaxBackoff, d.Jitter())
 	if ra, ok := chat.RetryAfterOf(err); ok {
 		wait = ra
-		d.Metrics.inc("wirewatch_rate_limited_total", row.Transport, string(row.Kind))
 	}
 	next := d.Clock.Now().Add(wait)
 	log.Warn("delivery failed; will retry", "attempt", row.Attempts, "retry_in", wait, "err", err)
-	d.Metrics.inc("wirewatch_delivery_retries_total", row.Transport, string(row.Kind))
+	d.Metrics.Use().DeliveryRetries.Inc(row.Transport, string(row.Kind))
 	if err := d.Store.MarkRetry(ctx, row.ID, next, err.Error()); err != nil {
 		log.Error("recording retry", "err", err)
 	}
@@ -275,7 +274,7 @@ func (d *Deliverer) retry(ctx context.Context, log *slog.Logger, row store.Outbo
 
 func (d *Deliverer) dead(ctx context.Context, log *slog.Logger, row store.OutboxRow, err error) {
 	log.Error("message dead-lettered: it will not be retried", "key", row.Key, "attempts", row.Attempts, "err", err)
-	d.Metrics.inc("wirewatch_messages_dead_total", row.Transport, string(row.Kind))
+	d.Metrics.Use().DeadLetters.Inc(row.Transport, string(row.Kind))
 	if err := d.Store.MarkDead(ctx, row.ID, err.Error()); err != nil {
 		log.Error("recording dead letter", "err", err)
 	}

@@ -60,6 +60,8 @@ type Engine struct {
 	// Notify, when set, is called after rows were enqueued (to wake the
 	// delivery loop).
 	Notify func()
+	// Metrics counts the stories opened (nil: not counted).
+	Metrics *Metrics
 }
 
 // Outcome is what the engine decided for one document.
@@ -234,6 +236,9 @@ func (e *Engine) place(ctx context.Context, d corpus.Document, copyOf string, r 
 			Rule: r.Name, Key: key, KeyName: m.GroupName,
 			First: d.Published, Last: d.Published, CreatedAt: e.Clock.Now(),
 		})
+		if err == nil {
+			e.Metrics.Use().StoriesOpened.Inc(r.Name)
+		}
 	}
 	if err != nil {
 		return 0, 0, fmt.Errorf("finding story: %w", err)

@@ -18,6 +18,8 @@ type FeedSource struct {
 	Feed     *corpus.FeedSource
 	Interval time.Duration
 	Clock    Clock
+	// Metrics counts fetches and errors by feed name (nil: not counted).
+	Metrics *Metrics
 
 	mu   sync.Mutex
 	last time.Time
@@ -48,9 +50,13 @@ func (f *FeedSource) Scan(ctx context.Context, fn corpus.Handler) error {
 	f.mu.Unlock()
 	// Scan records the feed's ETag only after fn took every item, so a
 	// failure never loses items.
+	m := f.Metrics.Use()
+	m.FeedFetches.Inc(f.Feed.Name)
 	if err := f.Feed.Scan(ctx, fn); err != nil {
+		m.FeedErrors.Inc(f.Feed.Name)
 		return fmt.Errorf("feed %s: %w", f.Feed.URL, err)
 	}
+	m.FeedLastSuccess.Set(seconds(f.Clock.Now()), f.Feed.Name)
 	return nil
 }
 

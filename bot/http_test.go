@@ -18,9 +18,8 @@ import (
 
 func TestHTTPEndpoints(t *testing.T) {
 	m := NewMetrics()
-	m.inc("wirewatch_messages_sent_total", "slack", "alert")
-	m.inc("wirewatch_messages_sent_total", "slack", "alert")
-	m.Gauge(func() map[string]float64 { return map[string]float64{`wirewatch_outbox_rows{state="pending"}`: 3} })
+	m.Sent.Inc("slack", "alert")
+	m.Sent.Inc("slack", "alert")
 	ready := errors.New("first scan not finished")
 	h := NewHTTPHandler(HTTPOptions{Metrics: m, Ready: func(context.Context) error { return ready }})
 	get := func(path string) (int, string) {
@@ -43,8 +42,7 @@ func TestHTTPEndpoints(t *testing.T) {
 	for _, want := range []string{
 		"# TYPE wirewatch_messages_sent_total counter",
 		`wirewatch_messages_sent_total{transport="slack",kind="alert"} 2`,
-		"# TYPE wirewatch_outbox_rows gauge",
-		`wirewatch_outbox_rows{state="pending"} 3`,
+		"# TYPE wirewatch_scan_duration_seconds histogram",
 	} {
 		if code != 200 || !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q:\n%s", want, body)

@@ -120,8 +120,10 @@ func (l *Live) ReloadIfChanged() {
 	if err != nil {
 		l.shared.Log.Error("rules file has errors; the rules in force stay until it is fixed", "file", l.path, "errors", err.Error())
 		l.current.Store(&liveRules{set: cur.set, stamp: stamp}) // report this version once
+		l.shared.Metrics.Use().RulesReloads.Inc("error")
 		return
 	}
+	l.shared.Metrics.Use().RulesReloads.Inc("ok")
 	l.current.Store(&liveRules{set: set, stamp: stamp})
 	l.shared.Log.Info("rules reloaded", "file", l.path, "rules", len(cfg.Rules), "channels", len(cfg.Channels))
 	l.signalChanged()
@@ -173,14 +175,22 @@ func (l *Live) build(cfg *rules.Config, gaz *geo.Gazetteer) (*RuleSet, error) {
 	routes := Routes(cfg, sh.Transports, sh.Console, sh.Log)
 	rs := &RuleSet{Config: cfg, Places: places}
 	rs.Engine = &Engine{Store: st, Analyzer: matcherAnalyzer{matcher}, Copies: detectorCopies{det}, Rules: cfg,
-		Routes: routes, Clock: sh.Clock, Log: sh.Log, Notify: sh.Wake}
+		Routes: routes, Clock: sh.Clock, Log: sh.Log, Notify: sh.Wake, Metrics: sh.Metrics}
 	rs.Digester = &Digester{Store: st, Rules: cfg, Routes: routes, Clock: sh.Clock, Log: sh.Log, Notify: sh.Wake}
 	rs.Router = &Router{Store: st, Rules: cfg, Places: places, Digests: rs.Digester, Clock: sh.Clock, Log: sh.Log,
 		Metrics: sh.Metrics, Started: sh.Started, Status: l.Status, OnSubscriptionsChanged: l.signalChanged,
 		Zone: sh.Zone, MayAct: transportsMayAct(sh.Transports)}
-	for _, f := range cfg.Feeds {
-		rs.Feeds = append(rs.Feeds, NewFeedSource(f.Name, f.URL, time.Duration(f.Interval), st, sh.Clock))
+	var ruleNames, feedNames []string
+	for _, r := range cfg.Rules {
+		ruleNames = append(ruleNames, r.Name)
 	}
+	for _, f := range cfg.Feeds {
+		src := NewFeedSource(f.Name, f.URL, time.Duration(f.Interval), st, sh.Clock)
+		src.Metrics = sh.Metrics
+		rs.Feeds = append(rs.Feeds, src)
+		feedNames = append(feedNames, f.Name)
+	}
+	sh.Metrics.Preset(nil, ruleNames, feedNames, nil)
 	rs.Scanner = &Scanner{Sources: append([]Source{NewDirSource(sh.CorpusDir, st, sh.Parser)}, rs.Feeds...),
 		Engine: rs.Engine, Log: sh.Log, Metrics: sh.Metrics}
 	return rs, nil

@@ -1,115 +1,262 @@
 package bot
 
 import (
-	"fmt"
-	"io"
-	"net/http"
-	"slices"
-	"strings"
-	"sync"
+	"context"
+	"time"
+
+	"github.com/wirewatch/wirewatch/chat"
+	"github.com/wirewatch/wirewatch/corpus"
+	"github.com/wirewatch/wirewatch/internal/buildinfo"
+	"github.com/wirewatch/wirewatch/internal/metrics"
+	"github.com/wirewatch/wirewatch/store"
 )
 
-// Metrics is a small registry of counters and gauges served in the
-// Prometheus text exposition format. A nil *Metrics counts nothing.
+// Metrics are wirewatch's Prometheus series, each declared once below with
+// its help text and labels, and served by GET /metrics. A series without
+// labels is present from the start; Preset makes the labelled ones present
+// for the label values known at start (transports, rules, feeds, commands),
+// so every series a dashboard or an alert asks for exists before its first
+// event. To add a series: a field here and one line in NewMetrics, then
+// record it where the event happens (m.Use().Field...), and list it in
+// docs/operations.md.
 type Metrics struct {
-	mu     sync.Mutex
-	counts map[string]float64 // full series name with labels -> value
-	help   map[string]string
-	gauges []func() map[string]float64
+	*metrics.Registry
+
+	// Scans.
+	Scans           *metrics.CounterVec   // outcome: ok, error
+	ScanDuration    *metrics.HistogramVec //
+	ScanLastSuccess *metrics.GaugeVec     //
+	ScanDocuments   *metrics.CounterVec   // outcome: new, duplicate, processed
+	ScanSkipped     *metrics.CounterVec   // reason: corpus.Reasons, unreadable
+	SourceErrors    *metrics.CounterVec   //
+
+	// Feeds, by feed name.
+	FeedFetches     *metrics.CounterVec
+	FeedErrors      *metrics.CounterVec
+	FeedLastSuccess *metrics.GaugeVec
+
+	// Rules and stories, by rule.
+	RuleMatches   *metrics.CounterVec
+	StoriesOpened *metrics.CounterVec
+	RulesReloads  *metrics.CounterVec // outcome: ok, error
+
+	// Delivery, by transport (and kind or reason).
+	Sent             *metrics.CounterVec   // transport, kind
+	DeliveryAttempts *metrics.CounterVec   // transport, kind
+	DeliveryErrors   *metrics.CounterVec   // transport, reason: rate_limited, temporary, permanent
+	DeliveryRetries  *metrics.CounterVec   // transport, kind
+	DeadLetters      *metrics.CounterVec   // transport, kind
+	DeliveryLatency  *metrics.HistogramVec // transport
+
+	// Commands, by name and outcome: ok, error.
+	Commands *metrics.CounterVec
 }
 
-// NewMetrics returns an empty registry with the help texts of wirewatch's
-// counters.
+// Label values that are known in advance.
+var (
+	scanOutcomes     = []string{"ok", "error"}
+	documentOutcomes = []string{"new", "duplicate", "processed"}
+	deliveryReasons  = []string{"rate_limited", "temporary", "permanent"}
+	outboxKinds      = []string{string(store.OutboxAlert), string(store.OutboxUpdate), string(store.OutboxEdit), string(store.OutboxDigest)}
+)
+
+// UnreadableReason labels the files a scan could not read at all.
+const UnreadableReason = "unreadable"
+
+// NewMetrics declares every series.
 func NewMetrics() *Metrics {
-	return &Metrics{
-		counts: map[string]float64{},
-		help: map[string]string{
-			"wirewatch_messages_sent_total":    "Messages delivered, by transport and kind.",
-			"wirewatch_messages_dead_total":    "Messages dead-lettered, by transport and kind.",
-			"wirewatch_delivery_retries_total": "Delivery attempts that will be retried.",
-			"wirewatch_rate_limited_total":     "Deliveries the platform rate-limited.",
-			"wirewatch_documents_total":        "Documents processed.",
-			"wirewatch_scan_errors_total":      "Scans that failed.",
-			"wirewatch_commands_total":         "Chat commands answered, by command.",
-		},
+	r := metrics.New()
+	d := metrics.DurationBuckets
+	m := &Metrics{
+		Registry: r,
+
+		Scans:           r.Counter("wirewatch_scans_total", "Scan passes over the corpus and feeds, by outcome (ok, error).", "outcome"),
+		ScanDuration:    r.Histogram("wirewatch_scan_duration_seconds", "How long a scan pass took.", d),
+		ScanLastSuccess: r.Gauge("wirewatch_scan_last_success_timestamp_seconds", "When the last scan pass without error ended, in seconds since 1970 (0: none yet)."),
+		ScanDocuments:   r.Counter("wirewatch_scan_documents_total", "Documents read by scans, by outcome: new (stored), duplicate (an exact copy of a stored one), processed (matched, grouped and queued).", "outcome"),
+		ScanSkipped:     r.Counter("wirewatch_scan_skipped_files_total", "Files passed over by scans, by reason (see docs/formats.md); unreadable files are tried again.", "reason"),
+		SourceErrors:    r.Counter("wirewatch_scan_errors_total", "Sources (the corpus folder, a feed) that failed during a scan."),
+
+		FeedFetches:     r.Counter("wirewatch_feed_fetches_total", "Feed fetches, by feed.", "feed"),
+		FeedErrors:      r.Counter("wirewatch_feed_errors_total", "Feed fetches that failed, by feed.", "feed"),
+		FeedLastSuccess: r.Gauge("wirewatch_feed_last_success_timestamp_seconds", "When each feed was last fetched without error, in seconds since 1970 (0: never).", "feed"),
+
+		RuleMatches:   r.Counter("wirewatch_rule_matches_total", "Documents that matched each rule.", "rule"),
+		StoriesOpened: r.Counter("wirewatch_stories_opened_total", "Stories opened (each is one alert per channel), by rule.", "rule"),
+		RulesReloads:  r.Counter("wirewatch_rules_reloads_total", "Reloads of an edited rules file, by outcome (ok, error: the rules in force stay).", "outcome"),
+
+		Sent:             r.Counter("wirewatch_messages_sent_total", "Messages delivered, by transport and kind.", "transport", "kind"),
+		DeliveryAttempts: r.Counter("wirewatch_delivery_attempts_total", "Attempts to send a message, by transport and kind.", "transport", "kind"),
+		DeliveryErrors:   r.Counter("wirewatch_delivery_errors_total", "Failed attempts to send a message, by transport and reason (rate_limited, temporary, permanent).", "transport", "reason"),
+		DeliveryRetries:  r.Counter("wirewatch_delivery_retries_total", "Failed attempts that will be retried, by transport and kind.", "transport", "kind"),
+		DeadLetters:      r.Counter("wirewatch_messages_dead_total", "Messages given up (dead-lettered), by transport and kind.", "transport", "kind"),
+		DeliveryLatency:  r.Histogram("wirewatch_delivery_latency_seconds", "From when a message could first be sent (enqueued, or due for a batched reply) to when it was sent, by transport.", d, "transport"),
+
+		Commands: r.Counter("wirewatch_commands_total", "Chat commands answered, by command and outcome (ok, error).", "command", "outcome"),
 	}
+	for _, o := range scanOutcomes {
+		m.Scans.With(o)
+		m.RulesReloads.With(o)
+	}
+	for _, o := range documentOutcomes {
+		m.ScanDocuments.With(o)
+	}
+	for _, reason := range append(append([]string{}, corpus.Reasons...), UnreadableReason) {
+		m.ScanSkipped.With(reason)
+	}
+	info := buildinfo.Read()
+	r.GaugeFunc("wirewatch_build_info", "The running build: version, commit and Go version (always 1).",
+		[]string{"version", "commit", "go_version"}, func(emit func(float64, ...string)) {
+			emit(1, info.Version, info.Commit, info.Go)
+		})
+	return m
 }
 
-func (m *Metrics) inc(name string, labels ...string) {
+// Preset makes the series of known label values present, at zero:
+// transports, rules, feeds and command names. Call it at start and after
+// the rules change; values seen before stay.
+func (m *Metrics) Preset(transports, rules, feeds, commands []string) {
 	if m == nil {
 		return
 	}
-	m.add(name, 1, labels...)
+	for _, t := range transports {
+		for _, k := range outboxKinds {
+			m.Sent.With(t, k)
+			m.DeliveryAttempts.With(t, k)
+			m.DeliveryRetries.With(t, k)
+			m.DeadLetters.With(t, k)
+		}
+		for _, reason := range deliveryReasons {
+			m.DeliveryErrors.With(t, reason)
+		}
+		m.DeliveryLatency.With(t)
+	}
+	for _, r := range rules {
+		m.RuleMatches.With(r)
+		m.StoriesOpened.With(r)
+	}
+	for _, f := range feeds {
+		m.FeedFetches.With(f)
+		m.FeedErrors.With(f)
+		m.FeedLastSuccess.With(f)
+	}
+	for _, c := range commands {
+		m.Commands.With(c, "ok").With(c, "error")
+	}
 }
 
-// add adds v to a counter; labels are alternating transport and kind, or a
-// single command name, as the counter's help says.
-func (m *Metrics) add(name string, v float64, labels ...string) {
+// noMetrics records for code given no registry; nobody reads it.
+var noMetrics = NewMetrics()
+
+// Use returns m, or a registry nobody reads when m is nil, so parts built
+// without metrics (in tests, on the command line) record into nothing.
+func (m *Metrics) Use() *Metrics {
 	if m == nil {
-		return
+		return noMetrics
 	}
-	key := name
-	switch len(labels) {
-	case 1:
-		key += fmt.Sprintf(`{command=%q}`, labels[0])
-	case 2:
-		key += fmt.Sprintf(`{transport=%q,kind=%q}`, labels[0], labels[1])
-	}
-	m.mu.Lock()
-	m.counts[key] += v
-	m.mu.Unlock()
+	return m
 }
 
-// Gauge registers a function read at every scrape that returns series
-// (full names with labels) and their values.
-func (m *Metrics) Gauge(f func() map[string]float64) {
-	m.mu.Lock()
-	m.gauges = append(m.gauges, f)
-	m.mu.Unlock()
-}
-
-// WriteTo writes every series in the text format.
-func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
-	m.mu.Lock()
-	series := make(map[string]float64, len(m.counts))
-	for k, v := range m.counts {
-		series[k] = v
-	}
-	gauges := slices.Clone(m.gauges)
-	m.mu.Unlock()
-	for _, g := range gauges {
-		for k, v := range g() {
-			series[k] = v
+// OutboxGauges declares the outbox series read from the store at every
+// scrape: rows by state, and for each transport the rows waiting and the
+// age of the oldest one due. transports are the transports to report even
+// when nothing waits for them.
+func (m *Metrics) OutboxGauges(st store.OutboxReports, clock Clock, transports []string) {
+	m.GaugeFunc("wirewatch_outbox_rows", "Outbox rows by state (pending, sending, sent, dead).", []string{"state"},
+		func(emit func(float64, ...string)) {
+			ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+			defer cancel()
+			stats, err := st.OutboxStats(ctx)
+			if err != nil {
+				return
+			}
+			for s, n := range stats {
+				emit(float64(n), string(s))
+			}
+		})
+	backlog := func(emit func(store.Backlog, string)) {
+		ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+		defer cancel()
+		b, err := st.OutboxBacklog(ctx, clock.Now())
+		if err != nil {
+			return
+		}
+		for _, t := range transports {
+			if _, ok := b[t]; !ok {
+				b[t] = store.Backlog{}
+			}
+		}
+		for t, v := range b {
+			emit(v, t)
 		}
 	}
-	keys := make([]string, 0, len(series))
-	for k := range series {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var b strings.Builder
-	last := ""
-	for _, k := range keys {
-		name, _, _ := strings.Cut(k, "{")
-		if name != last {
-			typ := "gauge"
-			if strings.HasSuffix(name, "_total") {
-				typ = "counter"
-			}
-			if h := m.help[name]; h != "" {
-				fmt.Fprintf(&b, "# HELP %s %s\n", name, h)
-			}
-			fmt.Fprintf(&b, "# TYPE %s %s\n", name, typ)
-			last = name
-		}
-		fmt.Fprintf(&b, "%s %g\n", k, series[k])
-	}
-	n, err := io.WriteString(w, b.String())
-	return int64(n), err
+	m.GaugeFunc("wirewatch_outbox_depth", "Messages waiting to be sent (pending or being sent), by transport.", []string{"transport"},
+		func(emit func(float64, ...string)) {
+			backlog(func(b store.Backlog, t string) { emit(float64(b.Waiting), t) })
+		})
+	m.GaugeFunc("wirewatch_outbox_oldest_pending_age_seconds", "How long the oldest message due has waited to be sent, by transport (0: none waits).", []string{"transport"},
+		func(emit func(float64, ...string)) {
+			now := clock.Now()
+			backlog(func(b store.Backlog, t string) {
+				age := 0.0
+				if !b.OldestDue.IsZero() {
+					age = max(0, now.Sub(b.OldestDue).Seconds())
+				}
+				emit(age, t)
+			})
+		})
 }
 
-// ServeHTTP serves the metrics.
-func (m *Metrics) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-	m.WriteTo(w) //nolint:errcheck // the client went away
+// seconds is t as a Prometheus timestamp gauge value.
+func seconds(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
+
+// scrapeTimeout bounds the store queries of one scrape.
+const scrapeTimeout = 2 * time.Second
+
+// attempted records one attempt to send row, which ended at now with err.
+func (m *Metrics) attempted(row store.OutboxRow, err error, now time.Time) {
+	m.DeliveryAttempts.Inc(row.Transport, string(row.Kind))
+	switch {
+	case err == nil:
+		m.Sent.Inc(row.Transport, string(row.Kind))
+		from := row.CreatedAt
+		if row.Due.After(from) {
+			from = row.Due
+		}
+		if !from.IsZero() {
+			m.DeliveryLatency.Observe(max(0, now.Sub(from).Seconds()), row.Transport)
+		}
+	case chat.IsPermanent(err):
+		m.DeliveryErrors.Inc(row.Transport, "permanent")
+	default:
+		if _, ok := chat.RetryAfterOf(err); ok {
+			m.DeliveryErrors.Inc(row.Transport, "rate_limited")
+		} else {
+			m.DeliveryErrors.Inc(row.Transport, "temporary")
+		}
+	}
+}
+
+// scanned records a scan pass that ended at end with err (nil when every
+// document was processed; a failing source makes the pass an error too).
+func (m *Metrics) scanned(rep ScanReport, err error, end time.Time) {
+	m.ScanDuration.Observe(max(0, end.Sub(rep.At).Seconds()))
+	if err != nil || len(rep.Errors) > 0 {
+		m.Scans.Inc("error")
+	} else {
+		m.Scans.Inc("ok")
+		m.ScanLastSuccess.Set(seconds(end))
+	}
+	m.ScanDocuments.Add(float64(rep.New), "new")
+	m.ScanDocuments.Add(float64(rep.Dupes), "duplicate")
+	m.ScanDocuments.Add(float64(rep.Processed), "processed")
+	for reason, n := range rep.Skipped {
+		m.ScanSkipped.Add(float64(n), reason)
+	}
+	m.ScanSkipped.Add(float64(rep.Unreadable), UnreadableReason)
+	for _, o := range rep.Outcomes {
+		for _, match := range o.Analysis.Matches {
+			m.RuleMatches.Inc(match.Rule)
+		}
+	}
 }

@@ -71,14 +71,14 @@ func (s *Scanner) Scan(ctx context.Context) (ScanReport, error) {
 			}
 			s.Log.Error("source failed; other sources go on", "source", src.Name(), "err", err)
 			rep.Errors = append(rep.Errors, src.Name()+": "+err.Error())
-			s.Metrics.inc("wirewatch_scan_errors_total")
+			s.Metrics.Use().SourceErrors.Inc()
 		}
 		rep.addSkips(src)
 	}
 	outcomes, err := s.Engine.ProcessPending(ctx)
 	rep.Outcomes = outcomes
 	rep.Processed = len(outcomes)
-	s.Metrics.add("wirewatch_documents_total", float64(len(outcomes)))
+	s.Metrics.Use().scanned(rep, err, s.Engine.Clock.Now())
 	s.mu.Lock()
 	s.last = rep
 	s.last.Outcomes = nil // the caller has them; keep no bodies around

@@ -173,6 +173,9 @@ type OutboxReports interface {
 	OutboxStats(ctx context.Context) (map[OutboxState]int, error)
 	// DeadRows returns up to limit dead-lettered rows, newest first.
 	DeadRows(ctx context.Context, limit int) ([]OutboxRow, error)
+	// OutboxBacklog says, for each transport with rows to send, how many
+	// wait and since when the oldest of those due by now has waited.
+	OutboxBacklog(ctx context.Context, now time.Time) (map[string]Backlog, error)
 }
 
 // Outbox is every message to send, from the decision to the delivery.

@@ -104,6 +104,16 @@ type OutboxRow struct {
 	SentAt    time.Time
 }
 
+// Backlog is what waits in the outbox for one transport.
+type Backlog struct {
+	// Waiting counts the rows pending or being sent, due or not.
+	Waiting int
+	// OldestDue is the earliest time from which a row due by now could
+	// have been sent (the later of its enqueue and due times); zero when
+	// no row is due.
+	OldestDue time.Time
+}
+
 // Subscription is a channel's subscription to a digest.
 type Subscription struct {
 	Digest    string

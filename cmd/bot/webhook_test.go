@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/chat/chattest"
+	"github.com/wirewatch/wirewatch/internal/metrics"
 )
 
 // freePort returns a loopback port nothing listens on right now.
@@ -65,8 +66,25 @@ func TestRunTelegramWebhookAndEndpoints(t *testing.T) {
 	if code, body := get(t, base+"/readyz"); code != 200 {
 		t.Errorf("/readyz after the first scan: %d %s", code, body)
 	}
-	if code, body := get(t, base+"/metrics"); code != 200 || !strings.Contains(body, "wirewatch_outbox_rows") {
-		t.Errorf("/metrics: %d\n%s", code, body)
+	code, body := get(t, base+"/metrics")
+	exp, problems := metrics.Lint(strings.NewReader(body))
+	if code != 200 || len(problems) > 0 {
+		t.Errorf("/metrics: %d %v\n%s", code, problems, body)
+	}
+	for name, label := range map[string]string{
+		"wirewatch_outbox_oldest_pending_age_seconds": `transport="telegram"`,
+		"wirewatch_delivery_latency_seconds":          `transport="telegram"`,
+		"wirewatch_rule_matches_total":                `rule="`,
+		"wirewatch_commands_total":                    `command="status",outcome="ok"`,
+		"wirewatch_scans_total":                       `outcome="ok"`,
+		"wirewatch_build_info":                        `version="`,
+	} {
+		if !exp.Has(name, label) {
+			t.Errorf("/metrics lacks %s{%s}", name, label)
+		}
+	}
+	if exp.Samples[`wirewatch_scans_total{outcome="ok"}`] < 1 {
+		t.Errorf("the first scan is not counted")
 	}
 
 	// A forged update is refused and processed by nothing.

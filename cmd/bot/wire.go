@@ -107,25 +107,13 @@ func (e *Env) wire(ctx context.Context, cfg *rules.Config, gaz *geo.Gazetteer, s
 	if err := e.chatCommands(w); err != nil {
 		return nil, err
 	}
-	w.shared.Metrics.Gauge(outboxGauge(st))
-	return w, nil
-}
-
-// outboxGauge reports the outbox rows by state.
-func outboxGauge(st store.OutboxReports) func() map[string]float64 {
-	return func() map[string]float64 {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		out := map[string]float64{}
-		stats, err := st.OutboxStats(ctx)
-		if err != nil {
-			return out
-		}
-		for s, n := range stats {
-			out[fmt.Sprintf(`wirewatch_outbox_rows{state=%q}`, s)] = float64(n)
-		}
-		return out
+	names := make([]string, 0, len(transports))
+	for name := range transports {
+		names = append(names, name)
 	}
+	w.shared.Metrics.Preset(names, nil, nil, bot.CommandNames())
+	w.shared.Metrics.OutboxGauges(st, w.shared.Clock, names)
+	return w, nil
 }
 
 // chatTransports creates the Slack and Telegram transports whose tokens

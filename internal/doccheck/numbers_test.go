@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -95,3 +96,37 @@ func TestSkipReasonsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricsDocumented checks that docs/operations.md has a row for every
+// series the bot serves, and names no series it does not serve.
+func TestMetricsDocumented(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(root, "docs/operations.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	m := bot.NewMetrics()
+	m.OutboxGauges(nil, bot.SystemClock{}, nil) // declared only; never scraped here
+	served := map[string]bool{}
+	for _, name := range m.Names() {
+		served[name] = true
+		if !strings.Contains(doc, "| `"+name+"` |") {
+			t.Errorf("docs/operations.md has no row for %s", name)
+		}
+	}
+	for _, f := range repoFiles(t) {
+		if !strings.HasSuffix(f.path, ".md") {
+			continue
+		}
+		for _, name := range metricName.FindAllString(f.text, -1) {
+			base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(name, "_bucket"), "_count"), "_sum")
+			if !served[base] {
+				t.Errorf("%s names %s, which the bot does not serve", f.path, name)
+			}
+		}
+	}
+}
+
+// metricName is a wirewatch series name as docs write it: in backticks or
+// in a PromQL expression, not a Telegram @username such as wirewatch_bot.
+var metricName = regexp.MustCompile(`wirewatch_[a-z_]+_(?:total|seconds|rows|depth|info|bucket|count|sum)\b`)

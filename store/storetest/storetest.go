@@ -58,6 +58,7 @@ func Run(t *testing.T, open Open) {
 		{"UpdatePending", testUpdatePending},
 		{"ResetInflight", testResetInflight},
 		{"OutboxStats", testOutboxStats},
+		{"OutboxBacklog", testOutboxBacklog},
 		{"State", testState},
 		{"Subscriptions", testSubscriptions},
 		{"Mutes", testMutes},
