@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"sync/atomic"
 	"time"
 )
 
@@ -111,13 +110,7 @@ func NewHTTPHandler(o HTTPOptions) http.Handler {
 	if n <= 0 {
 		n = DefaultMaxRequests
 	}
-	c := &requestCap{h: mux, chat: make(chan struct{}, n), probes: make(chan struct{}, probeRequests)}
-	if o.Metrics != nil {
-		o.Metrics.Gauge(func() map[string]float64 {
-			return map[string]float64{"wirewatch_http_requests_refused_total": float64(c.refused.Load())}
-		})
-	}
-	return c
+	return &requestCap{h: mux, chat: make(chan struct{}, n), probes: make(chan struct{}, probeRequests), metrics: o.Metrics}
 }
 
 // requestCap serves at most cap(chat) chat requests and cap(probes) probes
@@ -126,7 +119,7 @@ type requestCap struct {
 	h       http.Handler
 	chat    chan struct{}
 	probes  chan struct{}
-	refused atomic.Int64
+	metrics *Metrics
 }
 
 func (c *requestCap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -142,7 +135,7 @@ func (c *requestCap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer func() { <-slots }()
 		c.h.ServeHTTP(w, r)
 	default:
-		c.refused.Add(1)
+		c.metrics.Use().HTTPRefused.Inc()
 		// Closing the connection frees it without reading the body.
 		w.Header().Set("Connection", "close")
 		w.Header().Set("Retry-After", "1")

@@ -50,6 +50,8 @@ type Metrics struct {
 
 	// Commands, by name and outcome: ok, error.
 	Commands *metrics.CounterVec
+	// HTTPRefused counts chat requests refused 503 over the cap.
+	HTTPRefused *metrics.CounterVec
 }
 
 // Label values that are known in advance.
@@ -92,7 +94,8 @@ func NewMetrics() *Metrics {
 		DeadLetters:      r.Counter("wirewatch_messages_dead_total", "Messages given up (dead-lettered), by transport and kind.", "transport", "kind"),
 		DeliveryLatency:  r.Histogram("wirewatch_delivery_latency_seconds", "From when a message could first be sent (enqueued, or due for a batched reply) to when it was sent, by transport.", d, "transport"),
 
-		Commands: r.Counter("wirewatch_commands_total", "Chat commands answered, by command and outcome (ok, error).", "command", "outcome"),
+		Commands:    r.Counter("wirewatch_commands_total", "Chat commands answered, by command and outcome (ok, error).", "command", "outcome"),
+		HTTPRefused: r.Counter("wirewatch_http_requests_refused_total", "HTTP requests refused with 503 because too many were being served at once."),
 	}
 	for _, o := range scanOutcomes {
 		m.Scans.With(o)

@@ -68,6 +68,7 @@ func TestEveryMetricPresentAtStart(t *testing.T) {
 		"wirewatch_messages_dead_total":                 {`transport="telegram",kind="edit"`},
 		"wirewatch_commands_total":                      {`command="latest",outcome="ok"`, `command="why",outcome="error"`},
 		"wirewatch_build_info":                          {`go_version="go`},
+		"wirewatch_http_requests_refused_total":         {""},
 	}
 	for _, r := range corpus.Reasons {
 		want["wirewatch_scan_skipped_files_total"] = append(want["wirewatch_scan_skipped_files_total"], `reason="`+r+`"`)
