@@ -3,6 +3,7 @@ package bot
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -102,7 +103,7 @@ func TestCrashMidDeliveryLosesNothing(t *testing.T) {
 	}
 	const total = 1000
 	for i := range total {
-		b, _ := jsonMarshal(chat.Message{Kind: chat.KindAlert, Text: fmt.Sprintf("alert-%04d", i)})
+		b, _ := json.Marshal(chat.Message{Kind: chat.KindAlert, Text: fmt.Sprintf("alert-%04d", i)})
 		if _, err := db.Enqueue(ctx, store.OutboxRow{Key: fmt.Sprintf("k%04d", i), Transport: "test",
 			Channel: fmt.Sprintf("C%d", i%7), Kind: "digest", Payload: b}); err != nil {
 			t.Fatal(err)

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -69,7 +70,7 @@ func newTestDeliverer(st store.Store, clock Clock, tr chat.Transport) *Deliverer
 
 func enqueueText(t *testing.T, st store.Store, key, channel, text string) {
 	t.Helper()
-	b, _ := jsonMarshal(chat.Message{Kind: chat.KindReply, Text: text})
+	b, _ := json.Marshal(chat.Message{Kind: chat.KindReply, Text: text})
 	if _, err := st.Enqueue(context.Background(), store.OutboxRow{Key: key, Transport: "test", Channel: channel, Kind: "reply", Payload: b}); err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +211,7 @@ func TestDeliverThreadsUnderParent(t *testing.T) {
 	tr := &scriptedTransport{clock: clock}
 	d := newTestDeliverer(st, clock, tr)
 	enqueueText(t, st, "parent", "C", "alert")
-	b, _ := jsonMarshal(chat.Message{Kind: chat.KindReply, Text: "reply"})
+	b, _ := json.Marshal(chat.Message{Kind: chat.KindReply, Text: "reply"})
 	st.Enqueue(ctx, store.OutboxRow{Key: "child", Transport: "test", Channel: "C", Kind: "reply", ParentKey: "parent", Payload: b})
 	d.DeliverDue(ctx)
 	clock.Advance(time.Second)

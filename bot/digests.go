@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -174,7 +175,7 @@ func (g *Digester) EnqueueNow(ctx context.Context, j DigestJob, occasion string)
 	if err != nil {
 		return err
 	}
-	payload, err := jsonMarshal(m)
+	payload, err := json.Marshal(m)
 	if err != nil {
 		return fmt.Errorf("encoding digest: %w", err)
 	}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -66,7 +67,7 @@ func (r *Renderer) Render(ctx context.Context, row store.OutboxRow) (chat.Messag
 		return m, err
 	default:
 		var m chat.Message
-		if err := jsonUnmarshal(row.Payload, &m); err != nil {
+		if err := json.Unmarshal(row.Payload, &m); err != nil {
 			return m, fmt.Errorf("decoding %s payload: %w", row.Kind, err)
 		}
 		m.Channel = row.Channel

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/internal/dataset"
+	"github.com/wirewatch/wirewatch/internal/testutil"
 )
 
 // reutersDocs are the Reuters-21578 stories with a body, as (id, text)
@@ -59,12 +60,12 @@ type benchClock struct{ cpu0 time.Duration }
 
 func startClock(b *testing.B) benchClock {
 	b.ResetTimer()
-	c, _ := cpuTime()
+	c, _ := testutil.CPUTime()
 	return benchClock{cpu0: c}
 }
 
 func (c benchClock) report(b *testing.B, docs []testDoc) {
-	cpu, ok := cpuTime()
+	cpu, ok := testutil.CPUTime()
 	b.StopTimer()
 	bytes := 0
 	for _, d := range docs {

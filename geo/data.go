@@ -28,6 +28,10 @@ import (
 // d Demonym; folded is FoldName(text).
 const dataMagic = "#wirewatch-gazetteer 1"
 
+// embedded is the gazetteer geo/gen builds from the GeoNames extracts;
+// `go generate ./geo` rebuilds it byte for byte.
+//
+//go:generate go run ./gen
 //go:embed data/gazetteer.tsv.gz
 var embedded []byte
 

@@ -7,6 +7,7 @@ import (
 	"github.com/wirewatch/wirewatch/corpus"
 	"github.com/wirewatch/wirewatch/geo"
 	"github.com/wirewatch/wirewatch/internal/dataset"
+	"github.com/wirewatch/wirewatch/internal/testutil"
 )
 
 var reuters struct {
@@ -64,7 +65,7 @@ func corpusBench(b *testing.B, fn func(string)) {
 	b.SetBytes(n)
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0, cpuOK := cpuTime()
+	cpu0, cpuOK := testutil.CPUTime()
 	for i := 0; i < b.N; i++ {
 		for _, s := range bodies {
 			fn(s)
@@ -73,7 +74,7 @@ func corpusBench(b *testing.B, fn func(string)) {
 	b.StopTimer()
 	docs := float64(len(bodies)) * float64(b.N)
 	b.ReportMetric(docs/b.Elapsed().Seconds(), "docs/s")
-	if cpu1, ok := cpuTime(); ok && cpuOK && cpu1 > cpu0 {
+	if cpu1, ok := testutil.CPUTime(); ok && cpuOK && cpu1 > cpu0 {
 		sec := (cpu1 - cpu0).Seconds()
 		b.ReportMetric(float64(n)*float64(b.N)/sec/1e6, "cpu-MB/s")
 		b.ReportMetric(docs/sec, "cpu-docs/s")

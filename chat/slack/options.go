@@ -45,15 +45,6 @@ func WithDeadline(d time.Duration) CommandOption {
 	return func(c *commandConfig) { c.deadline = d }
 }
 
-// WithAnswerTimeout bounds the time a handler has to answer (default 2m).
-func WithAnswerTimeout(d time.Duration) CommandOption {
-	return func(c *commandConfig) {
-		if d > 0 {
-			c.answerTimeout = d
-		}
-	}
-}
-
 // WithMaxPending sets how many commands may be answered at once (default
 // 32); more are turned away with a "busy" reply.
 func WithMaxPending(n int) CommandOption {
@@ -78,16 +69,6 @@ func WithClock(now func() time.Time) CommandOption {
 	return func(c *commandConfig) {
 		if now != nil {
 			c.now = now
-		}
-	}
-}
-
-// WithResponseClient sets the HTTP client that posts late replies to
-// response_url.
-func WithResponseClient(hc *http.Client) CommandOption {
-	return func(c *commandConfig) {
-		if hc != nil {
-			c.client = hc
 		}
 	}
 }

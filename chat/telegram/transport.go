@@ -43,20 +43,12 @@ var (
 // Option configures a Transport.
 type Option func(*Transport)
 
-// WithHTTPClient makes the Transport use c. Requests carry their own
-// deadlines, so c needs no Timeout (one shorter than a long poll breaks
-// polling).
-func WithHTTPClient(c *http.Client) Option { return func(t *Transport) { t.client = c } }
-
 // WithLinkPreviews turns Telegram's link previews on or off (off by
 // default: an alert with a preview card takes a screen of its own).
 func WithLinkPreviews(on bool) Option { return func(t *Transport) { t.preview = on } }
 
 // WithLogger sets the logger (slog.Default by default).
 func WithLogger(l *slog.Logger) Option { return func(t *Transport) { t.log = l } }
-
-// WithRequestTimeout bounds each request (DefaultRequestTimeout by default).
-func WithRequestTimeout(d time.Duration) Option { return func(t *Transport) { t.timeout = d } }
 
 // WithSleep sets how the Transport waits between the parts of a long
 // message and before retrying one (Sleep by default).

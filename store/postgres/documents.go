@@ -53,28 +53,13 @@ func (db *DB) SetFileState(ctx context.Context, fs store.FileState) error {
 	return nil
 }
 
-// docPaths returns d's paths, first Path then Paths, without blanks or
-// repeats.
-func docPaths(d corpus.Document) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, p := range append([]string{d.Path}, d.Paths...) {
-		p = clean(p)
-		if p != "" && !seen[p] {
-			seen[p] = true
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // PutDocument stores d, or adds its paths to the stored document with its
 // ID. The first path a document was stored with stays its Path.
 func (db *DB) PutDocument(ctx context.Context, d corpus.Document) (bool, error) {
 	if d.ID == "" {
 		return false, errors.New("postgres: put document: the document has no ID")
 	}
-	paths := docPaths(d)
+	paths := store.DocPaths(d, clean)
 	first := ""
 	if len(paths) > 0 {
 		first = paths[0]

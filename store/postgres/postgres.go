@@ -162,15 +162,6 @@ func (db *DB) tx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 // (as PostgreSQL keeps it).
 func ts(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
-// nullTS stores the zero time as NULL.
-func nullTS(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	v := ts(t)
-	return &v
-}
-
 // fromNullTS reads a time stored with nullTS.
 func fromNullTS(t *time.Time) time.Time {
 	if t == nil {

@@ -52,34 +52,13 @@ func (db *DB) SetFileState(ctx context.Context, fs store.FileState) error {
 	return nil
 }
 
-// docPaths returns d's paths, first Path then Paths, without blanks or
-// repeats.
-func docPaths(d corpus.Document) []string {
-	var out []string
-	for _, p := range append([]string{d.Path}, d.Paths...) {
-		if p != "" && !contains(out, p) {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // PutDocument stores d, or adds its paths to the stored document with its
 // ID. The first path a document was stored with stays its Path.
 func (db *DB) PutDocument(ctx context.Context, d corpus.Document) (bool, error) {
 	if d.ID == "" {
 		return false, errors.New("sqlite: put document: the document has no ID")
 	}
-	paths := docPaths(d)
+	paths := store.DocPaths(d, nil)
 	first := ""
 	if len(paths) > 0 {
 		first = paths[0]

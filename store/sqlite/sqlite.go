@@ -193,14 +193,6 @@ func micros(t time.Time) int64 { return t.UnixMicro() }
 // fromMicros converts a stored time back.
 func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
 
-// nullMicros stores the zero time as NULL.
-func nullMicros(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t.UnixMicro()
-}
-
 // fromNullMicros reads a time stored with nullMicros.
 func fromNullMicros(v sql.NullInt64) time.Time {
 	if !v.Valid {

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/wirewatch/wirewatch/dedup"
-	"github.com/wirewatch/wirewatch/dedup/synth"
 	"github.com/wirewatch/wirewatch/internal/dataset"
+	"github.com/wirewatch/wirewatch/internal/synth"
 )
 
 func TestSeeds(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/wirewatch/wirewatch/dedup"
-	"github.com/wirewatch/wirewatch/dedup/synth"
+	"github.com/wirewatch/wirewatch/internal/synth"
 )
 
 // evalLayouts compares band layouts on the generated set and on all

@@ -6,8 +6,8 @@ import (
 	"math"
 
 	"github.com/wirewatch/wirewatch/dedup"
-	"github.com/wirewatch/wirewatch/dedup/synth"
 	"github.com/wirewatch/wirewatch/internal/dataset"
+	"github.com/wirewatch/wirewatch/internal/synth"
 )
 
 // pools reads Reuters and BBC from the data folder and returns them as

@@ -2,7 +2,7 @@
 // BBC News exact duplicates and a labelled syndication set generated from
 // Reuters-21578 and BBC News, and prints a Markdown report.
 //
-//	go run ./dedup/eval [-n 1000] [-seed 1] [-containment 0.6] [-rows 2] [-shingle 5]
+//	go run ./internal/eval/dedup [-n 1000] [-seed 1] [-containment 0.6] [-rows 2] [-shingle 5]
 //
 // The data sets are found as internal/dataset.Dir finds them (WIREWATCH_DATA
 // or ../shared/data next to the repository).
@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/dedup"
-	"github.com/wirewatch/wirewatch/dedup/synth"
 	"github.com/wirewatch/wirewatch/internal/dataset"
+	"github.com/wirewatch/wirewatch/internal/synth"
 )
 
 func main() {
