@@ -76,36 +76,69 @@ func enqueueText(t *testing.T, st store.Store, key, channel, text string) {
 	}
 }
 
-func TestDeliverHonoursRetryAfter(t *testing.T) {
+// channelState returns the recorded state of a channel of the test
+// transport, zero when none is recorded.
+func channelState(t *testing.T, st store.Store, channel string) store.ChannelState {
+	t.Helper()
+	states, err := st.ChannelStates(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range states {
+		if s.Transport == "test" && s.Channel == channel {
+			return s
+		}
+	}
+	return store.ChannelState{}
+}
+
+func TestDeliverHonoursRetryAfterPerChannel(t *testing.T) {
 	ctx := context.Background()
 	clock := newFakeClock()
 	st := openTestStore(t, clock)
 	tr := &scriptedTransport{clock: clock, script: []error{chat.RetryAfter(errors.New("429 Too Many Requests"), 30*time.Second)}}
 	d := newTestDeliverer(st, clock, tr)
-	enqueueText(t, st, "k1", "C1", "hello")
+	enqueueText(t, st, "k1", "C1", "first")
+	enqueueText(t, st, "k2", "C1", "second")
+	enqueueText(t, st, "o1", "C2", "other")
+	due := clock.Now()
 
-	if n, _, err := d.DeliverDue(ctx); err != nil || n != 1 {
-		t.Fatalf("first pass: attempted %d, err %v", n, err)
+	if n, _, err := d.DeliverDue(ctx); err != nil || n != 2 {
+		t.Fatalf("first pass: attempted %d, err %v; want k1 (429) and o1", n, err)
 	}
 	row, _ := st.OutboxRow(ctx, "k1")
-	if row.State != store.Pending || !row.Due.Equal(clock.Now().Add(30*time.Second)) {
-		t.Fatalf("after 429: state %s due %s, want pending due now+30s (%s)", row.State, row.Due, clock.Now().Add(30*time.Second))
+	if row.State != store.Pending || !row.Due.Equal(due) || row.Attempts != 0 {
+		t.Fatalf("after 429: state %s due %s attempts %d, want pending in its place (due %s), attempt not counted", row.State, row.Due, row.Attempts, due)
 	}
-	clock.Advance(29 * time.Second)
-	if n, _, _ := d.DeliverDue(ctx); n != 0 {
-		t.Fatalf("retried %d rows before Retry-After passed", n)
+	if s := channelState(t, st, "C1"); !s.PausedUntil.Equal(due.Add(30*time.Second)) || !strings.Contains(s.LastError, "429") {
+		t.Fatalf("channel C1 after 429: %+v, want paused 30s with the error", s)
+	}
+	for range 29 {
+		clock.Advance(time.Second)
+		if n, _, _ := d.DeliverDue(ctx); n != 0 {
+			t.Fatalf("sent to C1 %s after a 429 asking for 30s", clock.Now().Sub(due))
+		}
 	}
 	clock.Advance(time.Second)
-	if n, _, _ := d.DeliverDue(ctx); n != 1 {
-		t.Fatalf("not retried once Retry-After passed")
+	d.DeliverDue(ctx)
+	clock.Advance(time.Second)
+	d.DeliverDue(ctx)
+	var got []string
+	for _, s := range tr.sent {
+		got = append(got, s.msg.Text)
 	}
-	row, _ = st.OutboxRow(ctx, "k1")
-	if row.State != store.Sent || row.RemoteID != "remote-1" || row.Attempts != 2 {
-		t.Fatalf("after retry: %+v", row)
+	if strings.Join(got, " ") != "other first second" {
+		t.Fatalf("sent %v, want other, then first and second in order", got)
+	}
+	if row, _ := st.OutboxRow(ctx, "k1"); row.State != store.Sent || row.Attempts != 1 {
+		t.Fatalf("after the pause: %+v", row)
+	}
+	if s := channelState(t, st, "C1"); !s.PausedUntil.IsZero() || s.Failures != 0 {
+		t.Fatalf("channel C1 after a success: %+v, want no pause", s)
 	}
 }
 
-func TestDeliverBackoffThenDeadLetter(t *testing.T) {
+func TestDeliverBackoffPerChannelThenDeadLetter(t *testing.T) {
 	ctx := context.Background()
 	clock := newFakeClock()
 	st := openTestStore(t, clock)
@@ -113,21 +146,28 @@ func TestDeliverBackoffThenDeadLetter(t *testing.T) {
 	tr := &scriptedTransport{clock: clock, script: []error{boom, boom, boom, boom}}
 	d := newTestDeliverer(st, clock, tr)
 	enqueueText(t, st, "k1", "C1", "hello")
+	enqueueText(t, st, "k2", "C1", "next")
 
-	// Jitter 0.5: waits are 3/4 of 2s, 4s, 8s.
+	// Jitter 0.5: waits are 3/4 of 2s, 4s, 8s; the channel waits, the row
+	// keeps its place ahead of k2.
 	for i, want := range []time.Duration{1500 * time.Millisecond, 3 * time.Second, 6 * time.Second} {
 		start := clock.Now()
 		if n, _, _ := d.DeliverDue(ctx); n != 1 {
 			t.Fatalf("attempt %d not made", i+1)
 		}
+		s := channelState(t, st, "C1")
+		if got := s.PausedUntil.Sub(start); got != want || s.Failures != i+1 || !strings.Contains(s.LastError, "502") {
+			t.Fatalf("attempt %d: channel %+v paused for %s, want %s", i+1, s, got, want)
+		}
 		row, _ := st.OutboxRow(ctx, "k1")
-		if got := row.Due.Sub(start); got != want || row.State != store.Pending {
-			t.Fatalf("attempt %d: next in %s (state %s), want %s", i+1, got, row.State, want)
+		if row.State != store.Pending || row.Attempts != i+1 || !strings.Contains(row.LastError, "502") {
+			t.Fatalf("attempt %d: row %+v", i+1, row)
 		}
-		if !strings.Contains(row.LastError, "502") {
-			t.Fatalf("last error %q", row.LastError)
+		clock.Advance(want - time.Millisecond)
+		if n, _, _ := d.DeliverDue(ctx); n != 0 {
+			t.Fatalf("attempt %d: sent before the channel's backoff ended", i+1)
 		}
-		clock.Advance(want)
+		clock.Advance(time.Millisecond)
 	}
 	if n, _, _ := d.DeliverDue(ctx); n != 1 {
 		t.Fatal("fourth attempt not made")
@@ -135,6 +175,11 @@ func TestDeliverBackoffThenDeadLetter(t *testing.T) {
 	row, _ := st.OutboxRow(ctx, "k1")
 	if row.State != store.Dead || !strings.Contains(row.LastError, "gave up after 4 attempts") {
 		t.Fatalf("after max attempts: %+v", row)
+	}
+	clock.Advance(time.Second)
+	d.DeliverDue(ctx)
+	if row, _ := st.OutboxRow(ctx, "k2"); row.State != store.Sent {
+		t.Fatalf("the row behind a dead one: %s", row.State)
 	}
 }
 

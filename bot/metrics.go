@@ -43,10 +43,17 @@ type Metrics struct {
 	// Delivery, by transport (and kind or reason).
 	Sent             *metrics.CounterVec   // transport, kind
 	DeliveryAttempts *metrics.CounterVec   // transport, kind
-	DeliveryErrors   *metrics.CounterVec   // transport, reason: rate_limited, temporary, permanent
+	DeliveryErrors   *metrics.CounterVec   // transport, reason: rate_limited, temporary, unknown, auth, permanent
 	DeliveryRetries  *metrics.CounterVec   // transport, kind
 	DeadLetters      *metrics.CounterVec   // transport, kind
 	DeliveryLatency  *metrics.HistogramVec // transport
+
+	// Delivery faults, by transport and kind.
+	MessageParts       *metrics.CounterVec // later parts queued as rows of their own
+	OutcomeUnknown     *metrics.CounterVec // sends with no answer
+	Reconciled         *metrics.CounterVec // of those, found posted and recorded
+	ReconcileErrors    *metrics.CounterVec // lookups that failed
+	PossibleDuplicates *metrics.CounterVec // sent again without a way to check
 
 	// Commands, by name and outcome: ok, error.
 	Commands *metrics.CounterVec
@@ -58,8 +65,8 @@ type Metrics struct {
 var (
 	scanOutcomes     = []string{"ok", "error"}
 	documentOutcomes = []string{"new", "duplicate", "processed"}
-	deliveryReasons  = []string{"rate_limited", "temporary", "permanent"}
-	outboxKinds      = []string{string(store.OutboxAlert), string(store.OutboxUpdate), string(store.OutboxEdit), string(store.OutboxDigest)}
+	deliveryReasons  = []string{"rate_limited", "temporary", "unknown", "auth", "permanent"}
+	outboxKinds      = []string{string(store.OutboxAlert), string(store.OutboxUpdate), string(store.OutboxEdit), string(store.OutboxDigest), string(store.OutboxPart)}
 )
 
 // UnreadableReason labels the files a scan could not read at all.
@@ -89,10 +96,16 @@ func NewMetrics() *Metrics {
 
 		Sent:             r.Counter("wirewatch_messages_sent_total", "Messages delivered, by transport and kind.", "transport", "kind"),
 		DeliveryAttempts: r.Counter("wirewatch_delivery_attempts_total", "Attempts to send a message, by transport and kind.", "transport", "kind"),
-		DeliveryErrors:   r.Counter("wirewatch_delivery_errors_total", "Failed attempts to send a message, by transport and reason (rate_limited, temporary, permanent).", "transport", "reason"),
+		DeliveryErrors:   r.Counter("wirewatch_delivery_errors_total", "Failed attempts to send a message, by transport and reason (rate_limited; temporary: a server or network error; unknown: no answer, it may have been posted; auth: the token was refused; permanent).", "transport", "reason"),
 		DeliveryRetries:  r.Counter("wirewatch_delivery_retries_total", "Failed attempts that will be retried, by transport and kind.", "transport", "kind"),
 		DeadLetters:      r.Counter("wirewatch_messages_dead_total", "Messages given up (dead-lettered), by transport and kind.", "transport", "kind"),
 		DeliveryLatency:  r.Histogram("wirewatch_delivery_latency_seconds", "From when a message could first be sent (enqueued, or due for a batched reply) to when it was sent, by transport.", d, "transport"),
+
+		MessageParts:       r.Counter("wirewatch_message_parts_total", "Later parts of long messages, queued as outbox rows of their own, by transport and kind.", "transport", "kind"),
+		OutcomeUnknown:     r.Counter("wirewatch_outcome_unknown_total", "Sends that got no answer (a timeout, a connection lost after the request was written, 502 or 504), by transport and kind.", "transport", "kind"),
+		Reconciled:         r.Counter("wirewatch_reconciled_total", "Sends with an unknown outcome found posted after all (Slack), recorded and not sent again, by transport and kind.", "transport", "kind"),
+		ReconcileErrors:    r.Counter("wirewatch_reconcile_errors_total", "Lookups of a send with an unknown outcome that failed, by transport and kind.", "transport", "kind"),
+		PossibleDuplicates: r.Counter("wirewatch_possible_duplicates_total", "Messages sent again after an unknown outcome that could not be checked (Telegram, or a lookup Slack refused): each may show twice; by transport and kind.", "transport", "kind"),
 
 		Commands:    r.Counter("wirewatch_commands_total", "Chat commands answered, by command and outcome (ok, error).", "command", "outcome"),
 		HTTPRefused: r.Counter("wirewatch_http_requests_refused_total", "HTTP requests refused with 503 because too many were being served at once."),
@@ -128,6 +141,11 @@ func (m *Metrics) Preset(transports, rules, feeds, commands []string) {
 			m.DeliveryAttempts.With(t, k)
 			m.DeliveryRetries.With(t, k)
 			m.DeadLetters.With(t, k)
+			m.MessageParts.With(t, k)
+			m.OutcomeUnknown.With(t, k)
+			m.Reconciled.With(t, k)
+			m.ReconcileErrors.With(t, k)
+			m.PossibleDuplicates.With(t, k)
 		}
 		for _, reason := range deliveryReasons {
 			m.DeliveryErrors.With(t, reason)
@@ -210,33 +228,56 @@ func (m *Metrics) OutboxGauges(st store.OutboxReports, clock Clock, transports [
 		})
 }
 
+// TransportGauge declares wirewatch_transport_up, read from h at every
+// scrape: for every transport h knows, 1 when all its parts work, else 0.
+func (m *Metrics) TransportGauge(h *Health) {
+	m.GaugeFunc("wirewatch_transport_up", "1 when every part of the transport works (its token accepted, commands received), else 0; see /status and /readyz for why.",
+		[]string{"transport"}, func(emit func(float64, ...string)) {
+			for t, up := range h.Up() {
+				v := 0.0
+				if up {
+					v = 1
+				}
+				emit(v, t)
+			}
+		})
+}
+
 // seconds is t as a Prometheus timestamp gauge value.
 func seconds(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
 
 // scrapeTimeout bounds the store queries of one scrape.
 const scrapeTimeout = 2 * time.Second
 
-// attempted records one attempt to send row, which ended at now with err.
-func (m *Metrics) attempted(row store.OutboxRow, err error, now time.Time) {
+// attempted records one attempt to send row, which ended with err.
+func (m *Metrics) attempted(row store.OutboxRow, err error) {
 	m.DeliveryAttempts.Inc(row.Transport, string(row.Kind))
+	_, rateLimited := chat.RetryAfterOf(err)
 	switch {
 	case err == nil:
-		m.Sent.Inc(row.Transport, string(row.Kind))
-		from := row.CreatedAt
-		if row.Due.After(from) {
-			from = row.Due
-		}
-		if !from.IsZero() {
-			m.DeliveryLatency.Observe(max(0, now.Sub(from).Seconds()), row.Transport)
-		}
+	case chat.IsAuthFailure(err):
+		m.DeliveryErrors.Inc(row.Transport, "auth")
 	case chat.IsPermanent(err):
 		m.DeliveryErrors.Inc(row.Transport, "permanent")
+	case rateLimited:
+		m.DeliveryErrors.Inc(row.Transport, "rate_limited")
+	case chat.IsOutcomeUnknown(err):
+		m.DeliveryErrors.Inc(row.Transport, "unknown")
+		m.OutcomeUnknown.Inc(row.Transport, string(row.Kind))
 	default:
-		if _, ok := chat.RetryAfterOf(err); ok {
-			m.DeliveryErrors.Inc(row.Transport, "rate_limited")
-		} else {
-			m.DeliveryErrors.Inc(row.Transport, "temporary")
-		}
+		m.DeliveryErrors.Inc(row.Transport, "temporary")
+	}
+}
+
+// delivered records row as sent at now (by an attempt, or found posted).
+func (m *Metrics) delivered(row store.OutboxRow, now time.Time) {
+	m.Sent.Inc(row.Transport, string(row.Kind))
+	from := row.CreatedAt
+	if row.Due.After(from) {
+		from = row.Due
+	}
+	if !from.IsZero() {
+		m.DeliveryLatency.Observe(max(0, now.Sub(from).Seconds()), row.Transport)
 	}
 }
 

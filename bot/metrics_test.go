@@ -42,6 +42,10 @@ func TestEveryMetricPresentAtStart(t *testing.T) {
 	m := NewMetrics()
 	m.Preset([]string{"slack", "telegram"}, []string{"provincial-capital-assault"}, []string{"reliefweb"}, CommandNames())
 	m.OutboxGauges(f.store, f.clock, []string{"slack", "telegram"})
+	h := &Health{}
+	h.Add("slack")
+	h.Add("telegram")
+	m.TransportGauge(h)
 	e := scrape(t, m)
 
 	want := map[string][]string{
@@ -62,7 +66,13 @@ func TestEveryMetricPresentAtStart(t *testing.T) {
 		"wirewatch_outbox_oldest_pending_age_seconds":   {`transport="slack"`, `transport="telegram"`},
 		"wirewatch_delivery_latency_seconds":            {`transport="slack"`, `transport="telegram"`},
 		"wirewatch_delivery_attempts_total":             {`transport="telegram",kind="alert"`},
-		"wirewatch_delivery_errors_total":               {`reason="rate_limited"`, `reason="temporary"`, `reason="permanent"`},
+		"wirewatch_delivery_errors_total":               {`reason="rate_limited"`, `reason="temporary"`, `reason="unknown"`, `reason="auth"`, `reason="permanent"`},
+		"wirewatch_message_parts_total":                 {`transport="telegram",kind="digest"`},
+		"wirewatch_outcome_unknown_total":               {`transport="slack",kind="part"`},
+		"wirewatch_reconciled_total":                    {`transport="slack",kind="alert"`},
+		"wirewatch_reconcile_errors_total":              {`transport="slack",kind="alert"`},
+		"wirewatch_possible_duplicates_total":           {`transport="telegram",kind="alert"`},
+		"wirewatch_transport_up":                        {`transport="slack"`, `transport="telegram"`},
 		"wirewatch_delivery_retries_total":              {`transport="slack",kind="update"`},
 		"wirewatch_messages_sent_total":                 {`transport="slack",kind="digest"`},
 		"wirewatch_messages_dead_total":                 {`transport="telegram",kind="edit"`},

@@ -71,6 +71,14 @@ type Message struct {
 	// InChannel asks a command reply to be visible to the whole channel
 	// rather than to the asker alone, where the platform distinguishes.
 	InChannel bool `json:"in_channel,omitempty"`
+	// Part, when set, is one post of a longer message as the transport's
+	// Splitter rendered it: Send posts it as it is (to Channel, under
+	// ThreadID) and ignores the fields above but Kind.
+	Part Part `json:"part,omitempty"`
+	// Key identifies the outbox row being sent. Transports that can find a
+	// post again later (Slack's message metadata) attach it, so a send
+	// whose outcome is unknown can be reconciled. It is never stored.
+	Key string `json:"-"`
 }
 
 // Transport posts messages to one chat platform.
@@ -106,8 +114,20 @@ type RateLimiter interface {
 type Error struct {
 	// Permanent errors are not retried: the row is dead-lettered.
 	Permanent bool
+	// Auth marks a refused credential (a revoked or wrong token): nothing
+	// sent through the transport can succeed until it works again. Auth
+	// errors are also Permanent for callers that do not look further.
+	Auth bool
+	// Unknown marks a send whose outcome is unknown: the request may have
+	// reached the platform, but no answer said what became of it (a
+	// timeout, a connection lost after the request was written).
+	Unknown bool
 	// RetryAfter is the wait the platform asked for, or zero.
 	RetryAfter time.Duration
+	// AcrossChannels marks a rate limit that holds for this kind of
+	// message in every channel of the transport, not only in the one sent
+	// to (Slack limits chat.update per workspace).
+	AcrossChannels bool
 	// Hint tells the operator what to do, e.g. "invite the bot to the channel".
 	Hint string
 	Err  error
@@ -132,6 +152,31 @@ func Permanent(err error, hint string) error {
 // RetryAfter marks err as transient with the wait the platform asked for.
 func RetryAfter(err error, after time.Duration) error {
 	return &Error{RetryAfter: after, Err: err}
+}
+
+// AuthFailure marks err as a refused credential; hint says what to do.
+func AuthFailure(err error, hint string) error {
+	return &Error{Permanent: true, Auth: true, Hint: hint, Err: err}
+}
+
+// OutcomeUnknown marks err as a send that may or may not have reached the
+// platform.
+func OutcomeUnknown(err error) error {
+	return &Error{Unknown: true, Err: err}
+}
+
+// IsAuthFailure reports whether err, or an error it wraps, is a refused
+// credential.
+func IsAuthFailure(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Auth
+}
+
+// IsOutcomeUnknown reports whether err, or an error it wraps, leaves
+// unknown whether the message was posted.
+func IsOutcomeUnknown(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Unknown
 }
 
 // IsPermanent reports whether err, or an error it wraps, is permanent.

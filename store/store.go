@@ -145,10 +145,13 @@ type OutboxWriter interface {
 // OutboxQueue is the delivery side of the outbox: due rows are claimed,
 // sent and marked.
 type OutboxQueue interface {
-	// OutboxHeads returns, for each (transport, channel, story), the oldest
-	// row that is not sent or dead, when it is due at or before now. Rows of
-	// one story in one channel are thus delivered strictly in order, and a
-	// row waiting to be due holds up only its own story.
+	// OutboxHeads returns the next row to send to each channel (transport
+	// and channel) that has no row being sent: among the oldest open row
+	// of each of its stories (rows neither sent nor dead), those pending
+	// and due at or before now, the first by due time, then id. Most
+	// overdue first, at most limit. Rows of one story in one channel are
+	// thus sent strictly in order, a channel's stories in the order they
+	// fell due, and a row waiting to be due holds up only its own story.
 	OutboxHeads(ctx context.Context, now time.Time, limit int) ([]OutboxRow, error)
 	// ClaimOutbox marks a pending row as sending and counts the attempt.
 	// It returns false when another worker holds it or it is no longer
@@ -163,7 +166,8 @@ type OutboxQueue interface {
 	// MarkDead moves a row to the dead-letter state with the error seen.
 	MarkDead(ctx context.Context, id int64, lastErr string) error
 	// ResetInflight returns rows left sending (by a process that died) to
-	// pending and returns how many there were.
+	// pending, with UnknownOutcome(claim time, InterruptedSend) as their
+	// last error, and returns how many there were.
 	ResetInflight(ctx context.Context) (int, error)
 }
 
@@ -183,6 +187,7 @@ type Outbox interface {
 	OutboxWriter
 	OutboxQueue
 	OutboxReports
+	OutboxChannels
 }
 
 // State keeps named values between runs: cursors, offsets, feed

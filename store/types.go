@@ -77,6 +77,10 @@ const (
 	OutboxEdit OutboxKind = "edit"
 	// OutboxDigest is a digest; its payload is the complete chat.Message.
 	OutboxDigest OutboxKind = "digest"
+	// OutboxPart is a later part of a message too long for one post; its
+	// payload is the chat.Message with the part as the transport rendered
+	// it, and its parent is the row of the first part.
+	OutboxPart OutboxKind = "part"
 )
 
 // OutboxRow is one message to deliver.
@@ -89,7 +93,10 @@ type OutboxRow struct {
 	Transport string
 	Channel   string
 	Kind      OutboxKind
-	StoryID   int64
+	// StoryID is the story the row belongs to (0 for digests and replies).
+	// The later parts of a message (OutboxPart) carry the negated ID of
+	// the row of its first part: they queue by themselves, right behind it.
+	StoryID int64
 	// ParentKey is the key of the row whose RemoteID this row threads
 	// under or edits ("" for none).
 	ParentKey string

@@ -1,6 +1,7 @@
 package chattest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -37,8 +38,13 @@ type SlackCall struct {
 	Status int
 	// Error is the Slack error code answered, "" when the call succeeded.
 	Error string
-	// At is when the fake received the call, for checks of pacing.
+	// At is when the fake received the call (by its clock, Now), for
+	// checks of pacing.
 	At time.Time
+	// Late is true for a call answered only after the client gave up.
+	Late bool
+
+	ctx context.Context
 }
 
 // Blocks decodes the call's "blocks" parameter; nil when there is none.
@@ -65,6 +71,13 @@ type SlackFailure struct {
 	// EchoToken appends the request's token to Error, as a careless proxy
 	// might, so tests can check that no token leaks into errors.
 	EchoToken bool
+	// Late carries the call out (posts the message) but holds the answer
+	// until the client gave up waiting, as a slow Slack would; with Error
+	// or Status unset.
+	Late bool
+	// Channel, when set, makes only a call to that channel take the
+	// failure; calls to other channels pass it by.
+	Channel string
 }
 
 // SlackMessage is a message as the fake holds it after posts and updates.
@@ -75,14 +88,17 @@ type SlackMessage struct {
 	Text     string
 	// Blocks is the JSON array of the message's blocks.
 	Blocks json.RawMessage
+	// Metadata is the message's metadata object, nil when it has none.
+	Metadata json.RawMessage
 	// Updates counts the chat.update calls applied to it.
 	Updates int
 }
 
 // SlackServer is a fake Slack Web API on an httptest server. It answers
-// auth.test, chat.postMessage, chat.update and apps.connections.open in
-// Slack's wire format, serves a Socket Mode websocket and response_url
-// hooks, records every call, and is safe for concurrent use.
+// auth.test, chat.postMessage, chat.update, conversations.history,
+// conversations.replies and apps.connections.open in Slack's wire format,
+// serves a Socket Mode websocket and response_url hooks, records every
+// call, and is safe for concurrent use.
 type SlackServer struct {
 	// BotToken is the token Web API methods accept ("" accepts any). Set it
 	// before the first request.
@@ -90,16 +106,22 @@ type SlackServer struct {
 	// AppToken is the app-level token apps.connections.open accepts ("" accepts
 	// any). Set it before the first request.
 	AppToken string
+	// Now is the clock of SlackCall.At and of outages; time.Now when nil.
+	// Set it before the first request.
+	Now func() time.Time
 
 	srv      *httptest.Server
 	upgrader websocket.Upgrader
 	wg       sync.WaitGroup
+	done     chan struct{}
+	closing  sync.Once
 
 	mu        sync.Mutex
 	changed   chan struct{}
 	calls     []SlackCall
 	fails     map[string][]SlackFailure
-	seq       int
+	outages   []slackOutage
+	lastTS    int64 // microseconds of the last ts given
 	messages  []*SlackMessage
 	sockets   map[*slackSocket]bool
 	opened    int
@@ -115,6 +137,7 @@ func NewSlackServer(t testing.TB) *SlackServer {
 		BotToken: SlackBotToken,
 		AppToken: SlackAppToken,
 		changed:  make(chan struct{}),
+		done:     make(chan struct{}),
 		fails:    map[string][]SlackFailure{},
 		sockets:  map[*slackSocket]bool{},
 		acks:     map[string]SlackAck{},
@@ -137,6 +160,7 @@ func (s *SlackServer) URL() string { return s.srv.URL + "/" }
 // Close closes open websockets, stops the server and waits for its handlers.
 // It is safe to call more than once.
 func (s *SlackServer) Close() {
+	s.closing.Do(func() { close(s.done) })
 	s.mu.Lock()
 	for sock := range s.sockets {
 		_ = sock.conn.Close()
@@ -160,6 +184,29 @@ func (s *SlackServer) FailNext(method string, n int, f SlackFailure) {
 // RateLimit makes the next n calls to method answer 429 with Retry-After.
 func (s *SlackServer) RateLimit(method string, n int, after time.Duration) {
 	s.FailNext(method, n, SlackFailure{Status: http.StatusTooManyRequests, RetryAfter: after, Error: "ratelimited"})
+}
+
+// slackOutage fails every call to a method in a channel until a time.
+type slackOutage struct {
+	method, channel string
+	until           time.Time
+	f               SlackFailure
+}
+
+// Outage makes every call to method in channel ("" for any) fail as f
+// says until until, by the server's clock (Now). Outages come before the
+// failures FailNext queued.
+func (s *SlackServer) Outage(method, channel string, until time.Time, f SlackFailure) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outages = append(s.outages, slackOutage{method: method, channel: channel, until: until, f: f})
+}
+
+func (s *SlackServer) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // Calls returns every call received so far, in order.
@@ -227,17 +274,19 @@ func (s *SlackServer) notifyLocked() {
 // serveAPI answers Web API methods: POST https://slack.com/api/{method}.
 // Specs: https://docs.slack.dev/apis/web-api/
 func (s *SlackServer) serveAPI(w http.ResponseWriter, r *http.Request) {
-	call := SlackCall{Method: strings.TrimPrefix(r.URL.Path, "/")}
+	call := SlackCall{Method: strings.TrimPrefix(r.URL.Path, "/"), ctx: r.Context()}
 	params, token, err := readSlackParams(r)
 	call.Params, call.Token = params, token
 	if err != nil {
 		s.answer(w, call, http.StatusOK, slackError("invalid_form_data"))
 		return
 	}
-	if f, ok := s.takeFailure(call.Method); ok && f != (SlackFailure{}) {
+	f, ok := s.takeFailure(call.Method, call.Params.Get("channel"))
+	if ok && (f.Status != 0 || f.Error != "") {
 		s.fail(w, call, f)
 		return
 	}
+	call.Late = ok && f.Late
 	want := s.BotToken
 	if call.Method == "apps.connections.open" {
 		want = s.AppToken
@@ -260,6 +309,10 @@ func (s *SlackServer) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, call, http.StatusOK, s.postMessage(call.Params))
 	case "chat.update":
 		s.answer(w, call, http.StatusOK, s.update(call.Params))
+	case "conversations.history":
+		s.answer(w, call, http.StatusOK, s.history(call.Params))
+	case "conversations.replies":
+		s.answer(w, call, http.StatusOK, s.replies(call.Params))
 	case "apps.connections.open":
 		s.answer(w, call, http.StatusOK, map[string]any{
 			"ok": true, "url": "ws" + strings.TrimPrefix(s.srv.URL, "http") + "/socket-mode/link",
@@ -269,15 +322,25 @@ func (s *SlackServer) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *SlackServer) takeFailure(method string) (SlackFailure, bool) {
+// takeFailure returns how a call to method in channel fails: an outage in
+// force, or else the first failure queued for it.
+func (s *SlackServer) takeFailure(method, channel string) (SlackFailure, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	q := s.fails[method]
-	if len(q) == 0 {
-		return SlackFailure{}, false
+	now := s.now()
+	for _, o := range s.outages {
+		if o.method == method && (o.channel == "" || o.channel == channel) && now.Before(o.until) {
+			return o.f, true
+		}
 	}
-	s.fails[method] = q[1:]
-	return q[0], true
+	q := s.fails[method]
+	for i, f := range q {
+		if f.Channel == "" || f.Channel == channel {
+			s.fails[method] = append(q[:i:i], q[i+1:]...)
+			return f, true
+		}
+	}
+	return SlackFailure{}, false
 }
 
 func (s *SlackServer) fail(w http.ResponseWriter, call SlackCall, f SlackFailure) {
@@ -308,6 +371,14 @@ func (s *SlackServer) answer(w http.ResponseWriter, call SlackCall, status int, 
 		call.Error, _ = body["error"].(string)
 	}
 	s.record(call)
+	if call.Late {
+		// The work is done and recorded; the answer comes after the
+		// client stopped waiting for it.
+		select {
+		case <-call.ctx.Done():
+		case <-s.done:
+		}
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(body)
@@ -316,7 +387,7 @@ func (s *SlackServer) answer(w http.ResponseWriter, call SlackCall, status int, 
 func (s *SlackServer) record(call SlackCall) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	call.At = time.Now()
+	call.At = s.now()
 	s.calls = append(s.calls, call)
 	s.notifyLocked()
 }

@@ -27,15 +27,19 @@ func (s *SlackServer) postMessage(p url.Values) map[string]any {
 	if code, detail := checkContent(p); code != "" {
 		return slackError(code, detail...)
 	}
+	md, ok := checkMetadata(p.Get("metadata"))
+	if !ok {
+		return slackError("invalid_metadata_format")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.seq++
 	m := &SlackMessage{
 		Channel:  channel,
-		TS:       fmt.Sprintf("1625700000.%06d", s.seq),
+		TS:       s.nextTSLocked(),
 		ThreadTS: p.Get("thread_ts"),
 		Text:     p.Get("text"),
 		Blocks:   json.RawMessage(p.Get("blocks")),
+		Metadata: md,
 	}
 	s.messages = append(s.messages, m)
 	return map[string]any{"ok": true, "channel": channel, "ts": m.TS, "message": messageJSON(m)}
@@ -71,6 +75,31 @@ func messageJSON(m *SlackMessage) map[string]any {
 		out["thread_ts"] = m.ThreadTS
 	}
 	return out
+}
+
+// nextTSLocked returns a ts for a new message: the server's clock, to the
+// microsecond, later than every ts given before. s.mu must be held.
+func (s *SlackServer) nextTSLocked() string {
+	us := max(s.now().UnixMicro(), s.lastTS+1)
+	s.lastTS = us
+	return fmt.Sprintf("%d.%06d", us/1_000_000, us%1_000_000)
+}
+
+// checkMetadata checks a message's metadata parameter: "" for none, or an
+// object with an event_type and an event_payload object.
+// Specs: https://docs.slack.dev/messaging/message-metadata
+func checkMetadata(raw string) (json.RawMessage, bool) {
+	if raw == "" {
+		return nil, true
+	}
+	var md struct {
+		EventType    string          `json:"event_type"`
+		EventPayload json.RawMessage `json:"event_payload"`
+	}
+	if json.Unmarshal([]byte(raw), &md) != nil || md.EventType == "" || len(md.EventPayload) == 0 || md.EventPayload[0] != '{' {
+		return nil, false
+	}
+	return json.RawMessage(raw), true
 }
 
 // checkContent returns the error code Slack gives a message's text and blocks,

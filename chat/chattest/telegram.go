@@ -24,7 +24,8 @@ import (
 type TelegramServer struct {
 	// URL is the API's base, to use as TELEGRAM_API_URL.
 	URL string
-	// Token is the bot token the server accepts; others get 401.
+	// Token is the bot token the server accepts; others get 401. Change
+	// it while the server runs with SetToken.
 	Token string
 	// BotID is the bot's user id, as getMe reports it.
 	BotID int64
@@ -77,7 +78,14 @@ type TelegramFailure struct {
 	Drop bool
 	// Pass lets the call through, to fail a later one.
 	Pass bool
+	// Late carries the call out (sends the message) but holds the answer
+	// until the client gave up waiting, as a slow Bot API would.
+	Late bool
 }
+
+// TelegramLate, queued with FailNext, carries one call out and answers it
+// only after the client gave up.
+var TelegramLate = TelegramFailure{Late: true}
 
 // TelegramPass, queued with FailNext, lets one call through.
 var TelegramPass = TelegramFailure{Pass: true}
@@ -152,6 +160,29 @@ func (s *TelegramServer) Close() {
 	s.mu.Unlock()
 	s.srv.CloseClientConnections()
 	s.srv.Close()
+}
+
+// SetToken makes the server accept only token from now on, as when a bot
+// token is revoked (the old one then gets 401) or restored.
+func (s *TelegramServer) SetToken(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Token = token
+}
+
+// heldWriter keeps an answer until the handler returns, so that a Late
+// call's client sees nothing before it gives up.
+type heldWriter struct {
+	http.ResponseWriter
+	status int
+	body   []byte
+}
+
+func (h *heldWriter) WriteHeader(status int) { h.status = status }
+
+func (h *heldWriter) Write(b []byte) (int, error) {
+	h.body = append(h.body, b...)
+	return len(b), nil
 }
 
 // FailNext makes the next calls to method fail, one failure per call, in
@@ -230,7 +261,10 @@ func (s *TelegramServer) serve(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, r, method, nil, nil, &telegramError{code: 404, desc: "Not Found"})
 		return
 	}
-	if token != s.Token {
+	s.mu.Lock()
+	accepted := s.Token
+	s.mu.Unlock()
+	if token != accepted {
 		s.answer(w, r, method, nil, nil, &telegramError{code: 401, desc: "Unauthorized"})
 		return
 	}
@@ -245,10 +279,22 @@ func (s *TelegramServer) serve(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, r, method, nil, nil, telegramBadRequest(err.Error()))
 		return
 	}
-	if f, ok := s.nextFailure(method); ok && !f.Pass {
+	f, failed := s.nextFailure(method)
+	if failed && !f.Pass && !f.Late {
 		s.record(method, p, telegramStatus(f))
 		telegramFail(w, f)
 		return
+	}
+	if failed && f.Late {
+		defer func() {
+			// The call is done and recorded; the answer comes after the
+			// client stopped waiting for it.
+			select {
+			case <-r.Context().Done():
+			case <-s.done:
+			}
+		}()
+		w = &heldWriter{ResponseWriter: w}
 	}
 	var res any
 	var apiErr *telegramError

@@ -3,10 +3,12 @@ package chattest_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wirewatch/wirewatch/chat/chattest"
 )
@@ -151,5 +153,29 @@ func TestTelegramServerUpdates(t *testing.T) {
 	}
 	if _, err := s.DeliverWebhook(context.Background(), []byte(`{}`)); err == nil {
 		t.Error("delivery to an unreachable webhook succeeded")
+	}
+}
+
+func TestTelegramServerLateAndToken(t *testing.T) {
+	s := chattest.NewTelegramServer(t)
+	s.FailNext("sendMessage", chattest.TelegramLate)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/bot"+s.Token+"/sendMessage",
+		strings.NewReader(url.Values{"chat_id": {"1"}, "text": {"slow"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if _, err := http.DefaultClient.Do(req); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a late answer reached the client: %v", err)
+	}
+	if msgs := s.BotMessages(1); len(msgs) != 1 || msgs[0].Plain != "slow" {
+		t.Fatalf("the late call was not carried out: %+v", msgs)
+	}
+	old := s.Token
+	s.SetToken("7312345678:AANewTokenNewTokenNewTokenNewToken00")
+	if code, _ := call(t, s, old, "getMe", nil); code != 401 {
+		t.Errorf("the old token after SetToken: %d, want 401", code)
+	}
+	if code, _ := call(t, s, "7312345678:AANewTokenNewTokenNewTokenNewToken00", "getMe", nil); code != 200 {
+		t.Errorf("the new token: %d", code)
 	}
 }

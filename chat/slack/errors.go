@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -44,6 +43,19 @@ var permanentHints = map[string]string{
 	"ekm_access_denied":                        "the workspace's key management denied access: ask a Slack admin",
 }
 
+// authCodes are API errors that say the token itself is refused: nothing
+// sent with it can succeed until it is replaced.
+var authCodes = map[string]bool{
+	"invalid_auth": true, "not_authed": true, "account_inactive": true, "token_revoked": true,
+	"token_expired": true, "not_allowed_token_type": true,
+}
+
+// acrossChannels are methods whose rate limit holds for the workspace,
+// not per channel (chat.update is Tier 3; chat.postMessage is limited per
+// channel).
+// Specs: https://docs.slack.dev/apis/web-api/rate-limits
+var acrossChannels = map[string]bool{"chat.update": true}
+
 // transientCodes are API errors that retrying later may fix.
 var transientCodes = map[string]bool{
 	"internal_error": true, "fatal_error": true, "service_unavailable": true,
@@ -56,9 +68,11 @@ var transientCodes = map[string]bool{
 const defaultRetryAfter = time.Second
 
 // classify wraps err from Slack method op for the delivery loop: rate limits
-// carry Retry-After, errors retrying cannot fix are Permanent with a hint,
-// server and network errors stay plain (transient). Every secret is
-// redacted from the message.
+// carry Retry-After (across channels for methods limited per workspace),
+// refused tokens are AuthFailures, errors retrying cannot fix are
+// Permanent with a hint, a request that may have been posted without an
+// answer saying so is OutcomeUnknown, other server and network errors stay
+// plain (transient). Every secret is redacted from the message.
 func classify(op string, err error, secrets ...string) error {
 	if err == nil {
 		return nil
@@ -69,35 +83,47 @@ func classify(op string, err error, secrets ...string) error {
 	var status slackgo.StatusCodeError
 	switch {
 	case errors.As(err, &rl):
-		return chat.RetryAfter(wrapped, max(rl.RetryAfter, defaultRetryAfter))
+		return &chat.Error{RetryAfter: max(rl.RetryAfter, defaultRetryAfter), AcrossChannels: acrossChannels[op], Err: wrapped}
 	case errors.As(err, &api):
-		code := errorCode(api.Err)
-		if transientCodes[code] {
-			return wrapped
-		}
-		hint, ok := permanentHints[code]
-		if !ok {
-			hint = "Slack refused the request: see https://docs.slack.dev/reference/methods/" + op + "#errors"
-		}
-		if code == "missing_scope" && api.Needed != "" {
-			hint = "add the scope " + api.Needed + " to the app, reinstall it and update the token"
-		}
-		return chat.Permanent(wrapped, chat.Redact(hint, secrets...))
+		return classifyCode(op, api, wrapped, secrets)
 	case errors.As(err, &status):
 		return classifyStatus(wrapped, status.Code)
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case chat.MaybePosted(err):
+		return chat.OutcomeUnknown(wrapped)
+	}
+	return wrapped // network errors before the request was written: worth retrying
+}
+
+// classifyCode classifies an API error answer.
+func classifyCode(op string, api slackgo.SlackErrorResponse, wrapped error, secrets []string) error {
+	code := errorCode(api.Err)
+	if transientCodes[code] {
 		return wrapped
 	}
-	return wrapped // network errors, bad JSON from a proxy: worth retrying
+	hint, ok := permanentHints[code]
+	if !ok {
+		hint = "Slack refused the request: see https://docs.slack.dev/reference/methods/" + op + "#errors"
+	}
+	if code == "missing_scope" && api.Needed != "" {
+		hint = "add the scope " + api.Needed + " to the app, reinstall it and update the token"
+	}
+	if authCodes[code] {
+		return chat.AuthFailure(wrapped, chat.Redact(hint, secrets...))
+	}
+	return chat.Permanent(wrapped, chat.Redact(hint, secrets...))
 }
 
 func classifyStatus(err error, code int) error {
 	switch {
+	case code == http.StatusBadGateway, code == http.StatusGatewayTimeout:
+		return chat.OutcomeUnknown(err) // a gateway gave up waiting: Slack may have posted
 	case code >= 500, code == http.StatusTooManyRequests, code == http.StatusRequestTimeout:
 		return err
 	case code == http.StatusNotFound:
 		return chat.Permanent(err, "the Slack API was not found there: check SLACK_API_URL")
-	case code == http.StatusUnauthorized, code == http.StatusForbidden:
+	case code == http.StatusUnauthorized:
+		return chat.AuthFailure(err, "access refused: check SLACK_BOT_TOKEN and any proxy in SLACK_API_URL")
+	case code == http.StatusForbidden:
 		return chat.Permanent(err, "access refused: check SLACK_BOT_TOKEN and any proxy in SLACK_API_URL")
 	}
 	return chat.Permanent(err, "Slack refused the request")

@@ -29,7 +29,11 @@ type Transport struct {
 	api    *slackgo.Client
 }
 
-var _ chat.Transport = (*Transport)(nil)
+var (
+	_ chat.Transport  = (*Transport)(nil)
+	_ chat.Splitter   = (*Transport)(nil)
+	_ chat.Reconciler = (*Transport)(nil)
+)
 
 // Option configures a Transport.
 type Option func(*Transport)
@@ -80,63 +84,61 @@ func New(token string, opts ...Option) *Transport {
 // Name returns "slack".
 func (t *Transport) Name() string { return "slack" }
 
-// Send posts m to m.Channel and returns the Slack ts of the message.
-// KindAlert, KindDigest and KindReply are posted to the channel, KindUpdate
-// in the thread of m.ThreadID (in the channel when it has none), and KindEdit
-// rewrites the message m.ThreadID and returns its ts.
-// A digest or update too long for one message continues in the thread; if
-// a continuation fails after the first message was posted, Send returns that
-// message's ts with a Permanent error, so nothing is posted twice.
+// Send posts one Slack message and returns its ts. It never waits and
+// never retries: pacing and retries are the delivery loop's.
 //
-// Errors: a RetryAfter error when Slack rate-limits, a Permanent error with
-// a hint for the operator when retrying cannot help (channel_not_found,
-// not_in_channel, invalid_auth ...), a plain error otherwise (server or
-// network trouble). No error contains the token.
+// A message with a Part posts that part (as Split rendered it), in the
+// part's own thread or else in the thread of m.ThreadID; any other
+// message posts the first page of its rendering: KindAlert, KindDigest
+// and KindReply to the channel, KindUpdate in the thread of m.ThreadID
+// (in the channel when it has none). KindEdit rewrites the message
+// m.ThreadID and returns its ts. Every post carries m.Key in its metadata
+// (event type MetadataEventType), so that Find can tell later whether a
+// post whose answer was lost reached Slack.
+//
+// Errors: a RetryAfter error when Slack rate-limits (marked AcrossChannels
+// for chat.update, limited per workspace), an AuthFailure when the token
+// is refused (invalid_auth, token_revoked ...), an OutcomeUnknown error
+// when the request may have been posted without an answer saying so (a
+// timeout, a lost connection, 502 or 504), a Permanent error with a hint
+// for the operator when retrying cannot help (channel_not_found,
+// not_in_channel ...), a plain error otherwise (server or network
+// trouble). No error contains the token.
 func (t *Transport) Send(ctx context.Context, m chat.Message) (string, error) {
 	if m.Channel == "" {
 		return "", chat.Permanent(errors.New("slack: message has no channel"), "give the channel its Slack id in rules.yaml")
-	}
-	pages := render(m)
-	if len(pages) == 0 {
-		return "", chat.Permanent(errors.New("slack: nothing to post"), "the message was empty")
 	}
 	switch m.Kind {
 	case chat.KindEdit:
 		if m.ThreadID == "" {
 			return "", chat.Permanent(errors.New("slack: edit without the ts of the message to edit"), "")
 		}
+		pages := render(m)
+		if len(pages) == 0 {
+			return "", chat.Permanent(errors.New("slack: nothing to post"), "the message was empty")
+		}
 		return t.update(ctx, m.Channel, m.ThreadID, pages[0])
 	case chat.KindAlert, chat.KindDigest, chat.KindReply, chat.KindUpdate:
 	default:
 		return "", chat.Permanent(fmt.Errorf("slack: unknown message kind %q", m.Kind), "")
 	}
-	thread := ""
-	if m.Kind == chat.KindUpdate {
-		thread = m.ThreadID
-	}
-	first, err := t.post(ctx, m.Channel, thread, pages[0])
+	p, err := t.partOf(m)
 	if err != nil {
 		return "", err
 	}
-	if thread == "" {
-		thread = first
-	}
-	for i, p := range pages[1:] {
-		if _, err := t.post(ctx, m.Channel, thread, p); err != nil {
-			t.log.WarnContext(ctx, "slack: continuation not posted", "channel", m.Channel, "ts", first, "part", i+2, "err", err)
-			return first, chat.Permanent(fmt.Errorf("slack: part %d of %d: %w", i+2, len(pages), err),
-				"the first part was posted; the rest is missing from its thread")
-		}
-	}
-	return first, nil
+	return t.post(ctx, m.Channel, p.thread, m.Key, p.payload)
 }
 
 // post calls chat.postMessage and returns the message's ts.
 // Specs: https://docs.slack.dev/reference/methods/chat.postMessage
-func (t *Transport) post(ctx context.Context, channel, thread string, p payload) (string, error) {
+func (t *Transport) post(ctx context.Context, channel, thread, key string, p payload) (string, error) {
 	opts := t.msgOptions(p)
 	if thread != "" {
 		opts = append(opts, slackgo.MsgOptionTS(thread))
+	}
+	if key != "" {
+		opts = append(opts, slackgo.MsgOptionMetadata(slackgo.SlackMetadata{
+			EventType: MetadataEventType, EventPayload: map[string]any{metadataKey: key}}))
 	}
 	_, ts, err := t.api.PostMessageContext(ctx, channel, opts...)
 	if err != nil {

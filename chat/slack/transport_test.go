@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -210,8 +211,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 		{"edit error", func(s *chattest.SlackServer) {
 			s.FailNext("chat.update", 1, chattest.SlackFailure{Error: "cant_update_message", EchoToken: true})
 		}, editMsg()},
-		{"continuation error, logged", func(s *chattest.SlackServer) {
-			s.FailNext("chat.postMessage", 1, chattest.SlackFailure{})
+		{"history lookup error", func(s *chattest.SlackServer) {
 			s.FailNext("chat.postMessage", 1, chattest.SlackFailure{Error: "invalid_auth", EchoToken: true})
 		}, chat.Message{Kind: chat.KindDigest, Channel: "C0OPS", Items: manyItems(80)}},
 	}
@@ -271,13 +271,36 @@ func TestSendHostileTextIsEscaped(t *testing.T) {
 	}
 }
 
-func TestSendDigestContinuesInThread(t *testing.T) {
+// sendParts posts every part of m as the delivery loop does: the first,
+// then the later ones under it.
+func sendParts(t *testing.T, tr *Transport, m chat.Message) string {
+	t.Helper()
+	parts, err := tr.Split(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := ""
+	for i, p := range parts {
+		part := m
+		part.Part = p
+		if i > 0 {
+			part.ThreadID = first
+		}
+		ts, err := tr.Send(context.Background(), part)
+		if err != nil {
+			t.Fatalf("part %d: %v", i+1, err) // the fake refuses more than 50 blocks or oversized texts
+		}
+		if i == 0 {
+			first = ts
+		}
+	}
+	return first
+}
+
+func TestSplitDigestContinuesInThread(t *testing.T) {
 	tr, srv := newTestTransport(t)
 	digest := chat.Message{Kind: chat.KindDigest, Channel: "C0OPS", Heading: "afghanistan-daily", Items: manyItems(120)}
-	ts, err := tr.Send(context.Background(), digest)
-	if err != nil {
-		t.Fatal(err) // the fake refuses more than 50 blocks or oversized texts
-	}
+	ts := sendParts(t, tr, digest)
 	msgs := srv.Messages("C0OPS")
 	if len(msgs) != 3 {
 		t.Fatalf("%d messages, want 3", len(msgs))
@@ -292,16 +315,72 @@ func TestSendDigestContinuesInThread(t *testing.T) {
 	}
 }
 
-func TestSendDigestContinuationFails(t *testing.T) {
+func TestSplitUpdateStaysInTheAlertsThread(t *testing.T) {
 	tr, srv := newTestTransport(t)
-	srv.FailNext("chat.postMessage", 1, chattest.SlackFailure{})
-	srv.RateLimit("chat.postMessage", 1, 5*time.Second)
-	ts, err := tr.Send(context.Background(), chat.Message{Kind: chat.KindDigest, Channel: "C0OPS", Items: manyItems(80)})
-	if ts == "" || ts != srv.Messages("C0OPS")[0].TS {
-		t.Errorf("Send returned ts %q, want the posted first part's", ts)
+	alertTS, err := tr.Send(context.Background(), alertMsg())
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !chat.IsPermanent(err) {
-		t.Errorf("err = %v, want permanent so the digest is not posted twice", err)
+	sendParts(t, tr, chat.Message{Kind: chat.KindUpdate, Channel: "C0OPS", ThreadID: alertTS, Items: manyItems(80)})
+	msgs := srv.Messages("C0OPS")
+	if len(msgs) != 3 {
+		t.Fatalf("%d messages, want the alert and two parts", len(msgs))
+	}
+	for _, m := range msgs[1:] {
+		if m.ThreadTS != alertTS {
+			t.Errorf("part in thread %q, want the alert's %q", m.ThreadTS, alertTS)
+		}
+	}
+}
+
+func TestSendPostsOneMessage(t *testing.T) {
+	tr, srv := newTestTransport(t)
+	m := chat.Message{Kind: chat.KindDigest, Channel: "C0OPS", Items: manyItems(80)}
+	m.Key = "digest/daily/slack/C0OPS/2021-07-08"
+	if _, err := tr.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	calls := srv.CallsTo("chat.postMessage")
+	if len(calls) != 1 {
+		t.Fatalf("%d calls for a two-part digest, want the first part only", len(calls))
+	}
+	var md struct {
+		EventType    string            `json:"event_type"`
+		EventPayload map[string]string `json:"event_payload"`
+	}
+	if err := json.Unmarshal([]byte(calls[0].Params.Get("metadata")), &md); err != nil ||
+		md.EventType != MetadataEventType || md.EventPayload["key"] != m.Key {
+		t.Errorf("metadata %q (%v), want the outbox key", calls[0].Params.Get("metadata"), err)
+	}
+}
+
+func TestSendErrorClasses(t *testing.T) {
+	tr, srv := newTestTransport(t)
+	srv.FailNext("chat.postMessage", 1, chattest.SlackFailure{Error: "token_revoked"})
+	if _, err := tr.Send(context.Background(), alertMsg()); !chat.IsAuthFailure(err) {
+		t.Errorf("token_revoked: %v, want an auth failure", err)
+	}
+	srv.FailNext("chat.postMessage", 1, chattest.SlackFailure{Status: 504, Error: "gateway timeout"})
+	if _, err := tr.Send(context.Background(), alertMsg()); !chat.IsOutcomeUnknown(err) {
+		t.Errorf("504: %v, want an unknown outcome", err)
+	}
+	srv.FailNext("chat.postMessage", 1, chattest.SlackFailure{Status: 503, Error: "unavailable"})
+	if _, err := tr.Send(context.Background(), alertMsg()); err == nil || chat.IsOutcomeUnknown(err) || chat.IsPermanent(err) {
+		t.Errorf("503: %v, want a plain transient error", err)
+	}
+	ts, _ := tr.Send(context.Background(), alertMsg())
+	srv.RateLimit("chat.update", 1, 3*time.Second)
+	edit := editMsg()
+	edit.ThreadID = ts
+	_, err := tr.Send(context.Background(), edit)
+	var ce *chat.Error
+	if !errors.As(err, &ce) || ce.RetryAfter != 3*time.Second || !ce.AcrossChannels {
+		t.Errorf("chat.update 429: %v, want a wait of 3s across channels", err)
+	}
+	srv.RateLimit("chat.postMessage", 1, 3*time.Second)
+	_, err = tr.Send(context.Background(), alertMsg())
+	if !errors.As(err, &ce) || ce.RetryAfter != 3*time.Second || ce.AcrossChannels {
+		t.Errorf("chat.postMessage 429: %v, want a wait of 3s in the channel", err)
 	}
 }
 

@@ -3,10 +3,13 @@ package telegram
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/wirewatch/wirewatch/chat"
 )
 
 // SleepFunc waits for d, or until ctx is done and then returns ctx.Err().
@@ -34,10 +37,17 @@ func Sleep(ctx context.Context, d time.Duration) error {
 type ctxDoer struct {
 	ctx    context.Context
 	client *http.Client
+	// status, when set, receives the HTTP status of the answer, which the
+	// library drops when the body is not the Bot API's JSON.
+	status *int
 }
 
 func (d ctxDoer) Do(req *http.Request) (*http.Response, error) {
-	return d.client.Do(req.WithContext(d.ctx))
+	resp, err := d.client.Do(req.WithContext(d.ctx))
+	if err == nil && d.status != nil {
+		*d.status = resp.StatusCode
+	}
+	return resp, err
 }
 
 // call runs f with a copy of the bot whose requests carry ctx and end after
@@ -47,8 +57,13 @@ func (t *Transport) call(ctx context.Context, method string, timeout time.Durati
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	b := *t.bot
-	b.Client = ctxDoer{ctx: ctx, client: t.client}
+	var status int
+	b.Client = ctxDoer{ctx: ctx, client: t.client, status: &status}
 	if err := f(&b); err != nil {
+		if _, api := apiError(err); !api && (status == http.StatusBadGateway || status == http.StatusGatewayTimeout) {
+			// A gateway's own page: it gave up waiting, Telegram may have posted.
+			return chat.OutcomeUnknown(chat.RedactError(fmt.Errorf("telegram %s: HTTP %d: %w", method, status, err), t.secrets...))
+		}
 		return t.classify(method, err)
 	}
 	return nil

@@ -81,9 +81,35 @@ func (d *Dispatcher) dispatch(ctx context.Context, u tgbotapi.Update) {
 		reply.Text = fmt.Sprintf(RefusalFormat, msg.Chat.ID)
 	}
 	reply.ThreadID = strconv.Itoa(msg.MessageID)
-	if _, err := d.Transport.Send(ctx, reply); err != nil {
+	if err := d.reply(ctx, reply); err != nil {
 		log.ErrorContext(ctx, "telegram: reply not sent", "err", err)
 	}
+}
+
+// reply sends a command's answer at once: every part of it, in order, the
+// later ones as replies to the first. It stops at the first part that
+// fails and returns its error.
+func (d *Dispatcher) reply(ctx context.Context, m chat.Message) error {
+	parts, err := d.Transport.Split(m)
+	if err != nil {
+		return err
+	}
+	var first string
+	for i, p := range parts {
+		part := m
+		part.Part = p
+		if i > 0 {
+			part.ThreadID = first
+		}
+		id, err := d.Transport.Send(ctx, part)
+		if err != nil {
+			return fmt.Errorf("part %d of %d: %w", i+1, len(parts), err)
+		}
+		if i == 0 {
+			first = id
+		}
+	}
+	return nil
 }
 
 // handle calls the handler, turning a panic into an error so that one bad

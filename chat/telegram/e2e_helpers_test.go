@@ -71,7 +71,7 @@ func newEnv(t *testing.T, opts ...telegram.Option) *env {
 	t.Helper()
 	e := &env{srv: chattest.NewTelegramServer(t), sleeps: &sleeps{}, logs: &syncBuffer{}}
 	e.log = slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	opts = append([]telegram.Option{telegram.WithSleep(e.sleeps.sleep), telegram.WithLogger(e.log)}, opts...)
+	opts = append([]telegram.Option{telegram.WithLogger(e.log)}, opts...)
 	tr, err := telegram.New(context.Background(), e.srv.Token, e.srv.URL, opts...)
 	if err != nil {
 		t.Fatalf("New: %v", err)

@@ -2,6 +2,7 @@ package telegram_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -280,7 +281,7 @@ func TestSendHostileText(t *testing.T) {
 	}
 }
 
-func TestSendLongDigest(t *testing.T) {
+func TestSplitLongDigest(t *testing.T) {
 	e := newEnv(t)
 	ch := strconv.FormatInt(group, 10)
 	m := chat.Message{Kind: chat.KindDigest, Channel: ch, Heading: "afghanistan-daily"}
@@ -290,10 +291,27 @@ func TestSendLongDigest(t *testing.T) {
 			Source: "AFP", Published: published, Lead: strings.Repeat("Fighting went on for a second day. ", 6),
 		})
 	}
-	first := send(t, e, m)
+	parts, err := e.tr.Split(m)
+	if err != nil || len(parts) < 5 {
+		t.Fatalf("Split of a 20,000-character digest: %d parts, %v", len(parts), err)
+	}
+	// Send posts one part per call; the delivery loop threads the later
+	// ones under the first.
+	var first int
+	for i, p := range parts {
+		part := m
+		part.Part = p
+		if i > 0 {
+			part.ThreadID = strconv.Itoa(first)
+		}
+		id := send(t, e, part)
+		if i == 0 {
+			first = id
+		}
+	}
 	msgs := e.srv.BotMessages(group)
-	if len(msgs) < 5 {
-		t.Fatalf("%d messages for a 20,000-character digest", len(msgs))
+	if len(msgs) != len(parts) {
+		t.Fatalf("%d messages for %d parts", len(msgs), len(parts))
 	}
 	var plain strings.Builder
 	for i, msg := range msgs {
@@ -310,47 +328,64 @@ func TestSendLongDigest(t *testing.T) {
 			t.Errorf("item %d missing from the parts", i)
 		}
 	}
-	want := make([]time.Duration, len(msgs)-1)
-	for i := range want {
-		want[i] = telegram.GroupInterval
+}
+
+func TestSendPostsOnePart(t *testing.T) {
+	e := newEnv(t)
+	m := chat.Message{Kind: chat.KindReply, Channel: strconv.FormatInt(user, 10), Text: strings.Repeat("word ", 1000)}
+	send(t, e, m)
+	msgs := e.srv.BotMessages(user)
+	if len(msgs) != 1 || len(e.srv.CallsTo("sendMessage")) != 1 {
+		t.Fatalf("Send of a two-part message made %d calls: want the first part only", len(e.srv.CallsTo("sendMessage")))
 	}
-	if got := e.sleeps.all(); !equalDurations(got, want) {
-		t.Errorf("waits between parts = %v, want %v", got, want)
+	parts, _ := e.tr.Split(m)
+	var first string
+	if err := json.Unmarshal(parts[0], &first); err != nil || msgs[0].Text != first {
+		t.Errorf("posted %q, want the first part %q (%v)", msgs[0].Text, first, err)
 	}
 }
 
-func TestSendLongDigestRetriesLaterPart(t *testing.T) {
+func TestSendUnknownOutcome(t *testing.T) {
 	e := newEnv(t)
-	m := chat.Message{Kind: chat.KindReply, Channel: strconv.FormatInt(user, 10), Text: strings.Repeat("word ", 1000)}
-	e.srv.FailNext("sendMessage", chattest.TelegramPass, chattest.TelegramRetryAfter(7))
-	send(t, e, m)
-	if n := len(e.srv.BotMessages(user)); n != 2 {
-		t.Fatalf("%d parts posted, want 2", n)
+	m := alert(strconv.FormatInt(group, 10))
+	for _, f := range []chattest.TelegramFailure{{Drop: true}, {Status: 504, Raw: "<html>Gateway Timeout</html>"}} {
+		e.srv.FailNext("sendMessage", f)
+		_, err := e.tr.Send(context.Background(), m)
+		if !chat.IsOutcomeUnknown(err) || chat.IsPermanent(err) {
+			t.Errorf("%+v: %v, want an unknown outcome", f, err)
+		}
+		if err != nil && (strings.Contains(err.Error(), e.srv.Token) || strings.Contains(err.Error(), "AAFakeToken")) {
+			t.Errorf("token in error: %v", err)
+		}
 	}
-	if got, want := e.sleeps.all(), []time.Duration{telegram.ChatInterval, 7 * time.Second}; !equalDurations(got, want) {
-		t.Errorf("waits = %v, want %v", got, want)
-	}
-
-	e.srv.FailNext("sendMessage", chattest.TelegramPass, chattest.TelegramError(403, "Forbidden: bot was blocked by the user"))
-	if _, err := e.tr.Send(context.Background(), m); err != nil {
-		t.Errorf("a failed later part should not fail the message: %v", err)
-	}
-	if !strings.Contains(e.logs.String(), "part of a long message not sent") {
-		t.Error("the lost part was not logged")
+	e.srv.FailNext("sendMessage", chattest.TelegramError(500, "Internal Server Error"))
+	if _, err := e.tr.Send(context.Background(), m); err == nil || chat.IsOutcomeUnknown(err) || chat.IsPermanent(err) {
+		t.Errorf("500: %v, want a plain transient error", err)
 	}
 }
 
-func TestTokenNeverLogged(t *testing.T) {
+func TestSendAuthFailure(t *testing.T) {
 	e := newEnv(t)
-	e.srv.FailNext("sendMessage", chattest.TelegramPass, chattest.TelegramFailure{Drop: true}, chattest.TelegramFailure{Drop: true}, chattest.TelegramFailure{Drop: true})
-	m := chat.Message{Kind: chat.KindReply, Channel: strconv.FormatInt(user, 10), Text: strings.Repeat("word ", 1000)}
-	send(t, e, m)
-	logs := e.logs.String()
-	if !strings.Contains(logs, "part of a long message not sent") || !strings.Contains(logs, "[redacted]") {
-		t.Fatalf("expected a logged, redacted network error:\n%s", logs)
+	e.srv.FailNext("sendMessage", chattest.TelegramError(401, "Unauthorized"))
+	_, err := e.tr.Send(context.Background(), alert(strconv.FormatInt(group, 10)))
+	var ce *chat.Error
+	if !chat.IsAuthFailure(err) || !errors.As(err, &ce) || !strings.Contains(ce.Hint, "TELEGRAM_BOT_TOKEN") {
+		t.Errorf("401: %v, want an auth failure with a hint", err)
 	}
-	if strings.Contains(logs, e.srv.Token) || strings.Contains(logs, "AAFakeToken") {
-		t.Errorf("token in logs:\n%s", logs)
+}
+
+func TestDispatchedReplyAllParts(t *testing.T) {
+	e := newEnv(t)
+	long := chat.Message{Kind: chat.KindReply, Text: strings.Repeat("word ", 1000)}
+	d := e.dispatcher(chat.HandlerFunc(func(context.Context, chat.Command) chat.Message { return long }), group)
+	e.srv.QueueMessage(group, user, "/latest badghis")
+	p := &telegram.Poller{Dispatcher: d, Offsets: &memStore{}}
+	if _, err := p.PollOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	msgs := e.srv.BotMessages(group)
+	if len(msgs) != 2 || msgs[1].ReplyTo != msgs[0].ID {
+		t.Fatalf("a two-part reply: %+v", msgs)
 	}
 }
 

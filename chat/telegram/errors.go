@@ -29,7 +29,6 @@ var hints = []struct{ text, hint string }{
 	{"message is too long", "the message was longer than Telegram allows: report this as a bug"},
 	{"can't parse entities", "the message was not valid Telegram HTML: report this as a bug"},
 	{"message text is empty", "the message had no text: report this as a bug"},
-	{"unauthorized", "Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN"},
 	{"terminated by other getupdates request", "another process polls with the same token: run one poller only"},
 	{"can't use getupdates method while webhook is active", "a webhook is set: polling deletes it at start; do not run webhook mode at the same time"},
 }
@@ -37,21 +36,35 @@ var hints = []struct{ text, hint string }{
 // classify turns an error of the library or of the HTTP client into the
 // error Send and the loops return: wrapped with the method, the token
 // redacted from its message, and marked for the delivery loop. 429 carries
-// retry_after; 5xx, network errors and answers that are not the Bot API's
-// JSON are transient; other 4xx are permanent, with a hint.
+// retry_after; 401 and 404 (an unknown token) are auth failures; a
+// timeout, a connection lost after the request was written, 502 and 504
+// leave the outcome unknown; other 5xx, network errors and answers that
+// are not the Bot API's JSON are transient; other 4xx are permanent, with
+// a hint.
 func (t *Transport) classify(method string, err error) error {
 	var apiErr *tgbotapi.Error
 	if !errors.As(err, &apiErr) {
-		return chat.RedactError(fmt.Errorf("telegram %s: %w", method, err), t.secrets...)
+		e := chat.RedactError(fmt.Errorf("telegram %s: %w", method, err), t.secrets...)
+		if chat.MaybePosted(err) {
+			return chat.OutcomeUnknown(e)
+		}
+		return e
 	}
 	e := chat.RedactError(fmt.Errorf("telegram %s: error %d: %w", method, apiErr.Code, err), t.secrets...)
 	switch {
 	case apiErr.Code == 429 || apiErr.RetryAfter > 0:
 		return chat.RetryAfter(e, time.Duration(apiErr.RetryAfter)*time.Second)
+	case apiErr.Code == 502 || apiErr.Code == 504:
+		// A gateway that gave up waiting: Telegram may have posted.
+		return chat.OutcomeUnknown(e)
 	case apiErr.Code >= 500:
 		return e
 	case apiErr.MigrateToChatID != 0:
 		return chat.Permanent(e, fmt.Sprintf("the group became a supergroup: use chat id %d instead", apiErr.MigrateToChatID))
+	case apiErr.Code == 401:
+		return chat.AuthFailure(e, "Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN (revoked with @BotFather?)")
+	case apiErr.Code == 404:
+		return chat.AuthFailure(e, "Telegram does not know this bot: check TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL")
 	}
 	desc := strings.ToLower(apiErr.Message)
 	for _, h := range hints {
@@ -60,10 +73,6 @@ func (t *Transport) classify(method string, err error) error {
 		}
 	}
 	switch apiErr.Code {
-	case 401:
-		return chat.Permanent(e, "Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN")
-	case 404:
-		return chat.Permanent(e, "check the bot token and TELEGRAM_API_URL")
 	case 400, 403:
 		return chat.Permanent(e, "Telegram refused the request: check the chat id and the bot's rights in the chat")
 	}

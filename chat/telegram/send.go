@@ -2,36 +2,50 @@ package telegram
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
-	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/wirewatch/wirewatch/chat"
 )
 
-// partRetries is how often Send tries a later part of a long message before
-// giving it up.
-const partRetries = 3
+// Split renders m as Telegram HTML and cuts it with SplitHTML into parts
+// of at most MaxMessageLen, each well-formed on its own. A part is the
+// JSON string of its HTML. It implements chat.Splitter.
+func (t *Transport) Split(m chat.Message) ([]chat.Part, error) {
+	texts := SplitHTML(Render(m), MaxMessageLen)
+	if len(texts) == 0 {
+		return nil, chat.Permanent(fmt.Errorf("telegram: message to %s has no text", m.Channel), "report this as a bug")
+	}
+	parts := make([]chat.Part, len(texts))
+	for i, s := range texts {
+		b, err := json.Marshal(s)
+		if err != nil {
+			return nil, chat.Permanent(fmt.Errorf("telegram: encoding part %d: %w", i+1, err), "report this as a bug")
+		}
+		parts[i] = b
+	}
+	return parts, nil
+}
 
-// Send posts m and returns the Telegram message_id of what it posted.
+// Send posts one Telegram message and returns its message_id. It never
+// waits and never retries: pacing and retries are the delivery loop's.
 //
-// Alerts, digests and replies are sent with sendMessage; a message with a
-// ThreadID (always so for updates, and for replies to a command) replies to
-// that message, and is still sent when it was deleted. Edits rewrite
-// ThreadID with editMessageText; an edit that changes nothing succeeds. A
-// message longer than MaxMessageLen is split with SplitHTML and its parts
-// are sent in order, one ChatInterval or GroupInterval apart, the later
-// ones as replies to the first; Send returns the first part's id. Once the
-// first part is posted Send reports success: a later part that still fails
-// after retries is logged, not returned, because retrying the whole
-// message would post the first part twice. An edit keeps only the first
-// part. InChannel is ignored: Telegram has no replies only the asker sees.
+// A message with a Part posts that part (as Split rendered it); any other
+// alert, digest or reply posts the first part of its rendering (callers
+// that want it whole use Split and send each part). A ThreadID (always so
+// for updates and for later parts, and for replies to a command) makes it
+// a reply to that message, and it is still sent when that message was
+// deleted. Edits rewrite ThreadID with editMessageText, keeping the first
+// part; an edit that changes nothing succeeds. InChannel is ignored:
+// Telegram has no replies only the asker sees.
 //
-// Errors are classified for the delivery loop (chat.RetryAfter for 429,
-// chat.Permanent with a hint for errors no retry fixes) and never contain
-// the token.
+// Errors are classified for the delivery loop: chat.RetryAfter for 429,
+// chat.AuthFailure when the token is refused, chat.OutcomeUnknown when the
+// request may have been posted without an answer saying so, chat.Permanent
+// with a hint for errors no retry fixes. They never contain the token.
 //
 // Specs: https://core.telegram.org/bots/api#sendmessage
 func (t *Transport) Send(ctx context.Context, m chat.Message) (string, error) {
@@ -55,40 +69,34 @@ func (t *Transport) Send(ctx context.Context, m chat.Message) (string, error) {
 	default:
 		return "", chat.Permanent(fmt.Errorf("telegram: unknown message kind %q", m.Kind), "report this as a bug")
 	}
-	parts := SplitHTML(Render(m), MaxMessageLen)
-	first, err := t.sendPart(ctx, to, parts[0], thread)
+	text, err := t.partText(m)
 	if err != nil {
 		return "", err
 	}
-	every := t.RateLimit(m.Channel).Every
-	for k, p := range parts[1:] {
-		if err := t.sendLater(ctx, to, p, first, every); err != nil {
-			t.log.ErrorContext(ctx, "telegram: part of a long message not sent",
-				"chat", m.Channel, "part", k+2, "parts", len(parts), "err", err)
-			break
-		}
+	id, err := t.sendPart(ctx, to, text, thread)
+	if err != nil {
+		return "", err
 	}
-	return strconv.Itoa(first), nil
+	return strconv.Itoa(id), nil
 }
 
-// sendLater sends a later part of a message, after waiting every, retrying
-// a few times.
-func (t *Transport) sendLater(ctx context.Context, to chatRef, text string, first int, every time.Duration) error {
-	wait := every
-	var err error
-	for attempt := 1; attempt <= partRetries; attempt++ {
-		if err := t.sleep(ctx, wait); err != nil {
-			return fmt.Errorf("telegram: waiting to send: %w", err)
+// partText is the HTML Send posts for m: its Part, or the first part of
+// its rendering.
+func (t *Transport) partText(m chat.Message) (string, error) {
+	if len(m.Part) > 0 {
+		var s string
+		if err := json.Unmarshal(m.Part, &s); err != nil || s == "" {
+			return "", chat.Permanent(fmt.Errorf("telegram: a message part for %s is not Telegram HTML", m.Channel), "report this as a bug")
 		}
-		if _, err = t.sendPart(ctx, to, text, first); err == nil || chat.IsPermanent(err) {
-			return err
-		}
-		wait = backoff(attempt, time.Minute)
-		if d, ok := chat.RetryAfterOf(err); ok {
-			wait = d
-		}
+		return s, nil
 	}
-	return err
+	parts, err := t.Split(m)
+	if err != nil {
+		return "", err
+	}
+	var s string
+	_ = json.Unmarshal(parts[0], &s) // written by Split
+	return s, nil
 }
 
 // sendPart sends one message of Telegram HTML and returns its id.
@@ -105,7 +113,7 @@ func (t *Transport) sendPart(ctx context.Context, to chatRef, text string, reply
 		DisableWebPagePreview: !t.preview,
 	}
 	var sent tgbotapi.Message
-	err := t.call(ctx, "sendMessage", t.timeout, func(b *tgbotapi.BotAPI) error {
+	err := t.call(ctx, "sendMessage", t.sendTimeout, func(b *tgbotapi.BotAPI) error {
 		var err error
 		sent, err = b.Send(cfg)
 		return err
@@ -127,7 +135,7 @@ func (t *Transport) edit(ctx context.Context, to chatRef, id int, text string) (
 		ParseMode:             tgbotapi.ModeHTML,
 		DisableWebPagePreview: !t.preview,
 	}
-	err := t.call(ctx, "editMessageText", t.timeout, func(b *tgbotapi.BotAPI) error {
+	err := t.call(ctx, "editMessageText", t.sendTimeout, func(b *tgbotapi.BotAPI) error {
 		_, err := b.Send(cfg)
 		return err
 	})

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -20,24 +21,34 @@ import (
 // DefaultAPIURL + "/bot<token>/<method>".
 const DefaultAPIURL = "https://api.telegram.org"
 
-// DefaultRequestTimeout bounds every Bot API request except long polls.
+// DefaultRequestTimeout bounds every Bot API request except long polls
+// and sends.
 const DefaultRequestTimeout = 30 * time.Second
+
+// DefaultSendTimeout bounds sendMessage and editMessageText. It is
+// generous: Telegram offers no way to ask whether a message was posted,
+// so a send that times out may be posted twice when it is retried.
+const DefaultSendTimeout = 60 * time.Second
 
 // Transport posts messages to Telegram chats through the Bot API in HTML
 // parse mode. It is safe for concurrent use.
 type Transport struct {
-	bot     *tgbotapi.BotAPI
-	client  *http.Client
-	secrets []string
-	log     *slog.Logger
-	preview bool
-	timeout time.Duration
-	sleep   SleepFunc
+	bot         *tgbotapi.BotAPI
+	client      *http.Client
+	secrets     []string
+	log         *slog.Logger
+	preview     bool
+	timeout     time.Duration
+	sendTimeout time.Duration
+
+	mu   sync.Mutex
+	self tgbotapi.User // as getMe reported it; zero before Connect
 }
 
 var (
 	_ chat.Transport   = (*Transport)(nil)
 	_ chat.RateLimiter = (*Transport)(nil)
+	_ chat.Splitter    = (*Transport)(nil)
 )
 
 // Option configures a Transport.
@@ -50,15 +61,29 @@ func WithLinkPreviews(on bool) Option { return func(t *Transport) { t.preview = 
 // WithLogger sets the logger (slog.Default by default).
 func WithLogger(l *slog.Logger) Option { return func(t *Transport) { t.log = l } }
 
-// WithSleep sets how the Transport waits between the parts of a long
-// message and before retrying one (Sleep by default).
-func WithSleep(f SleepFunc) Option { return func(t *Transport) { t.sleep = f } }
+// WithSendTimeout bounds each sendMessage and editMessageText
+// (DefaultSendTimeout by default).
+func WithSendTimeout(d time.Duration) Option { return func(t *Transport) { t.sendTimeout = d } }
 
-// New returns a Transport for the bot with this token. apiURL is the API's
-// base, DefaultAPIURL when empty. New calls getMe, so a wrong token or URL
-// fails here, with a permanent error saying what to check. The token never
-// appears in an error.
+// New returns a Transport for the bot with this token, connected: it calls
+// getMe (see Connect), so a wrong token or URL fails here, with a
+// permanent error saying what to check. apiURL is the API's base,
+// DefaultAPIURL when empty. The token never appears in an error.
 func New(ctx context.Context, token, apiURL string, opts ...Option) (*Transport, error) {
+	t, err := NewOffline(token, apiURL, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.Connect(ctx); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// NewOffline returns a Transport for the bot with this token without
+// calling Telegram: it can send at once, and learns its username when
+// Connect succeeds. It fails only on an empty token or a malformed apiURL.
+func NewOffline(token, apiURL string, opts ...Option) (*Transport, error) {
 	if strings.TrimSpace(token) == "" {
 		return nil, errors.New("telegram: the bot token is empty: create a bot with @BotFather and set its token")
 	}
@@ -67,25 +92,48 @@ func New(ctx context.Context, token, apiURL string, opts ...Option) (*Transport,
 		return nil, err
 	}
 	t := &Transport{
-		client:  &http.Client{},
-		secrets: secretsOf(token),
-		log:     slog.Default(),
-		timeout: DefaultRequestTimeout,
-		sleep:   Sleep,
+		client:      &http.Client{},
+		secrets:     secretsOf(token),
+		log:         slog.Default(),
+		timeout:     DefaultRequestTimeout,
+		sendTimeout: DefaultSendTimeout,
 	}
 	for _, o := range opts {
 		o(t)
 	}
-	ctx, cancel := context.WithTimeout(ctx, t.timeout)
-	defer cancel()
 	// The endpoint is a format: "%s" twice, for the token and the method.
-	endpoint := strings.ReplaceAll(base, "%", "%%") + "/bot%s/%s"
-	bot, err := tgbotapi.NewBotAPIWithClient(token, endpoint, ctxDoer{ctx: ctx, client: t.client})
-	if err != nil {
-		return nil, t.classify("getMe", err)
-	}
-	t.bot = bot
+	t.bot = &tgbotapi.BotAPI{Token: token, Client: ctxDoer{ctx: context.Background(), client: t.client}, Buffer: 100}
+	t.bot.SetAPIEndpoint(strings.ReplaceAll(base, "%", "%%") + "/bot%s/%s")
 	return t, nil
+}
+
+// Connect calls getMe once to check the token and learn the bot's
+// username. Errors are classified like Send's: chat.AuthFailure when the
+// token is refused (or the URL is not the Bot API), a plain error when
+// Telegram could not be reached.
+//
+// Specs: https://core.telegram.org/bots/api#getme
+func (t *Transport) Connect(ctx context.Context) error {
+	var me tgbotapi.User
+	err := t.call(ctx, "getMe", t.timeout, func(b *tgbotapi.BotAPI) error {
+		var err error
+		me, err = b.GetMe()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	t.self = me
+	t.mu.Unlock()
+	return nil
+}
+
+// Connected reports whether Connect has succeeded.
+func (t *Transport) Connected() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.self.ID != 0
 }
 
 func apiBase(apiURL string) (string, error) {
@@ -103,8 +151,13 @@ func apiBase(apiURL string) (string, error) {
 // Name returns "telegram".
 func (t *Transport) Name() string { return "telegram" }
 
-// Username returns the bot's username as getMe reported it, without "@".
-func (t *Transport) Username() string { return t.bot.Self.UserName }
+// Username returns the bot's username as getMe reported it, without "@";
+// "" before Connect succeeded.
+func (t *Transport) Username() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.self.UserName
+}
 
 // Per-chat sending limits of the Bot API.
 const (

@@ -66,17 +66,22 @@ func (db *DB) Enqueue(ctx context.Context, r store.OutboxRow) (bool, error) {
 	return tag.RowsAffected() == 1, nil
 }
 
-// OutboxHeads returns, for each (transport, channel, story), its oldest row that
-// is neither sent nor dead, when that row is pending and due at or before
-// now; most overdue first, at most limit. A channel whose oldest row is
-// being sent, or waits for a retry, yields nothing.
+// OutboxHeads returns the next row to send to each channel that has no row
+// being sent: among the oldest open row of each of the channel's stories,
+// those pending and due at or before now, the first by due time, then id.
+// Most overdue first, at most limit. A story whose oldest row in a channel
+// waits to be due yields nothing; the channel's other stories go on.
 func (db *DB) OutboxHeads(ctx context.Context, now time.Time, limit int) ([]store.OutboxRow, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
-	out, err := db.queryOutbox(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE id IN (
-			SELECT min(id) FROM outbox WHERE state IN ('pending', 'sending') GROUP BY transport, channel, story_id
-		) AND state = 'pending' AND due <= $1 ORDER BY due, id LIMIT $2`, ts(now), limit)
+	out, err := db.queryOutbox(ctx, `SELECT `+outboxColumns+` FROM (
+			SELECT DISTINCT ON (transport, channel) `+outboxColumns+` FROM outbox o WHERE id IN (
+				SELECT min(id) FROM outbox WHERE state IN ('pending', 'sending') GROUP BY transport, channel, story_id
+			) AND state = 'pending' AND due <= $1 AND NOT EXISTS (
+				SELECT 1 FROM outbox s WHERE s.state = 'sending' AND s.transport = o.transport AND s.channel = o.channel)
+			ORDER BY transport, channel, due, id
+		) heads ORDER BY due, id LIMIT $2`, ts(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: outbox heads: %w", err)
 	}
@@ -173,16 +178,18 @@ func (db *DB) UpdatePending(ctx context.Context, id int64, payload []byte) (bool
 
 // ResetInflight returns to pending the rows left sending by this replica
 // or by a replica that is gone (closed, or its process or connection
-// died), and returns how many there were. Rows another live replica is
-// sending are left alone, so any replica may call it at any time. The
-// attempts they counted stay counted.
+// died), and returns how many there were; their last error says the
+// outcome of that send is unknown since it was claimed. Rows another live
+// replica is sending are left alone, so any replica may call it at any
+// time. The attempts they counted stay counted.
 func (db *DB) ResetInflight(ctx context.Context) (int, error) {
-	tag, err := db.pool.Exec(ctx, `UPDATE outbox SET state = 'pending', claimed_by = NULL
+	tag, err := db.pool.Exec(ctx, `UPDATE outbox SET state = 'pending', claimed_by = NULL,
+		last_error = $2::text || ((extract(epoch FROM coalesce(claimed_at, created_at)) * 1000000)::bigint)::text || ': ' || $3::text
 		WHERE state = 'sending' AND (claimed_by IS NULL OR claimed_by = $1 OR claimed_by NOT IN (
 			SELECT objid::bigint FROM pg_locks
 			WHERE locktype = 'advisory' AND objsubid = 2 AND granted
 				AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-				AND classid = (`+lockSpace+`)::oid))`, db.instance)
+				AND classid = (`+lockSpace+`)::oid))`, db.instance, store.OutcomeUnknownPrefix, store.InterruptedSend)
 	if err != nil {
 		return 0, fmt.Errorf("postgres: reset inflight: %w", err)
 	}

@@ -75,20 +75,26 @@ func (db *DB) Enqueue(ctx context.Context, r store.OutboxRow) (bool, error) {
 	return n == 1, nil
 }
 
-// headsQuery selects the first open row of each story in each channel, when it is
-// pending and due. It names outbox_open: without statistics the planner
-// would rather read every pending and sending row through outbox_state and
-// sort them.
-const headsQuery = `SELECT ` + outboxColumns + ` FROM outbox WHERE id IN (
-		SELECT min(id) FROM outbox INDEXED BY outbox_open
-		WHERE state IN ('pending', 'sending') GROUP BY transport, channel, story_id
-	) AND state = 'pending' AND due <= ? ORDER BY due, id LIMIT ?`
+// headsQuery selects the next row of each channel that has no row being
+// sent: among the first open row of each of its stories, those pending and
+// due, the first by due time and id. It names outbox_open: without
+// statistics the planner would rather read every pending and sending row
+// through outbox_state and sort them.
+const headsQuery = `WITH heads AS (
+		SELECT ` + outboxColumns + `, row_number() OVER (PARTITION BY transport, channel ORDER BY due, id) AS n
+		FROM outbox o WHERE id IN (
+			SELECT min(id) FROM outbox INDEXED BY outbox_open
+			WHERE state IN ('pending', 'sending') GROUP BY transport, channel, story_id
+		) AND state = 'pending' AND due <= ? AND NOT EXISTS (
+			SELECT 1 FROM outbox s INDEXED BY outbox_open WHERE s.state IN ('pending', 'sending')
+			AND s.transport = o.transport AND s.channel = o.channel AND s.state = 'sending')
+	) SELECT ` + outboxColumns + ` FROM heads WHERE n = 1 ORDER BY due, id LIMIT ?`
 
-// OutboxHeads returns, for each (transport, channel, story), its oldest row
-// that is neither sent nor dead, when that row is pending and due at or
-// before now; most overdue first, at most limit. A story whose oldest row in
-// a channel is being sent, or waits, yields nothing for that channel; other
-// stories there go on.
+// OutboxHeads returns the next row to send to each channel that has no row
+// being sent: among the oldest open row of each of the channel's stories,
+// those pending and due at or before now, the first by due time, then id.
+// Most overdue first, at most limit. A story whose oldest row in a channel
+// waits to be due yields nothing; the channel's other stories go on.
 func (db *DB) OutboxHeads(ctx context.Context, now time.Time, limit int) ([]store.OutboxRow, error) {
 	if limit <= 0 {
 		return nil, nil
@@ -190,16 +196,18 @@ func (db *DB) UpdatePending(ctx context.Context, id int64, payload []byte) (bool
 
 // ResetInflight returns to pending the rows left sending by a handle that
 // is gone (a process that died) or by this one, and returns how many there
-// were. Rows claimed through another handle open in this process are left
-// alone. The attempts they counted stay counted.
+// were; their last error says the outcome of that send is unknown since
+// it was claimed. Rows claimed through another handle open in this process
+// are left alone. The attempts they counted stay counted.
 func (db *DB) ResetInflight(ctx context.Context) (int, error) {
 	others, err := json.Marshal(live.others(db.instance))
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: reset inflight: %w", err)
 	}
-	res, err := db.write.ExecContext(ctx, `UPDATE outbox SET state = 'pending', claimed_by = NULL
+	res, err := db.write.ExecContext(ctx, `UPDATE outbox SET state = 'pending', claimed_by = NULL,
+		last_error = ? || coalesce(claimed_at, created_at) || ': ' || ?
 		WHERE state = 'sending' AND (claimed_by IS NULL OR claimed_by NOT IN (SELECT value FROM json_each(?)))`,
-		string(others))
+		store.OutcomeUnknownPrefix, store.InterruptedSend, string(others))
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: reset inflight: %w", err)
 	}

@@ -361,5 +361,9 @@ func testOutboxStoryHeads(e *env) {
 	e.claim(s, s2.ID, now, true)
 	e.must(s.MarkSent(e.ctx, s2.ID, "ts", now), "MarkSent")
 	e.equal("heads after story 2's alert", e.heads(s, now, 10), []string{"s2-reply"})
-	e.equal("heads once story 1 is due, most overdue first", e.heads(s, now.Add(10*time.Minute), 10), []string{"s2-reply", "s1-reply"})
+	e.equal("heads once story 1 is due, first due first", e.heads(s, now.Add(10*time.Minute), 10), []string{"s2-reply"})
+	r := e.row(s, "s2-reply")
+	e.claim(s, r.ID, now, true)
+	e.must(s.MarkSent(e.ctx, r.ID, "ts", now), "MarkSent")
+	e.equal("heads after story 2", e.heads(s, now.Add(10*time.Minute), 10), []string{"s1-reply"})
 }
