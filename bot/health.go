@@ -2,7 +2,6 @@ package bot
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -129,14 +128,13 @@ func (h *Health) Up() map[string]bool {
 	return out
 }
 
-// Err returns the problems as one error for readiness reports, nil when
-// every transport works.
-func (h *Health) Err() error {
-	var errs []error
+// Lines returns the problems as text, one a problem: what /readyz lists.
+func (h *Health) Lines() []string {
+	var out []string
 	for _, p := range h.Problems() {
-		errs = append(errs, errors.New(p.String()))
+		out = append(out, p.String())
 	}
-	return errors.Join(errs...)
+	return out
 }
 
 func (h *Health) now() time.Time {

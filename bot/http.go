@@ -66,8 +66,13 @@ func NewHTTPServer(h http.Handler, l HTTPLimits) *http.Server {
 type HTTPOptions struct {
 	// Ready reports whether the bot can serve: the store answers and the
 	// first scan finished. nil means always ready.
-	Ready   func(ctx context.Context) error
-	Metrics *Metrics
+	Ready func(ctx context.Context) error
+	// Degraded, when set, lists what does not work although the bot
+	// serves (a transport whose token was refused): /readyz then still
+	// answers 200, with status "degraded" and the problems, so that a load
+	// balancer keeps sending the other platform's commands.
+	Degraded func() []string
+	Metrics  *Metrics
 	// SlackCommands serves POST /slack/commands (nil: 404).
 	SlackCommands http.Handler
 	// TelegramWebhook serves POST /telegram/webhook (nil: 404).
@@ -92,6 +97,12 @@ func NewHTTPHandler(o HTTPOptions) http.Handler {
 			defer cancel()
 			if err := o.Ready(ctx); err != nil {
 				writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
+				return
+			}
+		}
+		if o.Degraded != nil {
+			if problems := o.Degraded(); len(problems) > 0 {
+				writeJSON(w, http.StatusOK, map[string]any{"status": "degraded", "problems": problems})
 				return
 			}
 		}

@@ -30,8 +30,10 @@ type Shared struct {
 	// Wake, when set, is called after messages were enqueued.
 	Wake    func()
 	Metrics *Metrics
-	Clock   Clock
-	Log     *slog.Logger
+	// Health, when set, knows which transports work, for /status.
+	Health *Health
+	Clock  Clock
+	Log    *slog.Logger
 	// Started is when the bot started, for /status.
 	Started time.Time
 	// Zone is the IANA zone answers show times in (BOT_TIMEZONE; UTC when
@@ -130,21 +132,23 @@ func (l *Live) ReloadIfChanged() {
 }
 
 // Status is the last scan for /status.
-func (l *Live) Status(context.Context) []string {
-	last := l.Rules().Scanner.Last()
-	if last.At.IsZero() {
-		return []string{"No scan has run yet."}
+func (l *Live) Status(ctx context.Context) []string {
+	out := []string{"No scan has run yet."}
+	if last := l.Rules().Scanner.Last(); !last.At.IsZero() {
+		out[0] = fmt.Sprintf("Last scan %s UTC: %d new, %d duplicate, %d processed.",
+			last.At.Format("2006-01-02 15:04:05"), last.New, last.Dupes, last.Processed)
+		if sum := last.SkipSummary(); sum != "" {
+			out[0] += " " + sum + "."
+		}
+		for _, e := range last.Errors {
+			out = append(out, "scan error: "+e)
+		}
 	}
-	line := fmt.Sprintf("Last scan %s UTC: %d new, %d duplicate, %d processed.",
-		last.At.Format("2006-01-02 15:04:05"), last.New, last.Dupes, last.Processed)
-	if sum := last.SkipSummary(); sum != "" {
-		line += " " + sum + "."
+	lines, err := DeliveryStatus(ctx, l.shared.Store, l.shared.Health, l.shared.Clock.Now())
+	if err != nil {
+		l.shared.Log.Error("reading the delivery status", "err", err)
 	}
-	out := []string{line}
-	for _, e := range last.Errors {
-		out = append(out, "scan error: "+e)
-	}
-	return out
+	return append(out, lines...)
 }
 
 // build makes the parts that depend on rules.yaml.

@@ -280,13 +280,80 @@ func TestPollerRunStopsDuringLongPoll(t *testing.T) {
 	}
 }
 
+// TestPollerRunRefusedToken: a refused token does not stop polling; it is
+// tried again at growing intervals, reported, and polling resumes once the
+// token works.
 func TestPollerRunRefusedToken(t *testing.T) {
 	e := newEnv(t)
-	p := e.poller(e.dispatcher(&recorder{}, group), &memStore{})
-	e.srv.FailNext("getUpdates", chattest.TelegramError(401, "Unauthorized"))
-	err := p.Run(context.Background())
-	if !chat.IsPermanent(err) || strings.Contains(err.Error(), "AAFakeToken") {
-		t.Errorf("Run = %v, want a permanent error without the token", err)
+	rec := &recorder{}
+	p := e.poller(e.dispatcher(rec, group), &memStore{})
+	var reports []error
+	p.Health = func(err error) { reports = append(reports, err) }
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p.Sleep = func(ctx context.Context, d time.Duration) error {
+		_ = e.sleeps.sleep(ctx, d)
+		if len(e.sleeps.all()) == 3 {
+			e.srv.QueueMessage(group, user, "/help")
+		}
+		if len(rec.commands()) > 0 {
+			cancel()
+		}
+		return ctx.Err()
+	}
+	p.Idle = time.Second
+	unauthorized := chattest.TelegramError(401, "Unauthorized")
+	e.srv.FailNext("getUpdates", unauthorized, unauthorized, unauthorized)
+	if err := p.Run(ctx); err != nil {
+		t.Fatalf("Run = %v", err)
+	}
+	if got, want := e.sleeps.all()[:3], []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute}; !equalDurations(got, want) {
+		t.Errorf("waits after refusals = %v, want %v", got, want)
+	}
+	if len(rec.commands()) != 1 {
+		t.Fatalf("commands after the token works again: %+v", rec.commands())
+	}
+	if len(reports) < 4 || !chat.IsAuthFailure(reports[1]) || reports[len(reports)-1] != nil {
+		t.Errorf("reports %v, want the refusals then nil", reports)
+	}
+	for _, r := range reports {
+		if r != nil && strings.Contains(r.Error(), "AAFakeToken") {
+			t.Errorf("token in a report: %v", r)
+		}
+	}
+}
+
+func TestPollerConnectsLate(t *testing.T) {
+	srv := chattest.NewTelegramServer(t)
+	tr, err := telegram.NewOffline(srv.Token, srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Connected() || tr.Username() != "" || len(srv.Calls()) != 0 {
+		t.Fatal("NewOffline called Telegram")
+	}
+	srv.FailNext("getMe", chattest.TelegramFailure{Drop: true}, chattest.TelegramError(502, "Bad Gateway"))
+	rec := &recorder{}
+	d := &telegram.Dispatcher{Transport: tr, Handler: rec, Allowed: telegram.NewAllowedChats(group)}
+	srv.QueueMessage(group, user, "/latest@"+chattest.TelegramTestUsername+" badghis")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s := &sleeps{}
+	p := &telegram.Poller{Dispatcher: d, Offsets: &memStore{}, Idle: time.Second, Sleep: func(ctx context.Context, dur time.Duration) error {
+		_ = s.sleep(ctx, dur)
+		if len(rec.commands()) > 0 {
+			cancel()
+		}
+		return ctx.Err()
+	}}
+	if err := p.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !tr.Connected() || tr.Username() != chattest.TelegramTestUsername || len(rec.commands()) != 1 {
+		t.Errorf("after Run: connected %v as %q, commands %+v", tr.Connected(), tr.Username(), rec.commands())
+	}
+	if got := s.all(); len(got) < 2 || got[0] != time.Second || got[1] != 2*time.Second {
+		t.Errorf("waits while Telegram was unreachable: %v", got)
 	}
 }
 

@@ -92,13 +92,6 @@ func isNotModified(err error) bool {
 	return ok && strings.Contains(strings.ToLower(e.Message), "message is not modified")
 }
 
-// isAuthError reports errors that no retry fixes for any request: the token
-// is wrong or revoked.
-func isAuthError(err error) bool {
-	e, ok := apiError(err)
-	return ok && (e.Code == 401 || e.Code == 404)
-}
-
 // secretsOf lists the forms of token that may show up in an error: as is,
 // escaped in a URL, and its secret half alone.
 func secretsOf(token string) []string {

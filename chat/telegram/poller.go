@@ -10,7 +10,6 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"github.com/wirewatch/wirewatch/chat"
 	"github.com/wirewatch/wirewatch/store"
 )
 
@@ -65,50 +64,84 @@ type Poller struct {
 	Sleep SleepFunc
 	// Now is the clock for the offset's age; time.Now by default.
 	Now func() time.Time
+	// Health, when set, hears how polling stands: the error of each failed
+	// call, and nil once it works (again).
+	Health func(error)
 
 	loaded   bool
 	offset   int
 	offsetAt time.Time
 }
 
-// Run deletes any webhook (Telegram serves getUpdates only without one),
-// sets the command menu, then polls until ctx is done, when it returns nil.
-// It honours retry_after and backs off on other errors; it returns an
-// error only when the token is refused, which no retry fixes.
+// Run connects (getMe, when the Transport has not yet), deletes any
+// webhook (Telegram serves getUpdates only without one), sets the command
+// menu, then polls until ctx is done, when it returns nil. It never stops
+// on an error: it honours retry_after, backs off on other errors (up to a
+// minute) and, when the token is refused, tries again at growing intervals
+// (one minute to half an hour), so that polling resumes by itself once the
+// token works again. Health hears each failure and each recovery.
 //
 // Specs: https://core.telegram.org/bots/api#getupdates
 func (p *Poller) Run(ctx context.Context) error {
-	t := p.Dispatcher.Transport
-	log := p.Dispatcher.logger()
-	if err := p.retry(ctx, func() error { _, err := t.request(ctx, "deleteWebhook", tgbotapi.Params{}); return err }); err != nil {
-		return stopped(ctx, err)
+	if err := p.setUp(ctx); err != nil {
+		return nil // ctx ended
 	}
-	setCommands(ctx, t, p.Dispatcher.Menu, log)
+	log := p.Dispatcher.logger()
 	for failures := 0; ; {
 		n, err := p.PollOnce(ctx)
 		switch {
 		case ctx.Err() != nil:
 			return nil
-		case err != nil && isAuthError(err):
-			return err
 		case err != nil:
 			failures++
-			wait := backoff(failures, maxBackoff)
-			if d, ok := chat.RetryAfterOf(err); ok {
-				wait = d
-			}
+			p.report(err)
+			wait := retryWait(failures, err)
 			log.WarnContext(ctx, "telegram: getUpdates failed", "err", err, "retry_in", wait)
 			if p.sleep(ctx, wait) != nil {
 				return nil
 			}
-		case n == 0 && p.Timeout < time.Second:
+		default:
+			if failures > 0 {
+				p.report(nil)
+			}
 			failures = 0
-			if p.sleep(ctx, p.idle()) != nil {
+			if n == 0 && p.Timeout < time.Second && p.sleep(ctx, p.idle()) != nil {
 				return nil
 			}
-		default:
-			failures = 0
 		}
+	}
+}
+
+// setUp makes the calls polling starts with, retrying until they succeed;
+// it returns an error only when ctx ends.
+func (p *Poller) setUp(ctx context.Context) error {
+	t := p.Dispatcher.Transport
+	log := p.Dispatcher.logger()
+	for attempt := 1; ; attempt++ {
+		err := connect(ctx, t)
+		if err == nil {
+			_, err = t.request(ctx, "deleteWebhook", tgbotapi.Params{})
+		}
+		if err == nil {
+			p.report(nil)
+			setCommands(ctx, t, p.Dispatcher.Menu, log)
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		p.report(err)
+		wait := retryWait(attempt, err)
+		log.ErrorContext(ctx, "telegram: cannot start polling; will try again", "err", err, "retry_in", wait)
+		if err := p.sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+}
+
+func (p *Poller) report(err error) {
+	if p.Health != nil {
+		p.Health(err)
 	}
 }
 
@@ -207,11 +240,6 @@ func (p *Poller) sleep(ctx context.Context, d time.Duration) error {
 		return p.Sleep(ctx, d)
 	}
 	return Sleep(ctx, d)
-}
-
-// retry runs a set-up call until it succeeds, fails for good or ctx is done.
-func (p *Poller) retry(ctx context.Context, f func() error) error {
-	return retrySetup(ctx, p.sleep, p.Dispatcher.logger(), f)
 }
 
 // updates calls getUpdates, waiting up to wait for updates; offset zero

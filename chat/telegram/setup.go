@@ -3,23 +3,56 @@ package telegram
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/wirewatch/wirewatch/chat"
 )
 
-// retrySetup runs f, a call made once at start, until it succeeds, fails
-// with a permanent error, or ctx is done.
-func retrySetup(ctx context.Context, sleep SleepFunc, log *slog.Logger, f func() error) error {
+// Waits after a refused token: it is tried again at growing intervals, so
+// that a token restored (or a Telegram outage that refused it) is noticed.
+const (
+	authBackoff    = time.Minute
+	maxAuthBackoff = 30 * time.Minute
+)
+
+// retryWait is the wait before try n+1 after err: retry_after when
+// Telegram gave one, the auth backoff for a refused token, else the
+// backoff of transient errors.
+func retryWait(n int, err error) time.Duration {
+	if d, ok := chat.RetryAfterOf(err); ok {
+		return d
+	}
+	if chat.IsAuthFailure(err) {
+		return min(authBackoff<<min(n-1, 10), maxAuthBackoff)
+	}
+	return backoff(n, maxBackoff)
+}
+
+// connect calls getMe when t has not yet learnt who it is.
+func connect(ctx context.Context, t *Transport) error {
+	if t.Connected() {
+		return nil
+	}
+	return t.Connect(ctx)
+}
+
+// retrySetup runs f, a call made once at start, until it succeeds or ctx
+// is done, reporting each failure and the success to report (when set).
+// It never gives up: a refused token is tried again at growing intervals.
+func retrySetup(ctx context.Context, sleep SleepFunc, log *slog.Logger, report func(error), f func() error) error {
 	for attempt := 1; ; attempt++ {
 		err := f()
-		if err == nil || chat.IsPermanent(err) || ctx.Err() != nil {
+		if err == nil || ctx.Err() != nil {
+			if err == nil && report != nil {
+				report(nil)
+			}
 			return err
 		}
-		wait := backoff(attempt, maxBackoff)
-		if d, ok := chat.RetryAfterOf(err); ok {
-			wait = d
+		if report != nil {
+			report(err)
 		}
-		log.WarnContext(ctx, "telegram: set-up call failed", "err", err, "retry_in", wait)
+		wait := retryWait(attempt, err)
+		log.ErrorContext(ctx, "telegram: set-up call failed; will try again", "err", err, "retry_in", wait)
 		if err := sleep(ctx, wait); err != nil {
 			return err
 		}

@@ -51,6 +51,9 @@ type Webhook struct {
 	MaxBody int64
 	// Sleep waits between retries of setWebhook; Sleep by default.
 	Sleep SleepFunc
+	// Health, when set, hears how setting the webhook stands: the error of
+	// each failed try, and nil once it is set.
+	Health func(error)
 
 	queue  chan tgbotapi.Update
 	mu     sync.Mutex
@@ -78,16 +81,23 @@ func NewWebhook(d *Dispatcher, webhookURL, secret string) (*Webhook, error) {
 	}, nil
 }
 
-// Run sets the webhook (which stops getUpdates on Telegram's side) and the
-// command menu, then handles queued updates until ctx is done. It then
-// refuses new requests, handles those already queued, and returns nil; it
-// returns an error when setWebhook fails for good.
+// Run connects (getMe, when the Transport has not yet), sets the webhook
+// (which stops getUpdates on Telegram's side) and the command menu, then
+// handles queued updates until ctx is done. It then refuses new requests,
+// handles those already queued, and returns nil. Set-up calls that fail
+// are tried again until they succeed (a refused token at growing
+// intervals, up to half an hour), so it returns only when ctx is done.
 //
 // Specs: https://core.telegram.org/bots/api#setwebhook
 func (w *Webhook) Run(ctx context.Context) error {
 	t := w.d.Transport
 	log := w.d.logger()
-	err := retrySetup(ctx, w.sleep, log, func() error { return w.register(ctx) })
+	err := retrySetup(ctx, w.sleep, log, w.Health, func() error {
+		if err := connect(ctx, t); err != nil {
+			return err
+		}
+		return w.register(ctx)
+	})
 	if err != nil {
 		w.close()
 		return stopped(ctx, err)

@@ -93,14 +93,18 @@ func (e *Env) wire(ctx context.Context, cfg *rules.Config, gaz *geo.Gazetteer, s
 	if con != nil {
 		transports["console"] = con
 	}
+	health := &bot.Health{}
+	for name := range transports {
+		health.Add(name)
+	}
 	w.deliverer = &bot.Deliverer{Store: st, Transports: transports, Renderer: &bot.Renderer{Store: st, Zone: e.Config.Timezone},
-		Clock: bot.SystemClock{}, Log: e.Log, Metrics: bot.NewMetrics()}
+		Clock: bot.SystemClock{}, Log: e.Log, Metrics: bot.NewMetrics(), Health: health}
 	if con != nil {
 		w.deliverer.Every = time.Millisecond // a terminal has no rate limit worth waiting for
 	}
 	w.shared = bot.Shared{Store: st, Parser: corpus.Parser{MaxSize: e.Config.MaxFileSize, Logger: e.Log},
 		CorpusDir: e.Config.CorpusDir, Transports: transports, Console: e.Config.Console(), Wake: w.deliverer.Wake,
-		Metrics: w.deliverer.Metrics, Clock: bot.SystemClock{}, Log: e.Log, Started: time.Now(), Zone: e.Config.Timezone}
+		Metrics: w.deliverer.Metrics, Health: health, Clock: bot.SystemClock{}, Log: e.Log, Started: time.Now(), Zone: e.Config.Timezone}
 	if w.live, err = bot.NewLive(e.Config.Rules, cfg, gaz, e.loadRules, w.shared); err != nil {
 		return nil, err
 	}
@@ -113,6 +117,7 @@ func (e *Env) wire(ctx context.Context, cfg *rules.Config, gaz *geo.Gazetteer, s
 	}
 	w.shared.Metrics.Preset(names, nil, nil, bot.CommandNames())
 	w.shared.Metrics.OutboxGauges(st, w.shared.Clock, names)
+	w.shared.Metrics.TransportGauge(health)
 	return w, nil
 }
 
@@ -128,10 +133,13 @@ func (e *Env) chatTransports(ctx context.Context) (map[string]chat.Transport, er
 		out["slack"] = slack.New(c.SlackBotToken, opts...)
 	}
 	if c.TelegramBotToken != "" {
-		t, err := telegram.New(ctx, c.TelegramBotToken, c.TelegramAPIURL,
+		// Offline: an unreachable Telegram, or a refused token, is tried
+		// again by polling (or the webhook) and by delivery while the rest
+		// of the bot runs.
+		t, err := telegram.NewOffline(c.TelegramBotToken, c.TelegramAPIURL,
 			telegram.WithLogger(e.Log), telegram.WithLinkPreviews(c.TelegramLinkPreviews))
 		if err != nil {
-			return nil, fmt.Errorf("connecting to Telegram (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL): %w", err)
+			return nil, fmt.Errorf("TELEGRAM_BOT_TOKEN or TELEGRAM_API_URL: %w", err)
 		}
 		out["telegram"] = t
 	}
@@ -157,7 +165,10 @@ func (e *Env) chatCommands(w *wiring) error {
 		}
 		if c.SlackAppToken != "" {
 			w.background["slack socket mode"] = func(ctx context.Context) error {
-				return st.RunSocketMode(ctx, c.SlackAppToken, w.live, slack.WithCommandLogger(e.Log))
+				return bot.Supervise(ctx, bot.SystemClock{}, e.Log, "slack socket mode", w.shared.Health.Reporter("slack", "commands"),
+					func(ctx context.Context) error {
+						return st.RunSocketMode(ctx, c.SlackAppToken, w.live, slack.WithCommandLogger(e.Log))
+					})
 			}
 		}
 	}
@@ -180,6 +191,7 @@ func (e *Env) chatCommands(w *wiring) error {
 		if err != nil {
 			return fmt.Errorf("telegram webhook: %w", err)
 		}
+		wh.Health = w.shared.Health.Reporter("telegram", "commands")
 		w.tgWebhook = wh
 		w.background["telegram webhook"] = wh.Run
 		return nil
@@ -187,7 +199,8 @@ func (e *Env) chatCommands(w *wiring) error {
 	// Telegram serves getUpdates to one poller at a time. A new poller each
 	// term reads the offset the last leader saved.
 	w.leaderJobs["telegram polling"] = func(ctx context.Context) error {
-		p := &telegram.Poller{Dispatcher: d, Offsets: w.shared.Store, Timeout: telegram.DefaultPollTimeout}
+		p := &telegram.Poller{Dispatcher: d, Offsets: w.shared.Store, Timeout: telegram.DefaultPollTimeout,
+			Health: w.shared.Health.Reporter("telegram", "commands")}
 		return p.Run(ctx)
 	}
 	return nil
