@@ -83,17 +83,15 @@ func (d *Deliverer) reconcile(ctx context.Context, log *slog.Logger, t chat.Tran
 	// Clocks differ: look a minute further back than the attempt.
 	remote, found, err := rc.Find(ctx, msg, since.Add(-time.Minute))
 	switch {
-	case err != nil && (chat.IsPermanent(err) && !chat.IsAuthFailure(err) || row.Attempts >= d.MaxAttempts):
+	case err != nil && (chat.IsPermanent(err) || row.Attempts >= d.MaxAttempts):
+		// The platform refuses the lookup (a missing scope, say): send;
+		// a refused token then shows on the send itself.
 		d.Metrics.Use().ReconcileErrors.Inc(row.Transport, string(row.Kind))
 		d.possibleDuplicate(log, row, since, "checking failed: "+err.Error())
 		return "", sendIt
 	case err != nil:
 		d.Metrics.Use().ReconcileErrors.Inc(row.Transport, string(row.Kind))
 		log.Warn("could not check whether a message was posted; will check again", "err", err)
-		if chat.IsAuthFailure(err) {
-			d.authFailed(ctx, log, row, err, states)
-			return "", checkLater
-		}
 		d.channelFailed(ctx, row, err, states, false)
 		d.keepUnknown(ctx, log, row, since, fmt.Errorf("checking whether it was posted: %w", err))
 		return "", checkLater

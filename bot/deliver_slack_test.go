@@ -249,3 +249,32 @@ func tsTime(ts string) time.Time {
 	fmt.Sscanf(ts, "%d.%d", &sec, &us)
 	return time.Unix(sec, us*1000).UTC()
 }
+
+// TestSlackLookupRefusedSendsAgain: when Slack refuses the lookup (the app
+// lacks channels:history), the message is sent again and counted as a
+// possible duplicate rather than left waiting.
+func TestSlackLookupRefusedSendsAgain(t *testing.T) {
+	api := chattest.NewSlackServer(t)
+	clock := newFakeClock()
+	st := openTestStore(t, clock)
+	d := realDeliverer(st, clock, payloadRenderer{}, newSlack(t, api, clock))
+	d.SendTimeout = 300 * time.Millisecond
+	api.FailNext("chat.postMessage", 1, chattest.SlackFailure{Late: true})
+	api.FailNext("conversations.history", 1, chattest.SlackFailure{Error: "missing_scope"})
+	enqueueMsg(t, st, "alert/1", "slack", "C1", "", chat.Message{Kind: chat.KindReply, Text: "Taliban enter Qala-i-Naw"})
+	drain(t, d, st, clock, 200)
+	if n := len(api.Messages("C1")); n != 2 {
+		t.Errorf("%d messages, want the late one and the one sent again", n)
+	}
+	for series, want := range map[string]float64{
+		`wirewatch_reconcile_errors_total{transport="slack",kind="reply"}`:    1,
+		`wirewatch_possible_duplicates_total{transport="slack",kind="reply"}`: 1,
+	} {
+		if got := metric(d.Metrics, series); got != want {
+			t.Errorf("%s = %v, want %v", series, got, want)
+		}
+	}
+	if up := d.Health.Up(); !up["slack"] {
+		t.Error("a refused lookup marked Slack down")
+	}
+}

@@ -47,6 +47,8 @@ features:
     bot:
       - chat:write
       - commands
+      - channels:history
+      - groups:history
 settings:
   org_deploy_enabled: false
   socket_mode_enabled: %t

@@ -107,7 +107,8 @@ func classifyCode(op string, api slackgo.SlackErrorResponse, wrapped error, secr
 	if code == "missing_scope" && api.Needed != "" {
 		hint = "add the scope " + api.Needed + " to the app, reinstall it and update the token"
 	}
-	if authCodes[code] {
+	// A lookup method refusing the token's type says nothing of the token.
+	if authCodes[code] && !(code == "not_allowed_token_type" && strings.HasPrefix(op, "conversations.")) {
 		return chat.AuthFailure(wrapped, chat.Redact(hint, secrets...))
 	}
 	return chat.Permanent(wrapped, chat.Redact(hint, secrets...))
