@@ -228,8 +228,8 @@ func TestEngineRendersCopyCounts(t *testing.T) {
 	if alert.Kind != chat.KindAlert || alert.Article == nil || alert.Heading != "Badghis, AF · assault" {
 		t.Fatalf("alert %+v", alert)
 	}
-	if edit.Kind != chat.KindEdit || edit.Sources != 2 || !slices.Equal(edit.Outlets, []string{"seed-000", "seed-001"}) {
-		t.Fatalf("edit: sources %d outlets %v, want 2 and both outlets", edit.Sources, edit.Outlets)
+	if edit.Kind != chat.KindEdit || edit.Sources != 2 || !slices.Equal(edit.Outlets, []string{"seed-000", "seed-001", "AFP wire"}) {
+		t.Fatalf("edit: sources %d outlets %v, want 2, both outlets and the AFP credit", edit.Sources, edit.Outlets)
 	}
 }
 

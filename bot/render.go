@@ -121,7 +121,9 @@ func (r *Renderer) story(ctx context.Context, rf ref, alert bool) (chat.Message,
 }
 
 // copies returns the outlets that carried d (itself and its near-copies in
-// the story) and how many copies there are, exact ones included.
+// the story), then the news agencies they credit ("AFP wire", read from
+// the text by corpus.Attribute), and how many copies there are, exact ones
+// included.
 func (r *Renderer) copies(ctx context.Context, d corpus.Document, members []store.StoryMember) ([]string, int, error) {
 	outlets := []string{}
 	add := func(s string) {
@@ -129,7 +131,16 @@ func (r *Renderer) copies(ctx context.Context, d corpus.Document, members []stor
 			outlets = append(outlets, s)
 		}
 	}
+	var credits []string
+	credit := func(doc corpus.Document) {
+		for _, c := range corpus.Attribute(doc.Body).Credits {
+			if !slices.Contains(credits, c) {
+				credits = append(credits, c)
+			}
+		}
+	}
 	add(d.Source)
+	credit(d)
 	sources := max(1, len(d.Paths))
 	for _, mb := range members {
 		if mb.CopyOf != d.ID {
@@ -140,7 +151,13 @@ func (r *Renderer) copies(ctx context.Context, d corpus.Document, members []stor
 			return nil, 0, fmt.Errorf("copy %s: %w", mb.DocID, err)
 		}
 		add(c.Source)
+		credit(c)
 		sources += max(1, len(c.Paths))
+	}
+	for _, c := range credits {
+		if !slices.Contains(outlets, c) {
+			add(c + " wire")
+		}
 	}
 	return outlets, sources, nil
 }
@@ -205,9 +222,11 @@ func why(a corpus.Analysis, rule string) string {
 }
 
 // Lead returns the start of the document's body, skipping a title it
-// repeats, cut at a word boundary to at most n characters.
+// repeats and what opens the text before the article proper (photo
+// captions, handles, "Follow us" lines, a leading outlet credit: see
+// corpus.Attribution.Lead), cut at a word boundary to at most n characters.
 func Lead(d corpus.Document, n int) string {
-	body := strings.TrimSpace(d.Body)
+	body := strings.TrimSpace(d.Body[corpus.Attribute(d.Body).Lead:])
 	if para, _, ok := strings.Cut(body, "\n"); ok && utf8.RuneCountInString(strings.TrimSpace(para)) >= 80 {
 		body = para
 	}

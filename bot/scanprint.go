@@ -14,19 +14,24 @@ import (
 
 // scanJSON is one line of `bot scan --json`.
 type scanJSON struct {
-	ID           string            `json:"id"`
-	Path         string            `json:"path,omitempty"`
-	Paths        []string          `json:"paths,omitempty"`
-	URL          string            `json:"url,omitempty"`
-	Source       string            `json:"source"`
-	Title        string            `json:"title"`
-	Published    time.Time         `json:"published"`
-	DateFromFile bool              `json:"date_from_file,omitempty"`
-	Regions      []regionJSON      `json:"regions"`
-	Matches      []corpus.DocMatch `json:"matches"`
-	CopyOf       string            `json:"copy_of,omitempty"`
-	Story        int64             `json:"story,omitempty"`
-	Stories      map[string]int64  `json:"stories,omitempty"`
+	ID           string    `json:"id"`
+	Path         string    `json:"path,omitempty"`
+	Paths        []string  `json:"paths,omitempty"`
+	URL          string    `json:"url,omitempty"`
+	Source       string    `json:"source"`
+	Title        string    `json:"title"`
+	Published    time.Time `json:"published"`
+	DateFromFile bool      `json:"date_from_file,omitempty"`
+	// Outlets, Credits and Dateline are read from the text (see
+	// corpus.Attribute).
+	Outlets  []string          `json:"outlets,omitempty"`
+	Credits  []string          `json:"credits,omitempty"`
+	Dateline *corpus.Dateline  `json:"dateline,omitempty"`
+	Regions  []regionJSON      `json:"regions"`
+	Matches  []corpus.DocMatch `json:"matches"`
+	CopyOf   string            `json:"copy_of,omitempty"`
+	Story    int64             `json:"story,omitempty"`
+	Stories  map[string]int64  `json:"stories,omitempty"`
 }
 
 type regionJSON struct {
@@ -52,6 +57,11 @@ func (l ScanList) WriteJSON(w io.Writer, places PlaceLookup) error {
 		if len(doc.Paths) > 1 {
 			j.Paths = doc.Paths
 		}
+		at := corpus.Attribute(doc.Body)
+		if at.Outlet != "" {
+			j.Outlets = []string{at.Outlet}
+		}
+		j.Credits, j.Dateline = at.Credits, at.Dateline
 		if j.Matches == nil {
 			j.Matches = []corpus.DocMatch{}
 		}

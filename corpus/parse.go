@@ -120,6 +120,7 @@ func (p *Parser) parse(path string, data []byte, fallback, modTime time.Time) ([
 	case FormatText, FormatMarkdown:
 		var d Document
 		if d, ok = parsePlain(string(data), format == FormatMarkdown); ok {
+			attribute(&d, modTime)
 			docs = []Document{d}
 		}
 	case FormatJSON:
@@ -141,6 +142,22 @@ func (p *Parser) parse(path string, data []byte, fallback, modTime time.Time) ([
 			"path", path, "title", d.Title, "date", claimed, "file_time", d.Published)
 	})
 	return docs, nil
+}
+
+// attribute applies what a plain-text article says of itself (Attribute):
+// its outlet becomes its Source, and an undated article takes its
+// dateline's date, the year from the file's time when the dateline gives
+// none.
+func attribute(d *Document, modTime time.Time) {
+	a := Attribute(d.Body)
+	if a.Outlet != "" {
+		d.Source = a.Outlet
+	}
+	if d.Published.IsZero() {
+		if t, ok := a.Dateline.Date(modTime); ok {
+			d.Published = t
+		}
+	}
 }
 
 // sourceFromPath is the Source of a document that names none: the base name

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -54,8 +55,14 @@ type scanLine struct {
 		Keywords []string `json:"keywords"`
 		Regions  []string `json:"regions"`
 	} `json:"matches"`
-	CopyOf string `json:"copy_of"`
-	Story  int64  `json:"story"`
+	CopyOf   string   `json:"copy_of"`
+	Story    int64    `json:"story"`
+	Outlets  []string `json:"outlets"`
+	Credits  []string `json:"credits"`
+	Dateline *struct {
+		Place      string
+		Month, Day int
+	} `json:"dateline"`
 }
 
 func TestScanDryRunJSONSeeds(t *testing.T) {
@@ -104,6 +111,19 @@ func TestScanDryRunJSONSeeds(t *testing.T) {
 		}
 		if d.DateFromFile != (num == "002") {
 			t.Errorf("%s date_from_file = %v", num, d.DateFromFile)
+		}
+	}
+	for num, want := range map[string]string{"003": "Islam Times", "004": "UrduPoint / Pakistan Point News"} {
+		if got := byNum[num].Outlets; len(got) != 1 || got[0] != want {
+			t.Errorf("%s outlets %q, want %q", num, got, want)
+		}
+	}
+	if !slices.Contains(byNum["001"].Credits, "AFP") {
+		t.Errorf("001 credits %q, want AFP", byNum["001"].Credits)
+	}
+	for num, day := range map[string]int{"001": 8, "004": 7} {
+		if dl := byNum[num].Dateline; dl == nil || dl.Place != "Herat" || dl.Month != 7 || dl.Day != day {
+			t.Errorf("%s dateline %+v, want Herat, July %d", num, dl, day)
 		}
 	}
 	if byNum["001"].CopyOf != byNum["000"].ID {
