@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -59,11 +60,9 @@ func (d *Dateline) Date(ref time.Time) (time.Time, bool) {
 			y--
 		}
 	}
-	t := time.Date(y, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
-	if t.Month() != d.Month { // February 30th
-		return time.Time{}, false
-	}
-	return t, true
+	// ParseTime gives a calendar date (IsDateOnly) and refuses February 30th.
+	t, err := ParseTime(fmt.Sprintf("%s %d, %d", d.Month, d.Day, y))
+	return t, err == nil
 }
 
 // wires are the news agencies recognised as credits, as they are written.
