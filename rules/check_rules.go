@@ -12,6 +12,8 @@ import (
 // maxShingle is the longest shingle the dedup package takes.
 const maxShingle = 16
 
+var regionsModes = []string{RegionsMentions, RegionsAbout}
+
 var groupBys = []string{GroupByAdmin1, GroupByCountry, GroupByPlace, GroupByRule}
 
 func (c *checker) rules() {
@@ -26,6 +28,9 @@ func (c *checker) rules() {
 			c.regionRef(fmt.Sprintf("%s.regions[%d]", label, j), reg)
 		}
 		c.channelRefs(label+".channels", r.Channels)
+		if r.RegionsMode != "" && !contains(regionsModes, r.RegionsMode) && !c.failed(label+".regions_mode") {
+			c.errorf(label+".regions_mode", "unknown regions_mode %q; use mentions or about%s", r.RegionsMode, suggest(r.RegionsMode, regionsModes))
+		}
 		if r.GroupBy != "" && !contains(groupBys, r.GroupBy) && !c.failed(label+".group_by") {
 			c.errorf(label+".group_by", "unknown grouping %q; use admin1, country, place or rule%s", r.GroupBy, suggest(r.GroupBy, groupBys))
 		}

@@ -18,6 +18,12 @@ const (
 	DefaultFeedInterval   = Duration(10 * time.Minute)
 )
 
+// Values of Rule.RegionsMode.
+const (
+	RegionsMentions = "mentions"
+	RegionsAbout    = "about"
+)
+
 // Values of Rule.GroupBy.
 const (
 	GroupByAdmin1  = "admin1"
@@ -102,6 +108,12 @@ type Rule struct {
 	// Regions restrict the rule to documents naming a place inside any of
 	// them (empty: anywhere).
 	Regions []string `yaml:"regions"`
+	// RegionsMode says how a document must name the regions: "mentions"
+	// (default: any place inside them, once is enough) or "about" (a place
+	// inside them among the document's main places, weight geo.About or
+	// more: named in the headline, the dateline or the lead, or most
+	// often).
+	RegionsMode string `yaml:"regions_mode"`
 	// Channels are the names of the channels its alerts go to.
 	Channels []string `yaml:"channels"`
 	// GroupBy is what makes documents one story: "admin1" (default),

@@ -3,7 +3,7 @@ package rules
 import "github.com/wirewatch/wirewatch/geo"
 
 // evaluate decides every rule from the keyword hits and the tags.
-func (m *Matcher) evaluate(sc *scratch, tags []geo.Tag) []RuleMatch {
+func (m *Matcher) evaluate(sc *scratch, tags []geo.Tag, weights []float64) []RuleMatch {
 	for hi, h := range sc.hits {
 		for _, s := range m.patterns[h.pattern] {
 			if sc.first[s] == 0 {
@@ -23,7 +23,7 @@ func (m *Matcher) evaluate(sc *scratch, tags []geo.Tag) []RuleMatch {
 		if !r.keywordsMatch(sc.first) {
 			continue
 		}
-		rm, ok := m.where(sc, r, tags)
+		rm, ok := m.where(sc, r, tags, weights)
 		if !ok {
 			continue
 		}
@@ -91,8 +91,9 @@ func (m *Matcher) keywordsFound(sc *scratch, r *crule) []KeywordHit {
 
 // where checks the rule's regions against the tags and fills the places,
 // regions and story group of its match; ok is false when the rule has
-// regions and no tag lies inside them.
-func (m *Matcher) where(sc *scratch, r *crule, tags []geo.Tag) (rm RuleMatch, ok bool) {
+// regions and no tag lies inside them (no main place, for a rule with
+// regions_mode: about).
+func (m *Matcher) where(sc *scratch, r *crule, tags []geo.Tag, weights []float64) (rm RuleMatch, ok bool) {
 	sc.in = sc.in[:0]
 	if len(r.regions) == 0 {
 		for i := range tags {
@@ -100,6 +101,9 @@ func (m *Matcher) where(sc *scratch, r *crule, tags []geo.Tag) (rm RuleMatch, ok
 		}
 	} else {
 		for ti, t := range tags {
+			if r.about && weights[ti] < geo.About {
+				continue // named, but not what the document is about
+			}
 			inside := false
 			for _, reg := range r.regions {
 				if m.within(t.Place, reg) {

@@ -25,6 +25,8 @@ type crule struct {
 	// any, all and none are slots, one per keyword as written.
 	any, all, none []int32
 	regions        []cregion
+	// about: a region counts only through a main place (weight >= geo.About).
+	about bool
 }
 
 // cregion is one entry of a rule's regions, expanded to gazetteer places.
@@ -61,7 +63,7 @@ func Compile(cfg *Config, gaz *geo.Gazetteer) (*Matcher, error) {
 	}
 	res := newResolver(cfg, ag, nil)
 	for ri, r := range cfg.Rules {
-		cr := crule{name: r.Name, groupBy: r.GroupBy}
+		cr := crule{name: r.Name, groupBy: r.GroupBy, about: r.RegionsMode == RegionsAbout}
 		if cr.groupBy == "" {
 			cr.groupBy = DefaultGroupBy
 		}
@@ -107,6 +109,9 @@ type Result struct {
 	// Tags are the places the text names, each place once, in order of
 	// first mention, with the text and offset of that mention.
 	Tags []geo.Tag
+	// Weights say how central each tag's place is to the text, in (0, 1]
+	// (see geo.Gazetteer.Weigh); Weights[i] is Tags[i]'s.
+	Weights []float64
 	// Matches are the rules the text matches, in rules.yaml order.
 	Matches []RuleMatch
 }
@@ -158,8 +163,9 @@ type scratch struct {
 	touched  []int32 // slots set in first
 	ruleHit  []bool
 	counts   []int
-	in       []int // tag indexes inside a rule's regions
-	tags     []geo.Tag
+	in       []int     // tag indexes inside a rule's regions
+	tags     []geo.Tag // every mention resolved, before dedupTags
+	places   []geo.Place
 }
 
 // hit is a keyword pattern found at bytes [start, end).
@@ -180,9 +186,12 @@ func (m *Matcher) Match(text string) Result {
 	if len(sc.mentions) > 0 {
 		sc.tags = m.gaz.AppendResolve(sc.tags[:0], text, sc.mentions)
 		res.Tags = m.dedupTags(sc, sc.tags)
+		if len(res.Tags) > 0 {
+			res.Weights = m.weigh(sc, text, res.Tags)
+		}
 	}
 	if len(sc.hits) > 0 {
-		res.Matches = m.evaluate(sc, res.Tags)
+		res.Matches = m.evaluate(sc, res.Tags, res.Weights)
 	}
 	return res
 }
@@ -211,4 +220,14 @@ outer:
 		return nil
 	}
 	return append([]geo.Tag(nil), tags[:n]...)
+}
+
+// weigh returns the weight of each of tags' places, from every mention in
+// sc.tags (geo.Gazetteer.Weigh).
+func (m *Matcher) weigh(sc *scratch, text string, tags []geo.Tag) []float64 {
+	sc.places = sc.places[:0]
+	for _, t := range tags {
+		sc.places = append(sc.places, t.Place)
+	}
+	return m.gaz.Weigh(make([]float64, 0, len(tags)), text, sc.tags, sc.places)
 }

@@ -10,7 +10,7 @@ import (
 var (
 	topFields      = []string{"timezone", "channels", "regions", "aliases", "rules", "digests", "dedup", "feeds"}
 	channelFields  = []string{"slack", "telegram", "console"}
-	ruleFields     = []string{"name", "keywords", "regions", "channels", "group_by", "group_window", "update_interval"}
+	ruleFields     = []string{"name", "keywords", "regions", "channels", "regions_mode", "group_by", "group_window", "update_interval"}
 	keywordsFields = []string{"any", "all", "none"}
 	digestFields   = []string{"name", "at", "timezone", "channels", "rules", "max"}
 	dedupFields    = []string{"shingle", "containment"}
@@ -130,6 +130,8 @@ func (d *decoder) rule(n ast.Node, label string) Rule {
 			r.Regions = d.strings(f.value, l)
 		case "channels":
 			r.Channels = d.strings(f.value, l)
+		case "regions_mode":
+			r.RegionsMode, _ = d.str(f.value, l)
 		case "group_by":
 			r.GroupBy, _ = d.str(f.value, l)
 		case "group_window":
