@@ -193,10 +193,17 @@ func placeOf(a corpus.Analysis, rule string) string {
 	}
 	if len(a.Regions) > 0 {
 		r := a.Regions[0]
-		if r.Admin1Name != "" && r.Level != "admin1" {
-			return fmt.Sprintf("%s (%s, %s)", r.Name, r.Admin1Name, r.Country)
+		country := r.CountryName
+		if country == "" {
+			country = r.Country // stored before country names were
 		}
-		return fmt.Sprintf("%s (%s)", r.Name, r.Country)
+		switch {
+		case r.Level == "country":
+			return r.Name
+		case r.Admin1Name != "" && r.Level != "admin1":
+			return fmt.Sprintf("%s (%s, %s)", r.Name, r.Admin1Name, country)
+		}
+		return fmt.Sprintf("%s (%s)", r.Name, country)
 	}
 	return ""
 }

@@ -1,9 +1,11 @@
 package bot
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,6 +43,9 @@ type regionJSON struct {
 	Admin1Name string `json:"admin1_name,omitempty"`
 	Country    string `json:"country"`
 	Text       string `json:"text,omitempty"`
+	// Weight says how central the place is to the document (see
+	// corpus.DocRegion.Weight); regions are listed heaviest first.
+	Weight float64 `json:"weight"`
 }
 
 // WriteJSON prints the documents of a scan as `bot scan --json` does: one
@@ -135,21 +140,28 @@ func regionsOf(a corpus.Analysis, places PlaceLookup) []regionJSON {
 		}
 	}
 	for _, r := range a.Regions {
-		add(regionJSON{Name: r.Name, Level: r.Level, Admin1: r.Admin1, Admin1Name: r.Admin1Name, Country: r.Country, Text: r.Text})
+		add(regionJSON{Name: r.Name, Level: r.Level, Admin1: r.Admin1, Admin1Name: r.Admin1Name, Country: r.Country,
+			Text: r.Text, Weight: r.Weight})
 	}
 	for _, r := range a.Regions {
 		if r.Admin1 != "" && r.Level != "admin1" {
-			add(regionJSON{Name: r.Admin1Name, Level: "admin1", Admin1: r.Admin1, Admin1Name: r.Admin1Name, Country: r.Country})
+			add(regionJSON{Name: r.Admin1Name, Level: "admin1", Admin1: r.Admin1, Admin1Name: r.Admin1Name,
+				Country: r.Country, Weight: r.Admin1Weight})
 		}
 	}
 	for _, r := range a.Regions {
 		if r.Level != "country" {
-			name := r.Country
-			if ps := places.Lookup(r.Country); len(ps) > 0 && ps[0].Level == geo.LevelCountry && ps[0].Country == r.Country {
-				name = ps[0].Name
+			name := r.CountryName
+			if name == "" {
+				name = r.Country
+				if ps := places.Lookup(r.Country); len(ps) > 0 && ps[0].Level == geo.LevelCountry && ps[0].Country == r.Country {
+					name = ps[0].Name
+				}
 			}
-			add(regionJSON{Name: name, Level: "country", Country: r.Country})
+			add(regionJSON{Name: name, Level: "country", Country: r.Country, Weight: r.CountryWeight})
 		}
 	}
+	// Heaviest first; a tie keeps places before the regions that hold them.
+	slices.SortStableFunc(out, func(x, y regionJSON) int { return cmp.Compare(y.Weight, x.Weight) })
 	return out
 }

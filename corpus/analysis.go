@@ -18,8 +18,18 @@ type DocRegion struct {
 	// Admin1 is the GeoNames admin1 code ("AF.02"), Admin1Name its name.
 	Admin1     string `json:"admin1,omitempty"`
 	Admin1Name string `json:"admin1_name,omitempty"`
-	// Country is the ISO 3166 alpha-2 code.
-	Country string `json:"country"`
+	// Country is the ISO 3166 alpha-2 code, CountryName its English name
+	// ("Afghanistan").
+	Country     string `json:"country"`
+	CountryName string `json:"country_name,omitempty"`
+	// Weight says how central the place is to the document, in (0, 1]:
+	// from where the text names it and the places inside it (headline,
+	// dateline, lead, how often). Admin1Weight and CountryWeight are its
+	// admin1 region's and its country's, 0 when it has none. Regions are
+	// kept heaviest first.
+	Weight        float64 `json:"weight"`
+	Admin1Weight  float64 `json:"admin1_weight,omitempty"`
+	CountryWeight float64 `json:"country_weight,omitempty"`
 	// Text is the text that named it and Offset where, in Document.Text().
 	Text   string `json:"text,omitempty"`
 	Offset int    `json:"offset"`

@@ -24,12 +24,15 @@ const About = 0.5
 // comma or a parenthesis: "HERAT (Afghanistan), July 8"), 2 in the lead
 // (the body's first sentence), 1 elsewhere; a place collects the scores of
 // its own mentions and of the places inside it (Qala-i-Naw counts for
-// Badghis and Afghanistan). Weights are scaled so that the heaviest place
-// weighs 1; they are 0 when no mention falls inside any of places.
+// Badghis and Afghanistan). Weights are scaled level by level: the
+// heaviest country among places weighs 1, and so do the heaviest admin1
+// region and the heaviest city, so that a province is measured against the
+// other provinces, not against the country that holds them all. A place
+// no mention falls inside weighs 0.
 func (g *Gazetteer) Weigh(dst []float64, text string, tags []Tag, places []Place) []float64 {
 	dst = dst[:0]
 	zones := zonesOf(text)
-	top := 0.0
+	var top [LevelCity + 1]float64
 	for _, p := range places {
 		w := 0.0
 		for i := range tags {
@@ -38,11 +41,13 @@ func (g *Gazetteer) Weigh(dst []float64, text string, tags []Tag, places []Place
 			}
 		}
 		dst = append(dst, w)
-		top = max(top, w)
+		if p.Level <= LevelCity {
+			top[p.Level] = max(top[p.Level], w)
+		}
 	}
-	if top > 0 {
-		for i := range dst {
-			dst[i] /= top
+	for i, p := range places {
+		if p.Level <= LevelCity && top[p.Level] > 0 {
+			dst[i] /= top[p.Level]
 		}
 	}
 	return dst

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/wirewatch/wirewatch/corpus"
@@ -15,9 +17,15 @@ const maxEvidencePlaces = 3
 // rule it matches with a readable account of why.
 func (m *Matcher) Analysis(r Result) corpus.Analysis {
 	var a corpus.Analysis
-	for _, t := range r.Tags {
-		a.Regions = append(a.Regions, m.docRegion(t))
+	for i, t := range r.Tags {
+		d := m.docRegion(t)
+		if i < len(r.Weights) {
+			d.Weight, d.Admin1Weight, d.CountryWeight = r.Weights[i], r.Admin1Weights[i], r.CountryWeights[i]
+		}
+		a.Regions = append(a.Regions, d)
 	}
+	// Heaviest first; on a tie, the first named.
+	slices.SortStableFunc(a.Regions, func(x, y corpus.DocRegion) int { return cmp.Compare(y.Weight, x.Weight) })
 	for _, rm := range r.Matches {
 		a.Matches = append(a.Matches, m.docMatch(rm))
 	}
@@ -32,6 +40,9 @@ func (m *Matcher) docRegion(t geo.Tag) corpus.DocRegion {
 	}
 	if a, ok := m.gaz.Admin1Of(p); ok {
 		d.Admin1Name = a.Name
+	}
+	if c, ok := m.gaz.CountryOf(p); ok {
+		d.CountryName = c.Name
 	}
 	return d
 }

@@ -3,7 +3,7 @@ package rules
 import "github.com/wirewatch/wirewatch/geo"
 
 // evaluate decides every rule from the keyword hits and the tags.
-func (m *Matcher) evaluate(sc *scratch, tags []geo.Tag, weights []float64) []RuleMatch {
+func (m *Matcher) evaluate(sc *scratch, res *Result) []RuleMatch {
 	for hi, h := range sc.hits {
 		for _, s := range m.patterns[h.pattern] {
 			if sc.first[s] == 0 {
@@ -23,7 +23,7 @@ func (m *Matcher) evaluate(sc *scratch, tags []geo.Tag, weights []float64) []Rul
 		if !r.keywordsMatch(sc.first) {
 			continue
 		}
-		rm, ok := m.where(sc, r, tags, weights)
+		rm, ok := m.where(sc, r, res)
 		if !ok {
 			continue
 		}
@@ -93,7 +93,8 @@ func (m *Matcher) keywordsFound(sc *scratch, r *crule) []KeywordHit {
 // regions and story group of its match; ok is false when the rule has
 // regions and no tag lies inside them (no main place, for a rule with
 // regions_mode: about).
-func (m *Matcher) where(sc *scratch, r *crule, tags []geo.Tag, weights []float64) (rm RuleMatch, ok bool) {
+func (m *Matcher) where(sc *scratch, r *crule, res *Result) (rm RuleMatch, ok bool) {
+	tags := res.Tags
 	sc.in = sc.in[:0]
 	if len(r.regions) == 0 {
 		for i := range tags {
@@ -101,12 +102,9 @@ func (m *Matcher) where(sc *scratch, r *crule, tags []geo.Tag, weights []float64
 		}
 	} else {
 		for ti, t := range tags {
-			if r.about && weights[ti] < geo.About {
-				continue // named, but not what the document is about
-			}
 			inside := false
 			for _, reg := range r.regions {
-				if m.within(t.Place, reg) {
+				if m.within(t.Place, reg) && (!r.about || m.central(res, ti, reg)) {
 					inside = true
 					break
 				}
@@ -140,6 +138,30 @@ func (m *Matcher) where(sc *scratch, r *crule, tags []geo.Tag, weights []float64
 func (m *Matcher) within(p geo.Place, reg cregion) bool {
 	for _, rp := range reg.places {
 		if m.gaz.Within(p, rp) {
+			return true
+		}
+	}
+	return false
+}
+
+// central reports whether tag ti makes region reg one of the document's
+// main places: the weight, at the level of the region's place that holds
+// it, of the tag's place (a city region), admin1 region or country is at
+// least geo.About.
+func (m *Matcher) central(res *Result, ti int, reg cregion) bool {
+	p := res.Tags[ti].Place
+	for _, rp := range reg.places {
+		if !m.gaz.Within(p, rp) {
+			continue
+		}
+		w := res.Weights[ti]
+		switch rp.Level {
+		case geo.LevelCountry:
+			w = res.CountryWeights[ti]
+		case geo.LevelAdmin1:
+			w = res.Admin1Weights[ti]
+		}
+		if w >= geo.About {
 			return true
 		}
 	}

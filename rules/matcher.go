@@ -112,6 +112,10 @@ type Result struct {
 	// Weights say how central each tag's place is to the text, in (0, 1]
 	// (see geo.Gazetteer.Weigh); Weights[i] is Tags[i]'s.
 	Weights []float64
+	// Admin1Weights and CountryWeights are the weights of each tag's admin1
+	// region and country, which hold its mentions and those of the other
+	// places inside them (0 when the tag has none).
+	Admin1Weights, CountryWeights []float64
 	// Matches are the rules the text matches, in rules.yaml order.
 	Matches []RuleMatch
 }
@@ -187,11 +191,11 @@ func (m *Matcher) Match(text string) Result {
 		sc.tags = m.gaz.AppendResolve(sc.tags[:0], text, sc.mentions)
 		res.Tags = m.dedupTags(sc, sc.tags)
 		if len(res.Tags) > 0 {
-			res.Weights = m.weigh(sc, text, res.Tags)
+			m.weigh(sc, text, &res)
 		}
 	}
 	if len(sc.hits) > 0 {
-		res.Matches = m.evaluate(sc, res.Tags, res.Weights)
+		res.Matches = m.evaluate(sc, &res)
 	}
 	return res
 }
@@ -222,12 +226,25 @@ outer:
 	return append([]geo.Tag(nil), tags[:n]...)
 }
 
-// weigh returns the weight of each of tags' places, from every mention in
-// sc.tags (geo.Gazetteer.Weigh).
-func (m *Matcher) weigh(sc *scratch, text string, tags []geo.Tag) []float64 {
+// weigh fills res's weights from every mention in sc.tags
+// (geo.Gazetteer.Weigh), each place against the others of its level.
+func (m *Matcher) weigh(sc *scratch, text string, res *Result) {
+	tags := res.Tags
 	sc.places = sc.places[:0]
 	for _, t := range tags {
 		sc.places = append(sc.places, t.Place)
 	}
-	return m.gaz.Weigh(make([]float64, 0, len(tags)), text, sc.tags, sc.places)
+	for _, t := range tags {
+		a, _ := m.gaz.Admin1Of(t.Place)
+		c, _ := m.gaz.CountryOf(t.Place)
+		sc.places = append(sc.places, a, c) // zero Places weigh 0
+	}
+	ws := m.gaz.Weigh(make([]float64, 0, len(sc.places)), text, sc.tags, sc.places)
+	n := len(tags)
+	res.Weights = ws[:n:n]
+	res.Admin1Weights = make([]float64, n)
+	res.CountryWeights = make([]float64, n)
+	for i := range tags {
+		res.Admin1Weights[i], res.CountryWeights[i] = ws[n+2*i], ws[n+2*i+1]
+	}
 }

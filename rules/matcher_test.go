@@ -321,12 +321,15 @@ rules:
 	if len(a.Regions) != 2 {
 		t.Fatalf("Regions = %+v", a.Regions)
 	}
+	// Each place is the heaviest of its level; on a tie the first named
+	// comes first.
 	r := a.Regions[0]
 	if r.PlaceID != idQalaINaw || r.Level != "city" || r.Admin1 != "AF.02" || r.Admin1Name != "Badghis" ||
-		r.Country != "AF" || r.Text != "Qala-i-Naw" || r.Offset != 23 {
+		r.Country != "AF" || r.CountryName != "Afghanistan" || r.Text != "Qala-i-Naw" || r.Offset != 23 ||
+		r.Weight != 1 || r.Admin1Weight != 1 || r.CountryWeight != 1 {
 		t.Errorf("Regions[0] = %+v", r)
 	}
-	if c := a.Regions[1]; c.PlaceID != idAF || c.Level != "country" || c.Admin1 != "" || c.Country != "AF" {
+	if c := a.Regions[1]; c.PlaceID != idAF || c.Level != "country" || c.Admin1 != "" || c.Country != "AF" || c.Weight != 1 {
 		t.Errorf("Regions[1] = %+v", c)
 	}
 	if len(a.Matches) != 1 {

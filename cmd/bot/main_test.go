@@ -49,6 +49,7 @@ type scanLine struct {
 	DateFromFile bool      `json:"date_from_file"`
 	Regions      []struct {
 		Name, Level, Admin1, Country string
+		Weight                       float64
 	} `json:"regions"`
 	Matches []struct {
 		Rule     string   `json:"rule"`
@@ -96,6 +97,17 @@ func TestScanDryRunJSONSeeds(t *testing.T) {
 		}
 		if !admin1 || !country {
 			t.Errorf("%s: regions %+v lack Badghis (admin1) or AF", num, d.Regions)
+		}
+		for j := 1; j < len(d.Regions); j++ {
+			if d.Regions[j].Weight > d.Regions[j-1].Weight {
+				t.Errorf("%s: regions not heaviest first: %+v", num, d.Regions)
+				break
+			}
+		}
+		for _, r := range d.Regions {
+			if r.Level == "country" && r.Country == "AF" && r.Name != "Afghanistan" {
+				t.Errorf("%s: country AF named %q", num, r.Name)
+			}
 		}
 		if len(d.Matches) == 0 || d.Story == 0 {
 			t.Errorf("%s: no rule match or story", num)

@@ -221,9 +221,10 @@ func (db *DB) SetAnalysis(ctx context.Context, id string, a corpus.Analysis) err
 		}
 		for i, r := range a.Regions {
 			batch.Queue(`INSERT INTO doc_regions (doc_id, seq, place_id, name, level, admin1, admin1_name,
-				country, text, "offset") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+				country, text, "offset", country_name, weight, admin1_weight, country_weight)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 				id, i, r.PlaceID, clean(r.Name), clean(r.Level), clean(r.Admin1), clean(r.Admin1Name),
-				clean(r.Country), clean(r.Text), r.Offset)
+				clean(r.Country), clean(r.Text), r.Offset, clean(r.CountryName), r.Weight, r.Admin1Weight, r.CountryWeight)
 		}
 		for i, m := range a.Matches {
 			kw, err := json.Marshal(m.Keywords)
@@ -254,14 +255,14 @@ func (db *DB) SetAnalysis(ctx context.Context, id string, a corpus.Analysis) err
 // nothing was.
 func (db *DB) Analysis(ctx context.Context, id string) (corpus.Analysis, error) {
 	var a corpus.Analysis
-	rows, err := db.pool.Query(ctx, `SELECT place_id, name, level, admin1, admin1_name, country, text, "offset"
-		FROM doc_regions WHERE doc_id = $1 ORDER BY seq`, id)
+	rows, err := db.pool.Query(ctx, `SELECT place_id, name, level, admin1, admin1_name, country, text, "offset",
+		country_name, weight, admin1_weight, country_weight FROM doc_regions WHERE doc_id = $1 ORDER BY seq`, id)
 	if err != nil {
 		return a, fmt.Errorf("postgres: analysis %s: %w", id, err)
 	}
 	var r corpus.DocRegion
 	_, err = pgx.ForEachRow(rows, []any{&r.PlaceID, &r.Name, &r.Level, &r.Admin1, &r.Admin1Name, &r.Country,
-		&r.Text, &r.Offset}, func() error {
+		&r.Text, &r.Offset, &r.CountryName, &r.Weight, &r.Admin1Weight, &r.CountryWeight}, func() error {
 		a.Regions = append(a.Regions, r)
 		return nil
 	})

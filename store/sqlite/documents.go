@@ -251,8 +251,10 @@ func (db *DB) SetAnalysis(ctx context.Context, id string, a corpus.Analysis) err
 		}
 		for i, r := range a.Regions {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO doc_regions (doc_id, seq, place_id, name, level,
-				admin1, admin1_name, country, text, "offset") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				id, i, r.PlaceID, r.Name, r.Level, r.Admin1, r.Admin1Name, r.Country, r.Text, r.Offset); err != nil {
+				admin1, admin1_name, country, text, "offset", country_name, weight, admin1_weight, country_weight)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				id, i, r.PlaceID, r.Name, r.Level, r.Admin1, r.Admin1Name, r.Country, r.Text, r.Offset,
+				r.CountryName, r.Weight, r.Admin1Weight, r.CountryWeight); err != nil {
 				return fmt.Errorf("region %d: %w", i, err)
 			}
 		}
@@ -290,7 +292,8 @@ func (db *DB) SetAnalysis(ctx context.Context, id string, a corpus.Analysis) err
 func (db *DB) Analysis(ctx context.Context, id string) (corpus.Analysis, error) {
 	var a corpus.Analysis
 	rows, err := db.read.QueryContext(ctx, `SELECT place_id, name, level, admin1, admin1_name, country,
-		text, "offset" FROM doc_regions WHERE doc_id = ? ORDER BY seq`, id)
+		text, "offset", country_name, weight, admin1_weight, country_weight
+		FROM doc_regions WHERE doc_id = ? ORDER BY seq`, id)
 	if err != nil {
 		return a, fmt.Errorf("sqlite: analysis %s: %w", id, err)
 	}
@@ -298,7 +301,7 @@ func (db *DB) Analysis(ctx context.Context, id string) (corpus.Analysis, error) 
 	for rows.Next() {
 		var r corpus.DocRegion
 		if err := rows.Scan(&r.PlaceID, &r.Name, &r.Level, &r.Admin1, &r.Admin1Name, &r.Country,
-			&r.Text, &r.Offset); err != nil {
+			&r.Text, &r.Offset, &r.CountryName, &r.Weight, &r.Admin1Weight, &r.CountryWeight); err != nil {
 			return a, fmt.Errorf("sqlite: analysis %s: %w", id, err)
 		}
 		a.Regions = append(a.Regions, r)
