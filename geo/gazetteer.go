@@ -167,6 +167,22 @@ func (g *Gazetteer) Admin1Of(p Place) (Place, bool) {
 	return g.places[i], true
 }
 
+// Regions returns the admin1 region and the country that p lies in (p
+// itself at its own level), with whether each is known.
+func (g *Gazetteer) Regions(p Place) (admin1, country Place, hasAdmin1, hasCountry bool) {
+	i, ok := g.byID[p.ID]
+	if !ok {
+		return Place{}, Place{}, false, false
+	}
+	if up := g.up[i]; up.admin1 >= 0 {
+		admin1, hasAdmin1 = g.places[up.admin1], true
+	}
+	if up := g.up[i]; up.country >= 0 {
+		country, hasCountry = g.places[up.country], true
+	}
+	return admin1, country, hasAdmin1, hasCountry
+}
+
 // Admin2Of returns the district that p lies in (p itself for a district).
 // Districts are known for Afghanistan only.
 func (g *Gazetteer) Admin2Of(p Place) (Place, bool) {

@@ -85,4 +85,9 @@ type Tag struct {
 	Text string
 	// Name is the index in Gazetteer.Names() of the spelling that matched.
 	Name int
+	// Weight is how central the place is to the text, set by Weigh.
+	Weight Weight
+	// index is 1 + the place's index in the gazetteer that made the tag,
+	// 0 when unknown.
+	index int32
 }

@@ -102,7 +102,8 @@ func (g *Gazetteer) AppendResolve(dst []Tag, text string, mentions []Mention) []
 }
 
 func (g *Gazetteer) appendTag(dst []Tag, text string, m Mention, place int32) []Tag {
-	return append(dst, Tag{Place: g.places[place], Start: m.Start, End: m.End, Text: text[m.Start:m.End], Name: m.Name})
+	return append(dst, Tag{Place: g.places[place], Start: m.Start, End: m.End, Text: text[m.Start:m.End],
+		Name: m.Name, index: place + 1})
 }
 
 // bigPlace is the population from which naming a city's country backs it.

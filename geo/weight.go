@@ -17,40 +17,101 @@ const (
 // text (rules' regions_mode: about).
 const About = 0.5
 
-// Weigh returns in dst how central each of places is to text, given tags,
-// the text's place mentions (one Tag per mention, as Resolve gives them). A
-// mention scores 3 in the headline (the first line, when more follows) or
-// as the dateline (a place opening one of the first lines, followed by a
-// comma or a parenthesis: "HERAT (Afghanistan), July 8"), 2 in the lead
-// (the body's first sentence), 1 elsewhere; a place collects the scores of
-// its own mentions and of the places inside it (Qala-i-Naw counts for
-// Badghis and Afghanistan). Weights are scaled level by level: the
-// heaviest country among places weighs 1, and so do the heaviest admin1
-// region and the heaviest city, so that a province is measured against the
-// other provinces, not against the country that holds them all. A place
-// no mention falls inside weighs 0.
-func (g *Gazetteer) Weigh(dst []float64, text string, tags []Tag, places []Place) []float64 {
-	dst = dst[:0]
-	zones := zonesOf(text)
-	var top [LevelCity + 1]float64
-	for _, p := range places {
-		w := 0.0
-		for i := range tags {
-			if g.Within(tags[i].Place, p) {
-				w += zones.score(text, tags[i])
+// Weight is how central a place is to a text, and its admin1 region and
+// its country (0 when it has none), each in [0, 1].
+type Weight struct {
+	Place, Admin1, Country float64
+}
+
+// Weigh sets the Weight of each of tags, given mentions, the text's place
+// mentions (one Tag per mention, as Resolve
+// gives them). A mention scores 3 in the headline (the first line, when
+// more follows) or as the dateline (a place opening one of the first
+// lines, followed by a comma or a parenthesis: "HERAT (Afghanistan), July
+// 8"), 2 in the lead (the body's first sentence), 1 elsewhere; a place
+// collects the scores of its own mentions and of the places inside it
+// (Qala-i-Naw counts for Badghis and Afghanistan). Weights are scaled level
+// by level: the heaviest country among places weighs 1, and so do the
+// heaviest admin1 region and the heaviest city, so that a province is
+// measured against the other provinces, not against the country that holds
+// them all.
+func (g *Gazetteer) Weigh(text string, mentions, tags []Tag) {
+	var buf [32]placeScore
+	acc := buf[:0]
+	add := func(place int32, s float64) {
+		if place < 0 {
+			return
+		}
+		for i := range acc {
+			if acc[i].place == place {
+				acc[i].s += s
+				return
 			}
 		}
-		dst = append(dst, w)
-		if p.Level <= LevelCity {
-			top[p.Level] = max(top[p.Level], w)
+		acc = append(acc, placeScore{place, s})
+	}
+	zones := zonesOf(text)
+	for i := range mentions {
+		pi := g.indexOf(&mentions[i])
+		if pi < 0 {
+			continue
+		}
+		s := zones.score(text, mentions[i])
+		add(pi, s)
+		up := g.up[pi]
+		if up.admin1 != pi {
+			add(up.admin1, s)
+		}
+		if up.country != pi && up.country != up.admin1 {
+			add(up.country, s)
+		}
+		if p := &g.places[pi]; p.Level > LevelAdmin2 && p.Admin2 != "" {
+			if a2, ok := g.admin2[p.Admin2]; ok {
+				add(a2, s)
+			}
 		}
 	}
-	for i, p := range places {
-		if p.Level <= LevelCity && top[p.Level] > 0 {
-			dst[i] /= top[p.Level]
+	var top [LevelCity + 1]float64
+	for _, a := range acc {
+		if l := g.places[a.place].Level; l <= LevelCity {
+			top[l] = max(top[l], a.s)
 		}
 	}
-	return dst
+	get := func(place int32) float64 {
+		if place < 0 {
+			return 0
+		}
+		for _, a := range acc {
+			if a.place == place {
+				return a.s / top[g.places[place].Level]
+			}
+		}
+		return 0
+	}
+	for i := range tags {
+		var w Weight
+		if pi := g.indexOf(&tags[i]); pi >= 0 {
+			up := g.up[pi]
+			w = Weight{Place: get(pi), Admin1: get(up.admin1), Country: get(up.country)}
+		}
+		tags[i].Weight = w
+	}
+}
+
+type placeScore struct {
+	place int32
+	s     float64
+}
+
+// indexOf returns the index of t's place, -1 when the gazetteer lacks it.
+func (g *Gazetteer) indexOf(t *Tag) int32 {
+	if i := t.index - 1; i >= 0 && int(i) < len(g.places) && g.places[i].ID == t.Place.ID {
+		return i
+	}
+	if i, ok := g.byID[t.Place.ID]; ok {
+		return i
+	}
+	return -1
 }
 
 // zones are the byte offsets where a text's headline and lead end.

@@ -17,7 +17,6 @@ func TestReutersAbout(t *testing.T) {
 	g := m.g
 	var all, main score
 	top1Before, top1After, n := 0, 0, 0
-	var ws []float64
 	for _, s := range reuters(t) {
 		if len(s.Places) == 0 || s.Body == "" {
 			continue
@@ -37,7 +36,9 @@ func TestReutersAbout(t *testing.T) {
 		}
 		n++
 		var countries []Place
-		for _, tg := range tags {
+		var weights []float64
+		g.Weigh(text, tags, tags)
+		for i, tg := range tags {
 			c, ok := g.CountryOf(tg.Place)
 			if !ok {
 				continue
@@ -48,17 +49,17 @@ func TestReutersAbout(t *testing.T) {
 			}
 			if !seen {
 				countries = append(countries, c)
+				weights = append(weights, tags[i].Weight.Country)
 			}
 		}
-		ws = g.Weigh(ws, text, tags, countries)
 		gotAll, gotMain := map[string]bool{}, map[string]bool{}
 		best := -1
 		for i, c := range countries {
 			gotAll[c.Country] = true
-			if ws[i] >= About {
+			if weights[i] >= About {
 				gotMain[c.Country] = true
 			}
-			if best < 0 || ws[i] > ws[best] {
+			if best < 0 || weights[i] > weights[best] {
 				best = i
 			}
 		}

@@ -17,11 +17,9 @@ const maxEvidencePlaces = 3
 // rule it matches with a readable account of why.
 func (m *Matcher) Analysis(r Result) corpus.Analysis {
 	var a corpus.Analysis
-	for i, t := range r.Tags {
+	for _, t := range r.Tags {
 		d := m.docRegion(t)
-		if i < len(r.Weights) {
-			d.Weight, d.Admin1Weight, d.CountryWeight = r.Weights[i], r.Admin1Weights[i], r.CountryWeights[i]
-		}
+		d.Weight, d.Admin1Weight, d.CountryWeight = t.Weight.Place, t.Weight.Admin1, t.Weight.Country
 		a.Regions = append(a.Regions, d)
 	}
 	// Heaviest first; on a tie, the first named.

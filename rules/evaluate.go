@@ -154,12 +154,12 @@ func (m *Matcher) central(res *Result, ti int, reg cregion) bool {
 		if !m.gaz.Within(p, rp) {
 			continue
 		}
-		w := res.Weights[ti]
+		w := res.Tags[ti].Weight.Place
 		switch rp.Level {
 		case geo.LevelCountry:
-			w = res.CountryWeights[ti]
+			w = res.Tags[ti].Weight.Country
 		case geo.LevelAdmin1:
-			w = res.Admin1Weights[ti]
+			w = res.Tags[ti].Weight.Admin1
 		}
 		if w >= geo.About {
 			return true

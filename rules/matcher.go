@@ -109,13 +109,8 @@ type Result struct {
 	// Tags are the places the text names, each place once, in order of
 	// first mention, with the text and offset of that mention.
 	Tags []geo.Tag
-	// Weights say how central each tag's place is to the text, in (0, 1]
-	// (see geo.Gazetteer.Weigh); Weights[i] is Tags[i]'s.
-	Weights []float64
-	// Admin1Weights and CountryWeights are the weights of each tag's admin1
-	// region and country, which hold its mentions and those of the other
-	// places inside them (0 when the tag has none).
-	Admin1Weights, CountryWeights []float64
+	// Each tag's Weight says how central its place, admin1 region and
+	// country are to the text (geo.Gazetteer.Weigh).
 	// Matches are the rules the text matches, in rules.yaml order.
 	Matches []RuleMatch
 }
@@ -169,7 +164,6 @@ type scratch struct {
 	counts   []int
 	in       []int     // tag indexes inside a rule's regions
 	tags     []geo.Tag // every mention resolved, before dedupTags
-	places   []geo.Place
 }
 
 // hit is a keyword pattern found at bytes [start, end).
@@ -190,9 +184,7 @@ func (m *Matcher) Match(text string) Result {
 	if len(sc.mentions) > 0 {
 		sc.tags = m.gaz.AppendResolve(sc.tags[:0], text, sc.mentions)
 		res.Tags = m.dedupTags(sc, sc.tags)
-		if len(res.Tags) > 0 {
-			m.weigh(sc, text, &res)
-		}
+		m.gaz.Weigh(text, sc.tags, res.Tags)
 	}
 	if len(sc.hits) > 0 {
 		res.Matches = m.evaluate(sc, &res)
@@ -224,27 +216,4 @@ outer:
 		return nil
 	}
 	return append([]geo.Tag(nil), tags[:n]...)
-}
-
-// weigh fills res's weights from every mention in sc.tags
-// (geo.Gazetteer.Weigh), each place against the others of its level.
-func (m *Matcher) weigh(sc *scratch, text string, res *Result) {
-	tags := res.Tags
-	sc.places = sc.places[:0]
-	for _, t := range tags {
-		sc.places = append(sc.places, t.Place)
-	}
-	for _, t := range tags {
-		a, _ := m.gaz.Admin1Of(t.Place)
-		c, _ := m.gaz.CountryOf(t.Place)
-		sc.places = append(sc.places, a, c) // zero Places weigh 0
-	}
-	ws := m.gaz.Weigh(make([]float64, 0, len(sc.places)), text, sc.tags, sc.places)
-	n := len(tags)
-	res.Weights = ws[:n:n]
-	res.Admin1Weights = make([]float64, n)
-	res.CountryWeights = make([]float64, n)
-	for i := range tags {
-		res.Admin1Weights[i], res.CountryWeights[i] = ws[n+2*i], ws[n+2*i+1]
-	}
 }

@@ -66,15 +66,20 @@ func (sc *scratch) variants(text string, i int) []uint64 {
 	return sc.vars
 }
 
-// step follows the edge from node r on token j: as written, or for a word
-// of an inflecting script in a form without its inflection.
+// step follows the edge from node r on token j as written or, for a word
+// of an inflecting script, in a form without its inflection.
 func (m *Matcher) step(sc *scratch, text string, r ref, j int) (ref, bool) {
-	c, ok := m.idx.next(r.id(), sc.toks[j].Hash)
-	if ok || sc.toks[j].Flags&inflected == 0 {
+	if c, ok := m.idx.next(r.id(), sc.toks[j].Hash); ok || sc.toks[j].Flags&inflected == 0 {
 		return c, ok
 	}
+	return m.stepInflected(sc, text, r, j)
+}
+
+// stepInflected follows the edge from node r on a form of token j without
+// its inflection.
+func (m *Matcher) stepInflected(sc *scratch, text string, r ref, j int) (ref, bool) {
 	for _, v := range sc.variants(text, j) {
-		if c, ok = m.idx.next(r.id(), v); ok {
+		if c, ok := m.idx.next(r.id(), v); ok {
 			return c, true
 		}
 	}
@@ -93,7 +98,10 @@ func (m *Matcher) keywordsAt(sc *scratch, i int, h uint64) {
 		if j++; r&refMore == 0 || j >= len(toks) {
 			return
 		}
-		r, ok = m.step(sc, sc.text, r, j)
+		r, ok = x.next(r.id(), toks[j].Hash)
+		if !ok && toks[j].Flags&inflected != 0 {
+			r, ok = m.stepInflected(sc, sc.text, r, j)
+		}
 	}
 }
 
@@ -111,7 +119,10 @@ func (m *Matcher) nameAt(sc *scratch, text string, i int, h uint64) int {
 		if j++; r&refMore == 0 || j >= len(toks) {
 			break
 		}
-		c, found := m.step(sc, text, r, j)
+		c, found := x.next(r.id(), toks[j].Hash)
+		if !found && toks[j].Flags&inflected != 0 {
+			c, found = m.stepInflected(sc, text, r, j)
+		}
 		for !found && toks[j].Flags&corpus.Connector != 0 && j+1 < len(toks) {
 			j++
 			c, found = m.step(sc, text, r, j)
