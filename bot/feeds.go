@@ -5,58 +5,62 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
+	"net/url"
 	"time"
 
 	"github.com/wirewatch/wirewatch/corpus"
+	"github.com/wirewatch/wirewatch/rules"
 	"github.com/wirewatch/wirewatch/store"
 )
 
-// FeedSource polls an RSS/Atom feed no more often than Interval, however
-// often the scan runs. Its conditional-GET state lives in the store.
+// FeedSource is one RSS/Atom feed of rules.yaml: fetched every Interval,
+// each fetch bounded by the feed's timeout. Its conditional-GET state
+// lives in the store.
 type FeedSource struct {
 	Feed     *corpus.FeedSource
 	Interval time.Duration
-	Clock    Clock
-	// Metrics counts fetches and errors by feed name (nil: not counted).
-	Metrics *Metrics
-
-	mu   sync.Mutex
-	last time.Time
+	// Label names the feed in /status, logs and metrics: its name in
+	// rules.yaml, or its host and path (never its query, which may hold a
+	// token).
+	Label string
 }
 
-// NewFeedSource polls url every interval, keeping its state in st.
-func NewFeedSource(name, url string, interval time.Duration, st store.State, clock Clock) *FeedSource {
+// NewFeedSource builds the feed f of rules.yaml, keeping its state in st.
+func NewFeedSource(f rules.Feed, st store.State, clock Clock) *FeedSource {
 	return &FeedSource{
-		Feed:     &corpus.FeedSource{URL: url, Name: name, State: FeedStates{st}, Now: clock.Now},
-		Interval: interval,
-		Clock:    clock,
+		Feed: &corpus.FeedSource{URL: f.URL, Name: f.Name, State: FeedStates{st}, Now: clock.Now,
+			Timeout: time.Duration(f.Timeout), AllowPrivate: f.PrivateNetwork},
+		Interval: time.Duration(f.Interval),
+		Label:    feedLabel(f.Name, f.URL),
 	}
 }
 
-// Name is "feed:" and the URL.
-func (f *FeedSource) Name() string { return "feed:" + f.Feed.URL }
+// feedLabel is a feed's name, or its URL without credentials or query.
+func feedLabel(name, rawURL string) string {
+	if name != "" {
+		return name
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "feed"
+	}
+	return u.Host + u.Path
+}
 
-// Scan fetches the feed when its interval has passed and hands over its
-// items. A fetch error is returned (the scanner logs it and goes on).
+// Name is "feed:" and the label.
+func (f *FeedSource) Name() string { return "feed:" + f.Label }
+
+// Scan fetches the feed and hands over its items. Scan records the feed's
+// ETag only after fn took every item, so a failure never loses items. A
+// feed refused for its address says how to allow it.
 func (f *FeedSource) Scan(ctx context.Context, fn corpus.Handler) error {
-	f.mu.Lock()
-	now := f.Clock.Now()
-	if !f.last.IsZero() && now.Sub(f.last) < f.Interval {
-		f.mu.Unlock()
-		return nil
+	err := f.Feed.Scan(ctx, fn)
+	if errors.Is(err, corpus.ErrPrivateAddress) {
+		return fmt.Errorf("feed %s: %w (a feed on a private network needs private_network: true in rules.yaml)", f.Label, err)
 	}
-	f.last = now
-	f.mu.Unlock()
-	// Scan records the feed's ETag only after fn took every item, so a
-	// failure never loses items.
-	m := f.Metrics.Use()
-	m.FeedFetches.Inc(f.Feed.Name)
-	if err := f.Feed.Scan(ctx, fn); err != nil {
-		m.FeedErrors.Inc(f.Feed.Name)
-		return fmt.Errorf("feed %s: %w", f.Feed.URL, err)
+	if err != nil {
+		return fmt.Errorf("feed %s: %w", f.Label, err)
 	}
-	m.FeedLastSuccess.Set(seconds(f.Clock.Now()), f.Feed.Name)
 	return nil
 }
 

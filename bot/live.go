@@ -50,7 +50,8 @@ type RuleSet struct {
 	Router   *Router
 	// Places looks up place names, rules.yaml's aliases included.
 	Places *geo.Gazetteer
-	Feeds  []Source
+	// Feeds are the feeds of rules.yaml; Live's FeedPoller fetches them.
+	Feeds []*FeedSource
 }
 
 // LoadFunc reads and checks a rules file against the gazetteer it
@@ -67,6 +68,8 @@ type Live struct {
 	shared  Shared
 	current atomic.Pointer[liveRules]
 	changed chan struct{}
+	feeds   *FeedPoller
+	fetched chan struct{}
 }
 
 type liveRules struct {
@@ -77,17 +80,32 @@ type liveRules struct {
 // NewLive builds the parts of cfg, read from the rules file at path and
 // checked against gaz; load reads that file again when it changes.
 func NewLive(path string, cfg *rules.Config, gaz *geo.Gazetteer, load LoadFunc, shared Shared) (*Live, error) {
-	l := &Live{path: path, load: load, shared: shared, changed: make(chan struct{}, 1)}
+	l := &Live{path: path, load: load, shared: shared, changed: make(chan struct{}, 1), fetched: make(chan struct{}, 1)}
 	set, err := l.build(cfg, gaz)
 	if err != nil {
 		return nil, err
 	}
+	l.feeds = &FeedPoller{Feeds: func() []*FeedSource { return l.Rules().Feeds }, Store: shared.Store,
+		Clock: shared.Clock, Log: shared.Log, Metrics: shared.Metrics, OnNew: func() {
+			select {
+			case l.fetched <- struct{}{}:
+			default:
+			}
+		}}
+	l.feeds.DeclareGauges(shared.Metrics)
 	l.current.Store(&liveRules{set: set, stamp: stampOf(path)})
 	return l, nil
 }
 
 // Rules returns the parts built from the rules in force.
 func (l *Live) Rules() *RuleSet { return l.current.Load().set }
+
+// Feeds is the poller of the feeds of the rules in force.
+func (l *Live) Feeds() *FeedPoller { return l.feeds }
+
+// Fetched receives when the poller stored items of a feed, for a scan to
+// process them.
+func (l *Live) Fetched() <-chan struct{} { return l.fetched }
 
 // Changed receives when the rules or a subscription changed, so the
 // digest schedule must be rebuilt.
@@ -144,6 +162,7 @@ func (l *Live) Status(ctx context.Context) []string {
 			out = append(out, "scan error: "+e)
 		}
 	}
+	out = append(out, feedStatusLines(l.feeds.Status(), l.shared.Clock.Now())...)
 	lines, err := DeliveryStatus(ctx, l.shared.Store, l.shared.Health, l.shared.Clock.Now())
 	if err != nil {
 		l.shared.Log.Error("reading the delivery status", "err", err)
@@ -189,13 +208,12 @@ func (l *Live) build(cfg *rules.Config, gaz *geo.Gazetteer) (*RuleSet, error) {
 		ruleNames = append(ruleNames, r.Name)
 	}
 	for _, f := range cfg.Feeds {
-		src := NewFeedSource(f.Name, f.URL, time.Duration(f.Interval), st, sh.Clock)
-		src.Metrics = sh.Metrics
+		src := NewFeedSource(f, st, sh.Clock)
 		rs.Feeds = append(rs.Feeds, src)
-		feedNames = append(feedNames, f.Name)
+		feedNames = append(feedNames, src.Label)
 	}
 	sh.Metrics.Preset(nil, ruleNames, feedNames, nil)
-	rs.Scanner = &Scanner{Sources: append([]Source{NewDirSource(sh.CorpusDir, st, sh.Parser)}, rs.Feeds...),
+	rs.Scanner = &Scanner{Sources: []Source{NewDirSource(sh.CorpusDir, st, sh.Parser)},
 		Engine: rs.Engine, Log: sh.Log, Metrics: sh.Metrics}
 	return rs, nil
 }

@@ -25,6 +25,10 @@ type Source interface {
 // of publication.
 type Scanner struct {
 	Sources []Source
+	// Feeds, when set, are fetched in the pass too, at the same time as
+	// the sources are read, and waited for (`bot scan`). The running bot
+	// leaves it nil: its FeedPoller fetches feeds apart from the scans.
+	Feeds   *FeedPoller
 	Engine  *Engine
 	Log     *slog.Logger
 	Metrics *Metrics
@@ -52,21 +56,36 @@ type ScanReport struct {
 // the error returned is the first failure of storing or processing.
 func (s *Scanner) Scan(ctx context.Context) (ScanReport, error) {
 	rep := ScanReport{At: s.Engine.Clock.Now()}
+	var mu sync.Mutex // rep, while feeds are fetched
+	put := func(ctx context.Context, d corpus.Document) error {
+		created, err := s.Engine.Store.PutDocument(ctx, d)
+		if err != nil {
+			return fmt.Errorf("storing %s: %w", d.Path, err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if created {
+			rep.New++
+		} else {
+			rep.Dupes++
+		}
+		return nil
+	}
+	var feedErrs []error
+	feedsDone := make(chan struct{})
+	if s.Feeds != nil {
+		go func() {
+			defer close(feedsDone)
+			feedErrs = s.Feeds.FetchAll(ctx, put)
+		}()
+	} else {
+		close(feedsDone)
+	}
 	for _, src := range s.Sources {
-		err := src.Scan(ctx, func(ctx context.Context, d corpus.Document) error {
-			created, err := s.Engine.Store.PutDocument(ctx, d)
-			if err != nil {
-				return fmt.Errorf("storing %s: %w", d.Path, err)
-			}
-			if created {
-				rep.New++
-			} else {
-				rep.Dupes++
-			}
-			return nil
-		})
+		err := src.Scan(ctx, put)
 		if err != nil {
 			if ctx.Err() != nil {
+				<-feedsDone
 				return rep, ctx.Err()
 			}
 			s.Log.Error("source failed; other sources go on", "source", src.Name(), "err", err)
@@ -74,6 +93,14 @@ func (s *Scanner) Scan(ctx context.Context) (ScanReport, error) {
 			s.Metrics.Use().SourceErrors.Inc()
 		}
 		rep.addSkips(src)
+	}
+	<-feedsDone
+	for _, err := range feedErrs {
+		s.Log.Error("feed failed; other sources go on", "err", err)
+		rep.Errors = append(rep.Errors, err.Error())
+	}
+	if ctx.Err() != nil {
+		return rep, ctx.Err()
 	}
 	outcomes, err := s.Engine.ProcessPending(ctx)
 	rep.Outcomes = outcomes

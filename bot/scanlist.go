@@ -33,6 +33,7 @@ func (rs *RuleSet) List(ctx context.Context, sh Shared, req ScanRequest) (ScanLi
 	var order []string
 	record := func(d corpus.Document) { order = append(order, d.ID) }
 	var sources []Source
+	var feeds *FeedPoller
 	if len(req.Paths) > 0 {
 		sources = []Source{&pathSource{paths: req.Paths, parser: sh.Parser, record: record}}
 	} else {
@@ -41,9 +42,10 @@ func (rs *RuleSet) List(ctx context.Context, sh Shared, req ScanRequest) (ScanLi
 			seen = rereadAll{SeenStore{sh.Store}}
 		}
 		dir := &DirSource{Dir: corpus.DirSource{Root: sh.CorpusDir, Seen: seen, Parser: sh.Parser}}
-		sources = append([]Source{recordingSource{dir, record}}, rs.Feeds...)
+		sources = []Source{recordingSource{dir, record}}
+		feeds = &FeedPoller{Feeds: func() []*FeedSource { return rs.Feeds }, Clock: sh.Clock, Log: sh.Log}
 	}
-	sc := &Scanner{Sources: sources, Engine: rs.Engine, Log: sh.Log}
+	sc := &Scanner{Sources: sources, Feeds: feeds, Engine: rs.Engine, Log: sh.Log}
 	rep, err := sc.Scan(ctx)
 	list := ScanList{Report: rep}
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -101,8 +102,12 @@ func (s *Service) part(ctx context.Context, name string, f func(context.Context)
 // leader-only jobs until ctx ends. A leader-only job that fails ends them
 // with its error.
 func (s *Service) leaderDuties(ctx context.Context) error {
-	// Each scan first picks up an edited rules.yaml.
+	// Each scan first picks up an edited rules.yaml. Scans come from the
+	// schedule and from feeds that brought items, one at a time.
+	var scanning sync.Mutex
 	scan := func(ctx context.Context) {
+		scanning.Lock()
+		defer scanning.Unlock()
 		s.Rules.ReloadIfChanged()
 		if _, err := s.Rules.Rules().Scanner.Scan(ctx); err != nil && ctx.Err() == nil {
 			s.Log.Error("scan failed", "err", err)
@@ -131,6 +136,19 @@ func (s *Service) leaderDuties(ctx context.Context) error {
 				return nil
 			case <-s.Rules.Changed():
 				reschedule(ctx)
+			}
+		}
+	})
+	// Feeds are fetched apart from the scans, each on its own interval, so
+	// a slow feed holds up no scan; what they bring is processed at once.
+	g.Go(func() error { return s.Rules.Feeds().Run(ctx) })
+	g.Go(func() error {
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-s.Rules.Fetched():
+				scan(ctx)
 			}
 		}
 	})

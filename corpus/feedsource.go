@@ -41,8 +41,13 @@ type FeedSource struct {
 	// Name, when set, is the Source of items that name no source of their
 	// own; otherwise the feed's title is.
 	Name string
-	// Client sends the requests (http.DefaultClient when nil).
+	// Client sends the requests. When nil, a client of NewFeedClient:
+	// public addresses only, unless AllowPrivate.
 	Client *http.Client
+	// AllowPrivate lets a FeedSource without a Client of its own fetch
+	// from loopback, private and link-local addresses (a feed on the
+	// organisation's network; tests on 127.0.0.1).
+	AllowPrivate bool
 	// Timeout bounds one fetch, body included (DefaultFeedTimeout when zero).
 	Timeout time.Duration
 	// MaxSize is the largest feed read, in bytes (DefaultMaxSize when zero).
@@ -152,7 +157,7 @@ func (s *FeedSource) fetch(ctx context.Context) ([]Document, *FeedState, error) 
 	}
 	client := s.Client
 	if client == nil {
-		client = http.DefaultClient
+		client = defaultFeedClient(s.AllowPrivate)
 	}
 	resp, err := client.Do(req)
 	if err != nil {

@@ -69,7 +69,7 @@ func TestFeedSourceConditionalGet(t *testing.T) {
 
 	state := memFeedState{}
 	now := time.Date(2021, 7, 9, 0, 0, 0, 0, time.UTC)
-	src := &FeedSource{URL: ts.URL + "/news/rss.xml", State: state, Now: func() time.Time { return now }, UserAgent: "wirewatch-test"}
+	src := &FeedSource{AllowPrivate: true, URL: ts.URL + "/news/rss.xml", State: state, Now: func() time.Time { return now }, UserAgent: "wirewatch-test"}
 	ctx := context.Background()
 
 	docs, err := src.Fetch(ctx)
@@ -102,7 +102,7 @@ func TestFeedSourceConditionalGet(t *testing.T) {
 	}
 
 	// The state survives a restart: a new FeedSource on the same store.
-	again := &FeedSource{URL: src.URL, State: state}
+	again := &FeedSource{AllowPrivate: true, URL: src.URL, State: state}
 	if docs, err := again.Fetch(ctx); err != nil || docs != nil {
 		t.Fatalf("after restart: %d docs, %v", len(docs), err)
 	}
@@ -131,7 +131,7 @@ func TestFeedSourceDocuments(t *testing.T) {
 	defer ts.Close()
 	now := time.Date(2021, 7, 9, 6, 0, 0, 0, time.FixedZone("AFT", 16200))
 	for _, tc := range []struct{ name, source string }{{"", "Desk"}, {"Configured", "Configured"}} {
-		src := &FeedSource{URL: ts.URL + "/feeds/rss.xml", Name: tc.name, Now: func() time.Time { return now }}
+		src := &FeedSource{AllowPrivate: true, URL: ts.URL + "/feeds/rss.xml", Name: tc.name, Now: func() time.Time { return now }}
 		docs, err := src.Fetch(context.Background())
 		if err != nil {
 			t.Fatal(err)
@@ -183,7 +183,7 @@ func TestFeedSourceErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ts := httptest.NewServer(tc.handler)
 			defer ts.Close()
-			src := &FeedSource{URL: ts.URL, MaxSize: tc.maxSize}
+			src := &FeedSource{AllowPrivate: true, URL: ts.URL, MaxSize: tc.maxSize}
 			docs, err := src.Fetch(context.Background())
 			if !tc.check(err) || docs != nil {
 				t.Errorf("got %d docs, err %v", len(docs), err)
@@ -203,14 +203,14 @@ func TestFeedSourceTimeout(t *testing.T) {
 	}))
 	defer ts.Close()
 	defer close(release)
-	src := &FeedSource{URL: ts.URL, Timeout: time.Millisecond}
+	src := &FeedSource{AllowPrivate: true, URL: ts.URL, Timeout: time.Millisecond}
 	if _, err := src.Fetch(context.Background()); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err %v, want a deadline error", err)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := (&FeedSource{URL: ts.URL}).Fetch(ctx); !errors.Is(err, context.Canceled) {
+	if _, err := (&FeedSource{AllowPrivate: true, URL: ts.URL}).Fetch(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("err %v, want context.Canceled", err)
 	}
 }
@@ -225,7 +225,7 @@ func TestFeedSourceScanRecordsStateAfterHandler(t *testing.T) {
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	state := memFeedState{}
-	src := &FeedSource{URL: ts.URL, State: state}
+	src := &FeedSource{AllowPrivate: true, URL: ts.URL, State: state}
 	ctx := context.Background()
 
 	boom := errors.New("store down")

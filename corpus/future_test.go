@@ -51,7 +51,7 @@ func TestFutureDatesClampedToFetchTime(t *testing.T) {
 	defer ts.Close()
 	now := time.Date(2021, 7, 9, 6, 0, 0, 0, time.UTC)
 	var log bytes.Buffer
-	src := &FeedSource{URL: ts.URL, Name: "desk", Now: func() time.Time { return now }, Logger: slog.New(slog.NewTextHandler(&log, nil))}
+	src := &FeedSource{AllowPrivate: true, URL: ts.URL, Name: "desk", Now: func() time.Time { return now }, Logger: slog.New(slog.NewTextHandler(&log, nil))}
 	docs, err := src.Fetch(context.Background())
 	if err != nil || len(docs) != 2 {
 		t.Fatalf("%d docs, %v", len(docs), err)

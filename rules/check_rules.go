@@ -177,5 +177,13 @@ func (c *checker) feeds() {
 			}
 		}
 		c.positive(label+".interval", time.Duration(f.Interval), time.Minute)
+		c.positive(label+".timeout", time.Duration(f.Timeout), time.Second)
+		interval := f.Interval
+		if interval == 0 {
+			interval = DefaultFeedInterval
+		}
+		if c.written(label+".timeout") && !c.failed(label+".timeout") && f.Timeout > interval {
+			c.errorf(label+".timeout", "%s is longer than the feed's interval (%s); a fetch must end before the next one is due", f.Timeout, interval)
+		}
 	}
 }

@@ -16,6 +16,7 @@ const (
 	DefaultUpdateInterval = Duration(10 * time.Minute)
 	DefaultDigestMax      = 20
 	DefaultFeedInterval   = Duration(10 * time.Minute)
+	DefaultFeedTimeout    = Duration(30 * time.Second)
 )
 
 // Values of Rule.RegionsMode.
@@ -160,6 +161,13 @@ type Feed struct {
 	URL string `yaml:"url"`
 	// Interval is how often it is polled (default 10m, at least 1m).
 	Interval Duration `yaml:"interval"`
+	// Timeout bounds one fetch, body included (default 30s, at least 1s,
+	// at most Interval).
+	Timeout Duration `yaml:"timeout"`
+	// PrivateNetwork allows the feed, and its redirects, to be fetched
+	// from loopback, private and link-local addresses; without it they are
+	// refused when dialled.
+	PrivateNetwork bool `yaml:"private_network"`
 }
 
 // Channel returns the channel with this name.
@@ -227,6 +235,9 @@ func (c *Config) applyDefaults() {
 	for i := range c.Feeds {
 		if c.Feeds[i].Interval == 0 {
 			c.Feeds[i].Interval = DefaultFeedInterval
+		}
+		if c.Feeds[i].Timeout == 0 {
+			c.Feeds[i].Timeout = min(DefaultFeedTimeout, c.Feeds[i].Interval)
 		}
 	}
 }

@@ -50,6 +50,7 @@ func TestLoadErrors(t *testing.T) {
 		{"conf.duplicate-rule.yml", `4:11: rules[1].name: duplicate rule name "quake" (first at line 2)`},
 		{"conf.empty-any.yml", `4:12: rules[0].keywords.any: empty keyword list; remove it or list keywords`},
 		{"conf.empty-keyword.yml", `4:25: rules[0].keywords.any[1]: keyword "--" has no letters or digits, so it can never match`},
+		{"conf.feed-timeout.yml", `5:14: feeds[0].timeout: 10m is longer than the feed's interval (5m); a fetch must end before the next one is due`},
 		{"conf.feed-interval.yml", `4:15: feeds[0].interval: 20s is too short; use at least 1m`},
 		{"conf.keywords-string.yml", `3:15: rules[0].keywords: expected {any: [...], all: [...], none: [...]} or a list of keywords, got a string`},
 		{"conf.missing-name.yml", `2:5: rules[0].name: rule needs a name`},
@@ -175,8 +176,8 @@ func TestLoadGood(t *testing.T) {
 		},
 		Dedup: Dedup{Shingle: 4, Containment: 0.7},
 		Feeds: []Feed{
-			{Name: "wire", URL: "https://example.org/feed.xml?token=t0k", Interval: Duration(30 * time.Minute)},
-			{Name: "other", URL: "http://example.org/atom", Interval: DefaultFeedInterval},
+			{Name: "wire", URL: "https://example.org/feed.xml?token=t0k", Interval: Duration(30 * time.Minute), Timeout: DefaultFeedTimeout},
+			{Name: "other", URL: "http://example.org/atom", Interval: DefaultFeedInterval, Timeout: DefaultFeedTimeout},
 		},
 	}
 	cfg.pos = positions{}

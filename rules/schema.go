@@ -14,7 +14,7 @@ var (
 	keywordsFields = []string{"any", "all", "none"}
 	digestFields   = []string{"name", "at", "timezone", "channels", "rules", "max"}
 	dedupFields    = []string{"shingle", "containment"}
-	feedFields     = []string{"name", "url", "interval"}
+	feedFields     = []string{"name", "url", "interval", "timeout", "private_network"}
 )
 
 // config decodes the document's root mapping.
@@ -235,6 +235,10 @@ func (d *decoder) feed(n ast.Node, label string) Feed {
 			}
 		case "interval":
 			x.Interval, _ = d.duration(f.value, l)
+		case "timeout":
+			x.Timeout, _ = d.duration(f.value, l)
+		case "private_network":
+			x.PrivateNetwork, _ = d.boolean(f.value, l)
 		}
 	})
 	return x
