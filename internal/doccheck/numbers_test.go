@@ -116,6 +116,7 @@ func TestMetricsDocumented(t *testing.T) {
 	doc := string(data)
 	m := bot.NewMetrics()
 	m.OutboxGauges(nil, bot.SystemClock{}, nil) // declared only; never scraped here
+	(&bot.FeedPoller{}).DeclareGauges(m)
 	served := map[string]bool{}
 	for _, name := range m.Names() {
 		served[name] = true
