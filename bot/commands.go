@@ -12,7 +12,6 @@ import (
 	"github.com/wirewatch/wirewatch/chat"
 	"github.com/wirewatch/wirewatch/corpus"
 	"github.com/wirewatch/wirewatch/geo"
-	"github.com/wirewatch/wirewatch/internal/english"
 	"github.com/wirewatch/wirewatch/rules"
 	"github.com/wirewatch/wirewatch/store"
 )
@@ -60,6 +59,9 @@ type Router struct {
 	// MayAct reports whether user may run the Moderators commands in the
 	// channel of transport; nil lets anyone.
 	MayAct func(ctx context.Context, transport, channel, user string) (bool, error)
+	// Actions mutes, unmutes and follows, for the commands that do (the
+	// same model as the alert buttons).
+	Actions *Actions
 }
 
 // Limits of /latest and /search.
@@ -137,6 +139,8 @@ func (r *Router) when(t time.Time) string { return chat.Article{Published: t}.Wh
 
 // failPrefix starts the answer to a command that failed on our side.
 const failPrefix = "Sorry, /"
+// at shows a moment, such as the end of a mute, in the answers' zone.
+func (r *Router) at(t time.Time) string { return chat.At(t, r.Zone) }
 
 func (r *Router) fail(op string, err error) chat.Message {
 	r.Log.Error("command failed", "command", op, "err", err)
@@ -379,60 +383,14 @@ func (r *Router) why(ctx context.Context, _ chat.Command, args string) chat.Mess
 	if err != nil || id <= 0 {
 		return usageReply("why")
 	}
-	st, err := r.Store.Story(ctx, id)
+	s, err := storyWhy(ctx, r.Store, id, r.Zone)
 	if errors.Is(err, store.ErrNotFound) {
 		return text(fmt.Sprintf("There is no story #%d.", id))
 	}
 	if err != nil {
 		return r.fail("why", err)
 	}
-	members, err := r.Store.StoryMembers(ctx, id)
-	if err != nil || len(members) == 0 {
-		return r.fail("why", fmt.Errorf("members of story %d: %w", id, err))
-	}
-	lead := members[0]
-	d, err := r.Store.Document(ctx, lead.DocID)
-	if err != nil {
-		return r.fail("why", err)
-	}
-	a, err := r.Store.Analysis(ctx, lead.DocID)
-	if err != nil {
-		return r.fail("why", err)
-	}
-	copies := 0
-	for _, m := range members {
-		if m.CopyOf != "" {
-			copies++
-		}
-	}
-	lines := []string{
-		fmt.Sprintf("Story #%d: rule %s, grouped by %s", st.ID, st.Rule, firstNonEmpty(st.KeyName, st.Key)),
-		fmt.Sprintf("First report: %s (%s, %s)", d.Title, d.Source, r.when(d.Published)),
-		"Why: " + why(a, st.Rule),
-		fmt.Sprintf("%s, %d of them %s, from %s to %s", english.Plural(len(members), "report"), copies, english.Noun(copies, "copy"), r.when(st.First), r.when(st.Last)),
-	}
-	return text(strings.Join(lines, "\n"))
-}
-
-func (r *Router) mute(ctx context.Context, c chat.Command, args string) chat.Message {
-	f := strings.Fields(args)
-	if len(f) < 2 {
-		return usageReply("mute")
-	}
-	dur, err := ParseDuration(f[len(f)-1])
-	if err != nil || dur <= 0 {
-		return text(fmt.Sprintf("%q is not a duration; use e.g. 30m, 6h or 2d.", f[len(f)-1]))
-	}
-	name := strings.Join(f[:len(f)-1], " ")
-	target, label := r.muteTarget(name)
-	if target == "" {
-		return text(fmt.Sprintf("%q is neither a rule nor a known region.", name))
-	}
-	until := r.Clock.Now().Add(dur)
-	if _, err := r.Store.Mute(ctx, store.Mute{Transport: c.Transport, Channel: c.Channel, Target: target, Until: until}); err != nil {
-		return r.fail("mute", err)
-	}
-	return text(fmt.Sprintf("Muted %s here until %s.", label, r.when(until)))
+	return text(s)
 }
 
 // muteTarget resolves what /mute names into the target the engine checks
@@ -501,16 +459,22 @@ func ParseClock(s string) (time.Duration, error) {
 	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
 }
 
-// ParseDuration parses Go durations plus whole days ("2d").
+// ParseDuration parses Go durations plus whole days ("2d") and weeks ("1w").
 func ParseDuration(s string) (time.Duration, error) {
-	if d, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(d)
-		if err != nil {
-			return 0, fmt.Errorf("%q is not a duration", s)
+	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
+		if n, ok := strings.CutSuffix(s, suffix); ok {
+			v, err := strconv.Atoi(n)
+			if err != nil || v > 1000 {
+				return 0, fmt.Errorf("%q is not a duration", s)
+			}
+			return time.Duration(v) * unit, nil
 		}
-		return time.Duration(n) * 24 * time.Hour, nil
 	}
-	return time.ParseDuration(s)
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration: %w", s, err)
+	}
+	return d, nil
 }
 
 var _ chat.Handler = (*Router)(nil)

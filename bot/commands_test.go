@@ -63,7 +63,8 @@ func newRouterFixture(t *testing.T) *routerFixture {
 		Rules:    []rules.Rule{{Name: "assault", Keywords: rules.Keywords{Any: []string{"assault"}}, Regions: []string{"badghis"}, Channels: []string{"ops"}}},
 		Digests:  []rules.Digest{{Name: "daily", At: "08:00", Channels: []string{"ops"}}},
 	}
-	r := &Router{Store: f.store, Rules: cfg, Places: testGazetteer(), Clock: f.clock, Log: slog.New(slog.DiscardHandler), Started: f.clock.Now()}
+	r := &Router{Store: f.store, Rules: cfg, Places: testGazetteer(), Clock: f.clock, Log: slog.New(slog.DiscardHandler), Started: f.clock.Now(),
+		Actions: &Actions{Store: f.store, Renderer: &Renderer{Store: f.store, Clock: f.clock}, Clock: f.clock}}
 	return &routerFixture{engineFixture: f, router: r}
 }
 

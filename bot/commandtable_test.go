@@ -65,7 +65,7 @@ func TestUnknownCommandSuggestsTheNearest(t *testing.T) {
 
 func TestUsageRepliesComeFromTheTable(t *testing.T) {
 	f := newRouterFixture(t)
-	for _, name := range []string{"latest", "search", "subscribe", "unsubscribe", "why", "mute"} {
+	for _, name := range []string{"latest", "search", "subscribe", "unsubscribe", "why", "mute", "unmute", "unfollow"} {
 		c, _ := findCommand(name)
 		got := f.cmd(name, "").Text
 		if !strings.HasPrefix(got, "Usage: "+c.Usage()) || c.Example != "" && !strings.Contains(got, c.Example) {
@@ -107,7 +107,7 @@ func TestModeratorsCommandsAskWhoMayAct(t *testing.T) {
 		t.Errorf("/unsubscribe when MayAct fails: %q", got)
 	}
 	for _, c := range Commands() {
-		if (c.Access == Moderators) != (c.Name == "subscribe" || c.Name == "unsubscribe" || c.Name == "mute") {
+		if (c.Access == Moderators) != (c.Name == "subscribe" || c.Name == "unsubscribe" || c.Name == "mute" || c.Name == "unmute") {
 			t.Errorf("/%s: access %v", c.Name, c.Access)
 		}
 	}

@@ -36,6 +36,8 @@ type EngineStore interface {
 	store.OutboxWriter
 	store.State
 	store.Mutes
+	// Followers returns the users who follow a story (store.Follows).
+	Followers(ctx context.Context, story int64) ([]store.Follow, error)
 }
 
 // Defaults for rules that do not set their own.
@@ -287,13 +289,18 @@ func (e *Engine) enqueueForMember(ctx context.Context, st store.Story, d corpus.
 				continue
 			}
 		}
+		if mu := muteOf(mutes, dest, st.ID, r.Name, m, regions); mu != nil {
+			// Muted here: not posted, but counted (for /status and
+			// /mutes). When the mute ends, the next report posts: the
+			// alert when none was posted, else a reply in its thread.
+			if err := e.recordMuted(ctx, st, dest, d, alertExists, mu); err != nil {
+				return n, err
+			}
+			continue
+		}
 		if !alertExists {
 			// No alert here yet: this report opens the story in this
 			// destination (a new story, or one alerted while muted here).
-			if muted(mutes, dest, r.Name, m, regions) {
-				e.Log.Info("alert muted", "rule", r.Name, "channel", dest.Name, "story", st.ID)
-				continue
-			}
 			ins, err := e.Store.Enqueue(ctx, store.OutboxRow{
 				Key: akey, Transport: dest.Transport, Channel: dest.Channel, Kind: store.OutboxAlert,
 				StoryID: st.ID, Payload: ref{Rule: r.Name, Story: st.ID, Docs: []string{d.ID}}.encode(),
@@ -317,14 +324,17 @@ func (e *Engine) enqueueForMember(ctx context.Context, st store.Story, d corpus.
 			n++
 		}
 	}
-	return n, nil
+	k, err := e.notifyFollowers(ctx, st, d, r)
+	return n + k, err
 }
 
 // addToUpdate adds doc to the destination's open reply while that is still
 // waiting to be sent; otherwise it enqueues a new reply, due one update
 // interval from now, so every report arriving meanwhile joins it (as
-// Alertmanager's group_interval batches notifications).
-func (e *Engine) addToUpdate(ctx context.Context, st store.Story, dest Dest, doc, akey string, r *rules.Rule) (bool, error) {
+// Alertmanager's group_interval batches notifications). The reply threads
+// under the row whose key is parent ("": a message of its own, as the
+// private reports to a story's followers are).
+func (e *Engine) addToUpdate(ctx context.Context, st store.Story, dest Dest, doc, parent string, r *rules.Rule) (bool, error) {
 	cstate := carrierState(st.ID, dest, doc)
 	if _, err := e.Store.GetState(ctx, cstate); err == nil {
 		return false, nil // already carried
@@ -369,7 +379,7 @@ fresh:
 	key := updateKey(st.ID, dest, doc)
 	if _, err := e.Store.Enqueue(ctx, store.OutboxRow{
 		Key: key, Transport: dest.Transport, Channel: dest.Channel, Kind: store.OutboxUpdate,
-		StoryID: st.ID, ParentKey: akey, Due: now.Add(updateInterval(r)),
+		StoryID: st.ID, ParentKey: parent, Due: now.Add(updateInterval(r)),
 		Payload: ref{Rule: r.Name, Story: st.ID, Docs: []string{doc}}.encode(),
 	}); err != nil {
 		return false, fmt.Errorf("enqueueing reply: %w", err)
@@ -427,39 +437,57 @@ func (e *Engine) dests(r *rules.Rule) []Dest {
 	return out
 }
 
-// muted reports whether a mute in force covers this rule, or a place of
-// the document, in dest. Targets are what /mute stored: "rule:NAME",
-// "admin1:AF.02", "country:AF", "place:ID" or "region:NAME" (a region of
-// rules.yaml); a bare name is compared with the rule and group names.
-func muted(mutes []store.Mute, dest Dest, rule string, m corpus.DocMatch, regions []corpus.DocRegion) bool {
-	for _, mu := range mutes {
+// muteOf returns the mute in force that covers story st of rule, or a
+// place of the document, in dest; nil when none does. Targets are what
+// /mute and the alert buttons store (see store.Mute): "story:12",
+// "rule:NAME", "group:AF.02", "admin1:AF.02", "country:AF", "place:ID" or
+// "region:NAME" (a region of rules.yaml), several joined with "&" when all
+// must hold; a bare name is compared with the rule and group names.
+func muteOf(mutes []store.Mute, dest Dest, st int64, rule string, m corpus.DocMatch, regions []corpus.DocRegion) *store.Mute {
+	for i, mu := range mutes {
 		if mu.Transport != dest.Transport || mu.Channel != dest.Channel {
 			continue
 		}
-		kind, val, ok := strings.Cut(mu.Target, ":")
-		switch {
-		case !ok:
-			t := corpus.Fold(mu.Target)
-			if t == corpus.Fold(rule) || t == corpus.Fold(m.GroupKey) || groupNameMatches(t, m.GroupName) {
+		all := true
+		for part := range strings.SplitSeq(mu.Target, "&") {
+			if !targetHolds(part, st, rule, m, regions) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return &mutes[i]
+		}
+	}
+	return nil
+}
+
+// targetHolds reports whether one part of a mute target covers a story's
+// document.
+func targetHolds(target string, st int64, rule string, m corpus.DocMatch, regions []corpus.DocRegion) bool {
+	kind, val, ok := strings.Cut(target, ":")
+	switch {
+	case !ok:
+		t := corpus.Fold(target)
+		return t == corpus.Fold(rule) || t == corpus.Fold(m.GroupKey) || groupNameMatches(t, m.GroupName)
+	case kind == "story":
+		return val == strconv.FormatInt(st, 10)
+	case kind == "rule":
+		return val == rule
+	case kind == "group":
+		return val == m.GroupKey
+	case kind == "region":
+		for _, reg := range m.Regions {
+			if name, _, _ := strings.Cut(reg, " ("); corpus.Fold(name) == corpus.Fold(val) {
 				return true
 			}
-		case kind == "rule":
-			if val == rule {
-				return true
-			}
-		case kind == "region":
-			for _, reg := range m.Regions {
-				if name, _, _ := strings.Cut(reg, " ("); corpus.Fold(name) == corpus.Fold(val) {
-					return true
-				}
-			}
-		default:
-			for _, r := range regions {
-				if kind == "admin1" && r.Admin1 == val || kind == "country" && r.Country == val ||
-					kind == "place" && strconv.FormatInt(r.PlaceID, 10) == val {
-					return true
-				}
-			}
+		}
+		return false
+	}
+	for _, r := range regions {
+		if kind == "admin1" && r.Admin1 == val || kind == "country" && r.Country == val ||
+			kind == "place" && strconv.FormatInt(r.PlaceID, 10) == val {
+			return true
 		}
 	}
 	return false

@@ -377,12 +377,16 @@ func TestMutedTargets(t *testing.T) {
 		{"place:1129867", true}, {"place:1", false},
 		{"region:western-afghanistan", true}, {"region:eastern", false},
 		{"Badghis", true}, {"assault", true}, {"Herat", false},
+		{"story:12", true}, {"story:1", false}, {"story:120", false},
+		{"group:AF.02", true}, {"group:AF", false},
+		{"rule:assault&group:AF.02", true}, {"rule:assault&group:AF.11", false}, {"rule:other&group:AF.02", false},
+		{"story:12&country:AF", true}, {"story:12&country:PK", false},
 	} {
 		mutes := []store.Mute{{Transport: "slack", Channel: "C1", Target: tc.target}}
-		if got := muted(mutes, dest, "assault", m, regions); got != tc.want {
+		if got := muteOf(mutes, dest, 12, "assault", m, regions) != nil; got != tc.want {
 			t.Errorf("muted by %q = %v, want %v", tc.target, got, tc.want)
 		}
-		if muted(mutes, Dest{Transport: "slack", Channel: "C2"}, "assault", m, regions) {
+		if muteOf(mutes, Dest{Transport: "slack", Channel: "C2"}, 12, "assault", m, regions) != nil {
 			t.Errorf("%q muted another channel", tc.target)
 		}
 	}

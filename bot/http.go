@@ -75,6 +75,9 @@ type HTTPOptions struct {
 	Metrics  *Metrics
 	// SlackCommands serves POST /slack/commands (nil: 404).
 	SlackCommands http.Handler
+	// SlackInteractions serves POST /slack/interactions, the alert
+	// buttons (nil: 404).
+	SlackInteractions http.Handler
 	// TelegramWebhook serves POST /telegram/webhook (nil: 404).
 	TelegramWebhook http.Handler
 	// MaxRequests is how many requests to the chat endpoints are served at
@@ -113,6 +116,9 @@ func NewHTTPHandler(o HTTPOptions) http.Handler {
 	}
 	if o.SlackCommands != nil {
 		mux.Handle("POST /slack/commands", o.SlackCommands)
+	}
+	if o.SlackInteractions != nil {
+		mux.Handle("POST /slack/interactions", o.SlackInteractions)
 	}
 	if o.TelegramWebhook != nil {
 		mux.Handle("POST /telegram/webhook", o.TelegramWebhook)

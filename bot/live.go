@@ -39,6 +39,9 @@ type Shared struct {
 	// Zone is the IANA zone answers show times in (BOT_TIMEZONE; UTC when
 	// empty).
 	Zone string
+	// Actions mutes, unmutes and follows, for the commands and the alert
+	// buttons alike; nil disables those commands.
+	Actions *Actions
 }
 
 // RuleSet is every part built from one rules.yaml.
@@ -202,7 +205,7 @@ func (l *Live) build(cfg *rules.Config, gaz *geo.Gazetteer) (*RuleSet, error) {
 	rs.Digester = &Digester{Store: st, Rules: cfg, Routes: routes, Clock: sh.Clock, Log: sh.Log, Notify: sh.Wake}
 	rs.Router = &Router{Store: st, Rules: cfg, Places: places, Digests: rs.Digester, Clock: sh.Clock, Log: sh.Log,
 		Metrics: sh.Metrics, Started: sh.Started, Status: l.Status, OnSubscriptionsChanged: l.signalChanged,
-		Zone: sh.Zone, MayAct: transportsMayAct(sh.Transports)}
+		Zone: sh.Zone, MayAct: transportsMayAct(sh.Transports), Actions: sh.Actions}
 	var ruleNames, feedNames []string
 	for _, r := range cfg.Rules {
 		ruleNames = append(ruleNames, r.Name)

@@ -7,10 +7,11 @@ import (
 )
 
 // SlackManifest returns the Slack app manifest for wirewatch (see
-// docs/slack.md): the bot user, its scopes and one slash command per entry
-// of Commands. host is the public name of the server that forwards to
-// BOT_HTTP_ADDR; with socketMode the commands come over Socket Mode and
-// carry no URL.
+// docs/slack.md): the bot user, its scopes (im:write opens the direct
+// messages of /follow), one slash command per entry of Commands and
+// interactivity for the alert buttons. host is the public name of the
+// server that forwards to BOT_HTTP_ADDR; with socketMode commands and
+// button presses come over Socket Mode and carry no URL.
 //
 // Specs: https://api.slack.com/reference/manifests
 func SlackManifest(host string, socketMode bool) string {
@@ -42,15 +43,22 @@ features:
 		}
 		b.WriteString("      should_escape: false\n")
 	}
-	fmt.Fprintf(&b, `oauth_config:
+	b.WriteString(`oauth_config:
   scopes:
     bot:
       - chat:write
       - commands
       - channels:history
       - groups:history
+      - im:write
 settings:
-  org_deploy_enabled: false
+  interactivity:
+    is_enabled: true
+`)
+	if !socketMode {
+		fmt.Fprintf(&b, "    request_url: https://%s/slack/interactions\n", host)
+	}
+	fmt.Fprintf(&b, `  org_deploy_enabled: false
   socket_mode_enabled: %t
   token_rotation_enabled: false
 `, socketMode)

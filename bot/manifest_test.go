@@ -3,6 +3,7 @@ package bot
 import (
 	"flag"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -69,12 +70,34 @@ func TestSlackManifestIsYAMLOfEveryCommand(t *testing.T) {
 			SlashCommands []slash `yaml:"slash_commands"`
 		} `yaml:"features"`
 		Settings struct {
-			SocketMode bool `yaml:"socket_mode_enabled"`
+			SocketMode    bool `yaml:"socket_mode_enabled"`
+			Interactivity struct {
+				Enabled    bool   `yaml:"is_enabled"`
+				RequestURL string `yaml:"request_url"`
+			} `yaml:"interactivity"`
 		} `yaml:"settings"`
+		OAuth struct {
+			Scopes struct {
+				Bot []string `yaml:"bot"`
+			} `yaml:"scopes"`
+		} `yaml:"oauth_config"`
 	}
 	for _, socket := range []bool{false, true} {
+		m.Settings.Interactivity.RequestURL = ""
 		if err := yaml.Unmarshal([]byte(SlackManifest("bot.example.org", socket)), &m); err != nil {
 			t.Fatalf("socket mode %v: %v", socket, err)
+		}
+		// The alert buttons post to /slack/interactions (or come over
+		// Socket Mode); /follow opens direct messages (im:write).
+		wantInteractions := "https://bot.example.org/slack/interactions"
+		if socket {
+			wantInteractions = ""
+		}
+		if it := m.Settings.Interactivity; !it.Enabled || it.RequestURL != wantInteractions {
+			t.Errorf("socket mode %v: interactivity %+v, want enabled at %q", socket, it, wantInteractions)
+		}
+		if !slices.Contains(m.OAuth.Scopes.Bot, "im:write") || !slices.Contains(m.OAuth.Scopes.Bot, "chat:write") {
+			t.Errorf("scopes %v lack im:write or chat:write", m.OAuth.Scopes.Bot)
 		}
 		var listed []Command
 		for _, c := range Commands() {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -19,12 +20,17 @@ import (
 const LeadLen = 280
 
 // RenderStore is what the renderer reads: the row an edit rewrites, the
-// story, its documents and their analyses.
+// story, its documents and their analyses; and, for an alert's buttons,
+// the alert's action ref and the channel's mutes.
 type RenderStore interface {
 	store.DocumentReader
 	store.StoryReader
 	// OutboxRow returns the row with this key, or store.ErrNotFound.
 	OutboxRow(ctx context.Context, key string) (store.OutboxRow, error)
+	// PutActionRef returns the ref of an alert's buttons (see store.ActionRefs).
+	PutActionRef(ctx context.Context, r store.ActionRef) (store.ActionRef, error)
+	// Mutes returns the mutes in force at now.
+	Mutes(ctx context.Context, now time.Time) ([]store.Mute, error)
 }
 
 // Renderer builds the chat message of an outbox row from the store when the
@@ -34,6 +40,8 @@ type Renderer struct {
 	// Zone is the IANA zone alerts and replies show times in (UTC when
 	// empty): BOT_TIMEZONE.
 	Zone string
+	// Clock tells which mutes are in force; SystemClock when nil.
+	Clock Clock
 }
 
 // Render returns the message row carries. Rows whose payload is a complete
@@ -47,6 +55,12 @@ func (r *Renderer) Render(ctx context.Context, row store.OutboxRow) (chat.Messag
 		}
 		m, err := r.story(ctx, rf, row.Kind == store.OutboxAlert)
 		m.Channel, m.Zone = row.Channel, r.Zone
+		if err == nil && m.Kind == chat.KindAlert {
+			err = r.withControls(ctx, &m, rf.Story, row)
+		}
+		if err == nil && m.Kind == chat.KindUpdate && row.ParentKey == "" {
+			m.Text = followText(rf.Story, len(m.Items))
+		}
 		return m, err
 	case store.OutboxEdit:
 		rf, err := decodeRef(row.Payload)
@@ -62,6 +76,9 @@ func (r *Renderer) Render(ctx context.Context, row store.OutboxRow) (chat.Messag
 			return chat.Message{}, err
 		}
 		m, err := r.story(ctx, crf, carrier.Kind == store.OutboxAlert)
+		if err == nil && m.Kind == chat.KindAlert {
+			err = r.withControls(ctx, &m, crf.Story, row)
+		}
 		m.Kind = chat.KindEdit
 		m.Channel, m.Zone = row.Channel, r.Zone
 		return m, err

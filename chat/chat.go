@@ -79,6 +79,8 @@ type Message struct {
 	// post again later (Slack's message metadata) attach it, so a send
 	// whose outcome is unknown can be reconciled. It is never stored.
 	Key string `json:"-"`
+	// Controls are an alert's buttons (nil: none).
+	Controls *Controls `json:"controls,omitempty"`
 }
 
 // Transport posts messages to one chat platform.
@@ -200,8 +202,10 @@ type Command struct {
 	Transport string
 	// Channel is the chat or channel id it came from.
 	Channel string
-	// User is the platform's id of the user who sent it.
-	User string
+	// User is the platform's id of the user who sent it, UserName how
+	// that user is shown ("@alice").
+	User     string
+	UserName string
 	// Name is the command without slash or @botname, lower case: "latest".
 	Name string
 	// Args is the rest of the line, trimmed.

@@ -32,6 +32,16 @@ func Clean(m Message) Message {
 		}
 		m.Items = items
 	}
+	if m.Controls != nil {
+		c := *m.Controls
+		c.Scope, c.ScopeCommand = CleanText(c.Scope), CleanText(c.ScopeCommand)
+		if c.Muted != nil {
+			n := *c.Muted
+			n.What, n.By = CleanText(n.What), CleanText(n.By)
+			c.Muted = &n
+		}
+		m.Controls = &c
+	}
 	return m
 }
 

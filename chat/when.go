@@ -30,6 +30,10 @@ func (a Article) When(zone string) string {
 	return s
 }
 
+// At shows a moment (the end of a mute, say) in the zone named, with the
+// zone: "2021-07-07 18:00 UTC", "2021-07-07 22:30 +0430".
+func At(t time.Time, zone string) string { return t.In(Location(zone)).Format("2006-01-02 15:04 MST") }
+
 var zones sync.Map // IANA name -> *time.Location
 
 // Location returns the zone of an IANA name, UTC for "" or a name the

@@ -11,8 +11,8 @@ import (
 type Mutes interface {
 	// Mute silences m.Target in m's channel until m.Until. A mute of the
 	// same target in the same channel is replaced: it keeps its ID and
-	// takes m's Until, Label and author. Mute returns the mute as stored,
-	// with its ID and CreatedAt (the store's clock).
+	// takes m's Until, Label and author, and CreatedAt is now. Mute returns
+	// the mute as stored, with its ID and CreatedAt (the store's clock).
 	Mute(ctx context.Context, m Mute) (Mute, error)
 	// Mutes returns the mutes still in force at now (Until after now),
 	// ordered by transport, channel and target.
@@ -74,7 +74,8 @@ type Mute struct {
 	// By is the platform's id of who muted, ByName how they are shown.
 	By     string
 	ByName string
-	// CreatedAt is when the mute was first made.
+	// CreatedAt is when the mute was made, or last made again: Until less
+	// CreatedAt is how long it was muted for.
 	CreatedAt time.Time
 }
 

@@ -96,9 +96,10 @@ type SlackMessage struct {
 
 // SlackServer is a fake Slack Web API on an httptest server. It answers
 // auth.test, chat.postMessage, chat.update, conversations.history,
-// conversations.replies and apps.connections.open in Slack's wire format,
-// serves a Socket Mode websocket and response_url hooks, records every
-// call, and is safe for concurrent use.
+// conversations.replies, conversations.open and apps.connections.open in
+// Slack's wire format, serves a Socket Mode websocket and response_url
+// hooks, makes the block_actions payloads of clicks on a message's buttons,
+// records every call, and is safe for concurrent use.
 type SlackServer struct {
 	// BotToken is the token Web API methods accept ("" accepts any). Set it
 	// before the first request.
@@ -126,8 +127,10 @@ type SlackServer struct {
 	sockets   map[*slackSocket]bool
 	opened    int
 	envelopes int
+	clicks    int
 	acks      map[string]SlackAck
 	hooks     map[string][]SlackHookPost
+	directs   map[string]string
 }
 
 // NewSlackServer starts a fake Slack API and closes it when the test ends.
@@ -142,6 +145,7 @@ func NewSlackServer(t testing.TB) *SlackServer {
 		sockets:  map[*slackSocket]bool{},
 		acks:     map[string]SlackAck{},
 		hooks:    map[string][]SlackHookPost{},
+		directs:  map[string]string{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/socket-mode/", s.serveSocket)
@@ -313,6 +317,8 @@ func (s *SlackServer) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, call, http.StatusOK, s.history(call.Params))
 	case "conversations.replies":
 		s.answer(w, call, http.StatusOK, s.replies(call.Params))
+	case "conversations.open":
+		s.answer(w, call, http.StatusOK, s.openConversation(call.Params))
 	case "apps.connections.open":
 		s.answer(w, call, http.StatusOK, map[string]any{
 			"ok": true, "url": "ws" + strings.TrimPrefix(s.srv.URL, "http") + "/socket-mode/link",

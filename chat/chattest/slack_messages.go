@@ -123,50 +123,67 @@ func checkContent(p url.Values) (string, []string) {
 
 // checkBlocks returns what is wrong with a JSON array of blocks, or "".
 func checkBlocks(raw string) string {
-	var blocks []struct {
-		Type     string          `json:"type"`
-		Text     *slackText      `json:"text"`
-		Elements []slackText     `json:"elements"`
-		Fields   json.RawMessage `json:"fields"`
-	}
+	var blocks []slackBlock
 	if err := json.Unmarshal([]byte(raw), &blocks); err != nil {
 		return "blocks are not a JSON array of objects"
 	}
 	if len(blocks) > slackMaxBlocks {
 		return fmt.Sprintf("no more than %d items allowed [json-pointer:/blocks]", slackMaxBlocks)
 	}
+	actionIDs := map[string]bool{}
 	for i, b := range blocks {
 		at := fmt.Sprintf(" [json-pointer:/blocks/%d]", i)
-		switch b.Type {
-		case "header":
-			if b.Text == nil || b.Text.Type != "plain_text" {
-				return "header needs plain_text" + at
-			}
-			if p := b.Text.check(slackMaxHeaderText); p != "" {
-				return p + at
-			}
-		case "section":
-			if b.Text == nil && len(b.Fields) == 0 {
-				return "section needs text or fields" + at
-			}
-			if b.Text != nil {
-				if p := b.Text.check(slackMaxSectionText); p != "" {
-					return p + at
-				}
-			}
-		case "context":
-			if len(b.Elements) == 0 || len(b.Elements) > slackMaxContextElements {
-				return fmt.Sprintf("context needs 1 to %d elements", slackMaxContextElements) + at
-			}
-			for _, e := range b.Elements {
-				if p := e.check(slackMaxSectionText); p != "" {
-					return p + at
-				}
-			}
-		case "divider":
-		default:
-			return fmt.Sprintf("unsupported block type %q", b.Type) + at
+		if len(b.BlockID) > slackMaxID {
+			return fmt.Sprintf("block_id must be less than %d characters", slackMaxID+1) + at
 		}
+		if p := b.check(actionIDs); p != "" {
+			return p + at
+		}
+	}
+	return ""
+}
+
+// slackBlock is a block of a message, as far as the fake checks it.
+type slackBlock struct {
+	Type     string            `json:"type"`
+	BlockID  string            `json:"block_id"`
+	Text     *slackText        `json:"text"`
+	Elements []json.RawMessage `json:"elements"`
+	Fields   json.RawMessage   `json:"fields"`
+}
+
+func (b slackBlock) check(actionIDs map[string]bool) string {
+	switch b.Type {
+	case "header":
+		if b.Text == nil || b.Text.Type != "plain_text" {
+			return "header needs plain_text"
+		}
+		return b.Text.check(slackMaxHeaderText)
+	case "section":
+		if b.Text == nil && len(b.Fields) == 0 {
+			return "section needs text or fields"
+		}
+		if b.Text != nil {
+			return b.Text.check(slackMaxSectionText)
+		}
+	case "context":
+		if len(b.Elements) == 0 || len(b.Elements) > slackMaxContextElements {
+			return fmt.Sprintf("context needs 1 to %d elements", slackMaxContextElements)
+		}
+		for _, raw := range b.Elements {
+			var e slackText
+			if json.Unmarshal(raw, &e) != nil {
+				return "context elements must be text objects"
+			}
+			if p := e.check(slackMaxSectionText); p != "" {
+				return p
+			}
+		}
+	case "actions":
+		return checkActions(b.Elements, actionIDs)
+	case "divider":
+	default:
+		return fmt.Sprintf("unsupported block type %q", b.Type)
 	}
 	return ""
 }

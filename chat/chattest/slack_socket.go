@@ -114,27 +114,7 @@ func (s *SlackServer) WaitSocketsClosed(ctx context.Context) error {
 // slash_commands envelope and returns the envelope id.
 // Specs: https://docs.slack.dev/apis/events-api/using-socket-mode#command
 func (s *SlackServer) SendSlashCommand(ctx context.Context, cmd slack.SlashCommand) (string, error) {
-	if err := s.WaitSocket(ctx); err != nil {
-		return "", fmt.Errorf("no socket mode client: %w", err)
-	}
-	s.mu.Lock()
-	var sock *slackSocket
-	for c := range s.sockets {
-		sock = c
-	}
-	s.envelopes++
-	id := fmt.Sprintf("envelope-%d", s.envelopes)
-	s.mu.Unlock()
-	env := map[string]any{
-		"envelope_id":              id,
-		"type":                     "slash_commands",
-		"accepts_response_payload": true,
-		"payload":                  cmd,
-	}
-	if err := sock.write(env); err != nil {
-		return "", err
-	}
-	return id, nil
+	return s.sendEnvelope(ctx, "slash_commands", cmd, true)
 }
 
 // WaitAck waits for the client's ack of envelope id.

@@ -16,11 +16,12 @@ import (
 // a multipart form or JSON, and answers `{"ok":true,"result":...}` or
 // `{"ok":false,"error_code":...,"description":...,"parameters":...}` like
 // https://core.telegram.org/bots/api#making-requests. It implements getMe,
-// sendMessage (checking HTML parse mode and the length limit),
-// editMessageText, getUpdates (long polling with offsets and timeout),
-// setWebhook, deleteWebhook and setMyCommands; it records every call and
-// can be told to fail the next calls to a method. It is safe for concurrent
-// use.
+// sendMessage (checking HTML parse mode, the length limit and inline
+// keyboards), editMessageText, editMessageReplyMarkup, getUpdates (long
+// polling with offsets and timeout), answerCallbackQuery, getChatMember,
+// setWebhook, deleteWebhook and setMyCommands; it makes users' messages and
+// button presses (callback queries), records every call and can be told to
+// fail the next calls to a method. It is safe for concurrent use.
 type TelegramServer struct {
 	// URL is the API's base, to use as TELEGRAM_API_URL.
 	URL string
@@ -46,6 +47,13 @@ type TelegramServer struct {
 	commands   []TelegramBotCommand
 	onRequest  func(method string)
 	onAnswer   func(TelegramCall)
+	// members are getChatMember's statuses by chat and user.
+	members      map[[2]int64]string
+	neverStarted map[int64]bool
+	// queries are the callback queries made, true once answered.
+	queries   map[string]bool
+	nextQuery int
+	answers   []TelegramCallbackAnswer
 }
 
 // TelegramCall is one request the server received.
@@ -132,14 +140,17 @@ const (
 func NewTelegramServer(tb testing.TB) *TelegramServer {
 	tb.Helper()
 	s := &TelegramServer{
-		Token:       TelegramTestToken,
-		BotID:       TelegramTestBotID,
-		BotUsername: TelegramTestUsername,
-		done:        make(chan struct{}),
-		failures:    map[string][]TelegramFailure{},
-		chats:       map[int64]*telegramChat{},
-		nextUpdate:  100,
-		wake:        make(chan struct{}),
+		Token:        TelegramTestToken,
+		BotID:        TelegramTestBotID,
+		BotUsername:  TelegramTestUsername,
+		done:         make(chan struct{}),
+		failures:     map[string][]TelegramFailure{},
+		chats:        map[int64]*telegramChat{},
+		nextUpdate:   100,
+		wake:         make(chan struct{}),
+		members:      map[[2]int64]string{},
+		queries:      map[string]bool{},
+		neverStarted: map[int64]bool{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
@@ -316,6 +327,12 @@ func (s *TelegramServer) serve(w http.ResponseWriter, r *http.Request) {
 		res, apiErr = s.deleteWebhook(p)
 	case "setmycommands":
 		res, apiErr = s.setMyCommands(p)
+	case "editmessagereplymarkup":
+		res, apiErr = s.editMessageReplyMarkup(p)
+	case "answercallbackquery":
+		res, apiErr = s.answerCallbackQuery(p)
+	case "getchatmember":
+		res, apiErr = s.getChatMember(p)
 	default:
 		apiErr = &telegramError{code: 404, desc: "Not Found"}
 	}

@@ -31,6 +31,10 @@ type TelegramMessage struct {
 	FromBot bool
 	// Edits counts the editMessageText calls that changed it.
 	Edits int
+	// Markup is its inline keyboard (nil: none).
+	Markup [][]TelegramButton
+	// MarkupEdits counts the editMessageReplyMarkup calls that changed it.
+	MarkupEdits int
 }
 
 // telegramChat holds a chat's messages.
@@ -134,6 +138,7 @@ func (s *TelegramServer) wire(m *TelegramMessage, from map[string]any) map[strin
 	if from != nil {
 		out["from"] = from
 	}
+	wireMarkup(out, m)
 	return out
 }
 
@@ -183,10 +188,17 @@ func (s *TelegramServer) sendMessage(p map[string]string) (any, *telegramError) 
 	if apiErr != nil {
 		return nil, apiErr
 	}
+	markup, apiErr := telegramMarkup(p)
+	if apiErr != nil {
+		return nil, apiErr
+	}
 	m := TelegramMessage{ChatID: id, Text: p["text"], ParseMode: p["parse_mode"], Plain: plain,
-		NoPreview: p["disable_web_page_preview"] == "true", FromBot: true}
+		NoPreview: p["disable_web_page_preview"] == "true", FromBot: true, Markup: markup}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if apiErr := s.checkPrivate(id); apiErr != nil {
+		return nil, apiErr
+	}
 	if v := p["reply_to_message_id"]; v != "" {
 		to, _ := strconv.Atoi(v)
 		if _, ok := s.chat(id).messages[to]; ok {
@@ -208,6 +220,11 @@ func (s *TelegramServer) editMessageText(p map[string]string) (any, *telegramErr
 	if apiErr != nil {
 		return nil, apiErr
 	}
+	// Without reply_markup an edit removes the message's keyboard.
+	markup, apiErr := telegramMarkup(p)
+	if apiErr != nil {
+		return nil, apiErr
+	}
 	msgID, _ := strconv.Atoi(p["message_id"])
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -217,11 +234,12 @@ func (s *TelegramServer) editMessageText(p map[string]string) (any, *telegramErr
 		return nil, telegramBadRequest("message to edit not found")
 	case !m.FromBot:
 		return nil, telegramBadRequest("message can't be edited")
-	case m.Text == p["text"] && m.ParseMode == p["parse_mode"]:
+	case m.Text == p["text"] && m.ParseMode == p["parse_mode"] && sameMarkup(m.Markup, markup):
 		return nil, telegramBadRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
 	}
 	m.Text, m.ParseMode, m.Plain = p["text"], p["parse_mode"], plain
 	m.NoPreview = p["disable_web_page_preview"] == "true"
+	m.Markup = markup
 	m.Edits++
 	return s.wire(m, s.me()), nil
 }

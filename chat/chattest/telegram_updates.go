@@ -93,6 +93,9 @@ func (s *TelegramServer) queue(u telegramUpdate) {
 func (s *TelegramServer) userMessage(chatID, fromID int64, text string, post bool) map[string]any {
 	s.mu.Lock()
 	m := s.add(TelegramMessage{ChatID: chatID, Text: text, Plain: text})
+	if _, ok := s.members[[2]int64{chatID, fromID}]; !ok && chatID < 0 && !post {
+		s.members[[2]int64{chatID, fromID}] = TelegramMember
+	}
 	s.mu.Unlock()
 	chat := map[string]any{"id": chatID, "type": telegramChatType(chatID)}
 	if post {
@@ -100,7 +103,7 @@ func (s *TelegramServer) userMessage(chatID, fromID int64, text string, post boo
 	}
 	var from map[string]any
 	if !post {
-		from = map[string]any{"id": fromID, "is_bot": false, "first_name": "Analyst"}
+		from = telegramUser(fromID)
 	}
 	out := s.wire(m, from)
 	out["chat"] = chat

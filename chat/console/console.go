@@ -120,7 +120,34 @@ func (c *Console) body(m chat.Message) string {
 	for _, a := range m.Items {
 		c.article(&b, indent+"- ", a, c.zone(m), false)
 	}
+	if line := controls(m.Controls, c.zone(m)); line != "" {
+		fmt.Fprintf(&b, "%s   %s\n", indent, line)
+	}
 	return b.String()
+}
+
+// controls shows an alert's buttons as the commands that do the same:
+// "actions: /mute story 12 6h · /mute assault in badghis 6h · /why 12 ·
+// /follow 12", or, when muted, the mute and "/unmute 3".
+func controls(c *chat.Controls, zone string) string {
+	if c == nil || c.Story == 0 {
+		return ""
+	}
+	id := strconv.FormatInt(c.Story, 10)
+	var acts []string
+	head := "actions: "
+	if c.Muted != nil {
+		status := c.Muted.Status(zone)
+		head = strings.ToLower(status[:1]) + status[1:] + ": "
+		acts = append(acts, "/unmute "+strconv.FormatInt(c.Muted.ID, 10))
+	} else {
+		acts = append(acts, "/mute story "+id+" 6h")
+		if c.ScopeCommand != "" {
+			acts = append(acts, "/mute "+c.ScopeCommand+" 6h")
+		}
+	}
+	acts = append(acts, "/why "+id, "/follow "+id)
+	return head + strings.Join(acts, " · ")
 }
 
 func (c *Console) article(b *strings.Builder, indent string, a chat.Article, zone string, lead bool) {
@@ -160,7 +187,8 @@ func ParseCommand(line string) (chat.Command, bool) {
 		return chat.Command{}, false
 	}
 	name, args, _ := strings.Cut(line[1:], " ")
-	return chat.Command{Transport: "console", Channel: "console", User: "console", Name: strings.ToLower(name), Args: strings.TrimSpace(args)}, true
+	return chat.Command{Transport: "console", Channel: "console", User: "console", UserName: "console",
+		Name: strings.ToLower(name), Args: strings.TrimSpace(args)}, true
 }
 
 // Serve reads commands from in, one per line, and prints h's replies
@@ -211,4 +239,10 @@ func (c *Console) print(s string) {
 	io.WriteString(c.out, s) //nolint:errcheck // best effort on a terminal
 }
 
-var _ chat.Transport = (*Console)(nil)
+// OpenDirect returns the console itself: a follower's reports print there.
+func (c *Console) OpenDirect(context.Context, string, string) (string, error) { return "console", nil }
+
+var (
+	_ chat.Transport       = (*Console)(nil)
+	_ chat.DirectMessenger = (*Console)(nil)
+)

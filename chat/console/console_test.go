@@ -102,3 +102,31 @@ func TestSpoofingStripped(t *testing.T) {
 		chattest.CheckNoSpoofing(t, out.String(), "txt.exe", "Reuters")
 	}
 }
+
+func TestAlertShowsItsActionsAsCommands(t *testing.T) {
+	var out bytes.Buffer
+	c := New(&out)
+	ctx := context.Background()
+	alert := chat.Message{Kind: chat.KindAlert, Channel: "ops", Heading: "Badghis, AF · assault", Text: "Story #12",
+		Article:  &chat.Article{Title: "Taliban assault", Published: time.Date(2021, 7, 7, 0, 0, 0, 0, time.UTC)},
+		Controls: &chat.Controls{Ref: "R", Story: 12, Scope: "assault in Badghis", ScopeCommand: "assault in badghis"}}
+	if _, err := c.Send(ctx, alert); err != nil {
+		t.Fatal(err)
+	}
+	muted := alert
+	muted.Kind, muted.ThreadID = chat.KindEdit, "1"
+	muted.Controls = &chat.Controls{Ref: "R", Story: 12, Muted: &chat.MuteNote{ID: 3, What: "story #12", For: "6h", By: "console",
+		Until: time.Date(2021, 7, 7, 6, 0, 0, 0, time.UTC)}}
+	if _, err := c.Send(ctx, muted); err != nil {
+		t.Fatal(err)
+	}
+	s := out.String()
+	for _, want := range []string{
+		"   actions: /mute story 12 6h · /mute assault in badghis 6h · /why 12 · /follow 12\n",
+		"        muted 6h by console (until 2021-07-07 06:00 UTC): /unmute 3 · /why 12 · /follow 12\n",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+}

@@ -186,9 +186,14 @@ func (d *dispatcher) postLate(cmd chat.Command, responseURL string, msg chat.Mes
 }
 
 // postResponse posts p to a response_url, which Slack accepts for 30 minutes.
-// The URL is a credential of its own: errors leave it out.
 func (d *dispatcher) postResponse(ctx context.Context, responseURL string, p *responsePayload) error {
-	secrets := append([]string{responseURL}, d.secrets...)
+	return postResponse(ctx, d.cfg.client, responseURL, p, d.secrets)
+}
+
+// postResponse posts p as JSON to a response_url with client. The URL is
+// a credential of its own: errors leave it and the secrets out.
+func postResponse(ctx context.Context, client *http.Client, responseURL string, p any, secrets []string) error {
+	secrets = append([]string{responseURL}, secrets...)
 	body, err := json.Marshal(p)
 	if err != nil {
 		return fmt.Errorf("slack: encode reply: %w", err)
@@ -198,7 +203,7 @@ func (d *dispatcher) postResponse(ctx context.Context, responseURL string, p *re
 		return chat.RedactError(fmt.Errorf("slack: response_url: %w", err), secrets...)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := d.cfg.client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return chat.RedactError(fmt.Errorf("slack: response_url: %w", err), secrets...)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -103,6 +104,31 @@ func FuzzCommandHandler(f *testing.F) {
 			}
 			for _, s := range texts {
 				checkOnlyOwnLinks(t, s)
+			}
+		}
+	})
+}
+
+// FuzzInteraction feeds interaction request bodies, as signed requests
+// would carry them, to the parser: it never panics, and every press it
+// returns carries data that an alert button could carry.
+func FuzzInteraction(f *testing.F) {
+	f.Add(`{"type":"block_actions","user":{"id":"U1","name":"a"},"container":{"message_ts":"1.2","channel_id":"C1"},"actions":[{"type":"button","value":"wy:R1"}]}`)
+	f.Add(`{"type":"block_actions","actions":[{"type":"static_select","selected_option":{"value":"ms:R:1h"}},null,{"value":"ms:R:1h:x"}]}`)
+	f.Add(`{"type":"block_actions","actions":{}}`)
+	f.Add(`{"type":"view_submission","view":{"state":{"values":{}}}}`)
+	f.Add(`[]`)
+	f.Fuzz(func(t *testing.T, payload string) {
+		for _, body := range []string{"payload=" + url.QueryEscape(payload), payload} {
+			cb, err := ParseInteraction([]byte(body))
+			if err != nil {
+				continue
+			}
+			for _, a := range Actions(cb) {
+				d, err := chat.ParseActionData(a.Data.String())
+				if err != nil || d != a.Data || a.Transport != "slack" {
+					t.Fatalf("press %+v from %q", a, payload)
+				}
 			}
 		}
 	})

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/wirewatch/wirewatch/chat"
 )
 
 // CommandOption configures how slash commands are answered, over HTTP
@@ -19,6 +21,7 @@ type commandConfig struct {
 	client        *http.Client
 	log           *slog.Logger
 	guard         *ReplayGuard
+	actions       chat.ActionHandler
 }
 
 func newCommandConfig(opts []CommandOption) commandConfig {
@@ -88,4 +91,11 @@ func WithCommandLogger(l *slog.Logger) CommandOption {
 // it a CommandHandler has a guard of its own, in memory.
 func WithReplayGuard(g *ReplayGuard) CommandOption {
 	return func(c *commandConfig) { c.guard = g }
+}
+
+// WithActions makes Socket Mode answer alert button presses ("interactive"
+// envelopes) with h, as InteractionHandler does over HTTP. Without it they
+// are acknowledged and ignored.
+func WithActions(h chat.ActionHandler) CommandOption {
+	return func(c *commandConfig) { c.actions = h }
 }

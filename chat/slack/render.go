@@ -138,6 +138,7 @@ func alertBlocks(m chat.Message) ([]slackgo.Block, string) {
 		blocks = append(blocks, b)
 	}
 	blocks = append(blocks, textSections(m.Text)...)
+	blocks = append(blocks, controlBlocks(m.Controls, m.Zone)...)
 	if fallback == "" {
 		fallback = m.Text
 	}

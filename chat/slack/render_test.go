@@ -73,6 +73,24 @@ func alertMsg() chat.Message {
 	}
 }
 
+// buttonsMsg is the alert with its buttons.
+func buttonsMsg() chat.Message {
+	m := alertMsg()
+	m.Text = "Story #12"
+	m.Controls = &chat.Controls{Ref: "Ab3dEf9hJk2L", Story: 12, Scope: "provincial-capital-assault in Badghis",
+		ScopeCommand: "provincial-capital-assault in badghis"}
+	return m
+}
+
+// mutedMsg is the alert after "Mute story" for 6 hours.
+func mutedMsg() chat.Message {
+	m := buttonsMsg()
+	m.Kind, m.ThreadID = chat.KindEdit, "1625700000.000001"
+	m.Controls.Muted = &chat.MuteNote{ID: 3, What: "story #12", For: "6h", By: "@alice <!channel>",
+		Until: time.Date(2021, 7, 8, 15, 0, 0, 0, time.UTC)}
+	return m
+}
+
 func editMsg() chat.Message {
 	m := alertMsg()
 	m.Kind, m.ThreadID = chat.KindEdit, "1625700000.000001"
@@ -134,6 +152,8 @@ func TestRenderGolden(t *testing.T) {
 		{"digest", digestMsg()},
 		{"reply", replyMsg()},
 		{"hostile", hostileMsg()},
+		{"alert_buttons", buttonsMsg()},
+		{"alert_muted", mutedMsg()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

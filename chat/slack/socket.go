@@ -22,8 +22,9 @@ const maxAckPayload = 19 << 10
 // app-level token (SLACK_APP_TOKEN, xapp-...), and answers them with h: a
 // reply ready within the deadline goes back with the acknowledgement, a
 // later one is acknowledged with "Working on it…" and posted to the
-// command's response_url. The connection is reopened when Slack asks or it
-// drops.
+// command's response_url. With WithActions it also answers alert button
+// presses, as InteractionHandler does. The connection is reopened when
+// Slack asks or it drops.
 //
 // RunSocketMode returns nil when ctx is cancelled, after every goroutine it
 // started has ended; it returns an error, with the tokens redacted, when
@@ -47,6 +48,9 @@ func (t *Transport) RunSocketMode(ctx context.Context, appToken string, h chat.H
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s := &socketSession{smc: smc, d: newDispatcher(runCtx, h, cfg, secrets...), cfg: cfg, secrets: secrets}
+	if cfg.actions != nil {
+		s.run = newActionRunner(runCtx, t, cfg.actions, cfg, appToken)
+	}
 	runErr := make(chan error, 1)
 	go func() { runErr <- smc.RunContext(runCtx) }()
 
@@ -66,6 +70,9 @@ func (t *Transport) RunSocketMode(ctx context.Context, appToken string, h chat.H
 		err = <-runErr
 	}
 	_ = s.d.shutdown(runCtx) // runCtx is done: cancel the handlers and wait
+	if s.run != nil {
+		_ = s.run.shutdown(runCtx)
+	}
 	s.acks.Wait()
 	if ctx.Err() != nil {
 		return nil
@@ -80,6 +87,8 @@ type socketSession struct {
 	cfg     commandConfig
 	secrets []string
 	acks    sync.WaitGroup
+	// run answers button presses; nil when they are ignored.
+	run *actionRunner
 }
 
 func (s *socketSession) handle(ctx context.Context, evt socketmode.Event) {
@@ -103,7 +112,20 @@ func (s *socketSession) handle(ctx context.Context, evt socketmode.Event) {
 		}
 		id := evt.Request.EnvelopeID
 		s.acks.Go(func() { s.answer(ctx, id, sc) })
-	case socketmode.EventTypeEventsAPI, socketmode.EventTypeInteractive:
+	case socketmode.EventTypeInteractive:
+		// Acknowledged at once, within Slack's 3 seconds; the answer
+		// follows through the response_url or chat.update.
+		if evt.Request != nil && evt.Request.EnvelopeID != "" {
+			_ = s.smc.AckCtx(ctx, evt.Request.EnvelopeID, nil)
+		}
+		cb, ok := evt.Data.(slackgo.InteractionCallback)
+		if !ok || s.run == nil {
+			return
+		}
+		if err := s.run.start(cb); err != nil {
+			log.WarnContext(ctx, "slack: interaction not handled", "err", err)
+		}
+	case socketmode.EventTypeEventsAPI:
 		// Not subscribed to, but acknowledged so that Slack does not resend.
 		if evt.Request != nil && evt.Request.EnvelopeID != "" {
 			_ = s.smc.AckCtx(ctx, evt.Request.EnvelopeID, nil)

@@ -29,8 +29,12 @@ type Dispatcher struct {
 	Transport *Transport
 	// Handler answers the commands of allowed chats.
 	Handler chat.Handler
-	// Allowed are the chats whose commands reach Handler.
+	// Allowed are the chats whose commands reach Handler, and whose
+	// button presses reach Actions.
 	Allowed AllowedChats
+	// Actions answers presses of alert buttons (callback queries); nil
+	// answers every press "not enabled".
+	Actions chat.ActionHandler
 	// Logger defaults to slog.Default.
 	Logger *slog.Logger
 	// Menu is the command menu the Poller or Webhook sets at start
@@ -48,6 +52,10 @@ func (d *Dispatcher) logger() *slog.Logger {
 // dispatch answers the command in u, if any. Errors are logged: an update
 // is handled once, whatever the outcome.
 func (d *Dispatcher) dispatch(ctx context.Context, u tgbotapi.Update) {
+	if u.CallbackQuery != nil {
+		d.callback(ctx, u.UpdateID, u.CallbackQuery)
+		return
+	}
 	msg := u.Message
 	if msg == nil {
 		msg = u.ChannelPost
@@ -63,7 +71,8 @@ func (d *Dispatcher) dispatch(ctx context.Context, u tgbotapi.Update) {
 	log := d.logger().With("chat", channel, "command", name, "update", u.UpdateID)
 	reply := chat.Message{Kind: chat.KindReply, Channel: channel}
 	if d.Allowed.Allows(msg.Chat.ID) {
-		cmd := chat.Command{Transport: "telegram", Channel: channel, User: sender(msg), Name: name, Args: args}
+		cmd := chat.Command{Transport: "telegram", Channel: channel, User: sender(msg), UserName: senderName(msg),
+			Name: name, Args: args}
 		var err error
 		if reply, err = d.handle(ctx, cmd); err != nil {
 			log.ErrorContext(ctx, "telegram: command handler failed", "err", err)
@@ -137,6 +146,25 @@ func sender(msg *tgbotapi.Message) string {
 		return strconv.FormatInt(msg.SenderChat.ID, 10)
 	}
 	return ""
+}
+
+// senderName is how the sender of msg is shown: "@username", else their
+// first name, else the chat's title.
+func senderName(msg *tgbotapi.Message) string {
+	switch {
+	case msg.From != nil:
+		return userName(msg.From)
+	case msg.SenderChat != nil:
+		return msg.SenderChat.Title
+	}
+	return ""
+}
+
+func userName(u *tgbotapi.User) string {
+	if u.UserName != "" {
+		return "@" + u.UserName
+	}
+	return oneLine(u.FirstName + " " + u.LastName)
 }
 
 // empty reports a reply with nothing to show: the handler's way of saying

@@ -43,13 +43,13 @@ func TestPollerCommands(t *testing.T) {
 		reply string
 	}{
 		{"group with @botname", group, user, "/latest@wirewatch_bot badghis 5", []int64{group},
-			&chat.Command{Transport: "telegram", Channel: "-1001234567890", User: "4242", Name: "latest", Args: "badghis 5"}, "latest: badghis 5"},
+			&chat.Command{Transport: "telegram", Channel: "-1001234567890", User: "4242", UserName: "@analyst4242", Name: "latest", Args: "badghis 5"}, "latest: badghis 5"},
 		{"group without @botname", group, user, "/latest qala-e-naw", []int64{group},
-			&chat.Command{Transport: "telegram", Channel: "-1001234567890", User: "4242", Name: "latest", Args: "qala-e-naw"}, "latest: qala-e-naw"},
+			&chat.Command{Transport: "telegram", Channel: "-1001234567890", User: "4242", UserName: "@analyst4242", Name: "latest", Args: "qala-e-naw"}, "latest: qala-e-naw"},
 		{"private chat", user, user, "/help", []int64{user},
-			&chat.Command{Transport: "telegram", Channel: "4242", User: "4242", Name: "help"}, "help:"},
+			&chat.Command{Transport: "telegram", Channel: "4242", User: "4242", UserName: "@analyst4242", Name: "help"}, "help:"},
 		{"basic group", -4567, user, "/status", []int64{-4567},
-			&chat.Command{Transport: "telegram", Channel: "-4567", User: "4242", Name: "status"}, "status:"},
+			&chat.Command{Transport: "telegram", Channel: "-4567", User: "4242", UserName: "@analyst4242", Name: "status"}, "status:"},
 		{"foreign chat", foreign, user, "/rules", []int64{group}, nil, refusal(foreign)},
 		{"empty allow-list", group, user, "/help", nil, nil, refusal(group)},
 		{"another bot's command", group, user, "/latest@other_bot badghis", []int64{group}, nil, ""},
@@ -137,7 +137,7 @@ func TestPollerRequest(t *testing.T) {
 		t.Fatalf("%d getUpdates calls", len(calls))
 	}
 	first, second := calls[0].Params, calls[1].Params
-	if first["offset"] != "" || first["timeout"] != "25" || first["allowed_updates"] != `["message","channel_post"]` {
+	if first["offset"] != "" || first["timeout"] != "25" || first["allowed_updates"] != `["message","channel_post","callback_query"]` {
 		t.Errorf("first getUpdates params = %v", first)
 	}
 	if second["offset"] != "101" {

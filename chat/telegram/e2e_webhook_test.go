@@ -52,7 +52,7 @@ func webhookEnv(t *testing.T) (*env, *recorder, *httptest.Server, func()) {
 func TestWebhook(t *testing.T) {
 	e, rec, hs, stop := webhookEnv(t)
 	wh := e.srv.Webhook()
-	if wh.URL != hs.URL+"/telegram/webhook" || wh.SecretToken != secret || strings.Join(wh.AllowedUpdates, ",") != "message,channel_post" {
+	if wh.URL != hs.URL+"/telegram/webhook" || wh.SecretToken != secret || strings.Join(wh.AllowedUpdates, ",") != "message,channel_post,callback_query" {
 		t.Fatalf("webhook set = %+v", wh)
 	}
 

@@ -16,6 +16,7 @@ import (
 // the operator should do. The first match wins.
 var hints = []struct{ text, hint string }{
 	{"chat not found", "check the chat id in rules.yaml, and that the bot was added to the chat"},
+	{"bot can't initiate conversation with a user", "the user has not started the bot: they must open a private chat with it and press Start"},
 	{"bot was blocked by the user", "the user blocked the bot: they must unblock it (or send /start) before it can post"},
 	{"bot was kicked", "the bot was removed from the chat: add it again"},
 	{"bot is not a member", "add the bot to the chat"},

@@ -39,7 +39,7 @@ const (
 )
 
 // allowedUpdates are the update types wirewatch asks for.
-var allowedUpdates = []string{"message", "channel_post"}
+var allowedUpdates = []string{"message", "channel_post", "callback_query"}
 
 // Poller receives commands by long polling getUpdates and hands them to
 // its Dispatcher. After each update is handled, the next offset is saved

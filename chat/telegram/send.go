@@ -39,8 +39,10 @@ func (t *Transport) Split(m chat.Message) ([]chat.Part, error) {
 // for updates and for later parts, and for replies to a command) makes it
 // a reply to that message, and it is still sent when that message was
 // deleted. Edits rewrite ThreadID with editMessageText, keeping the first
-// part; an edit that changes nothing succeeds. InChannel is ignored:
-// Telegram has no replies only the asker sees.
+// part; an edit that changes nothing succeeds. An alert's Controls become
+// an inline keyboard (see Keyboard) on the message that carries them (the
+// first part: later parts carry none), and an edit keeps them. InChannel
+// is ignored: Telegram has no replies only the asker sees.
 //
 // Errors are classified for the delivery loop: chat.RetryAfter for 429,
 // chat.AuthFailure when the token is refused, chat.OutcomeUnknown when the
@@ -64,7 +66,7 @@ func (t *Transport) Send(ctx context.Context, m chat.Message) (string, error) {
 		if thread == 0 {
 			return "", chat.Permanent(fmt.Errorf("telegram: edit of chat %s without a message id", m.Channel), "report this as a bug")
 		}
-		return t.edit(ctx, to, thread, SplitHTML(Render(m), MaxMessageLen)[0])
+		return t.edit(ctx, to, thread, SplitHTML(Render(m), MaxMessageLen)[0], Keyboard(m.Controls, ""))
 	case chat.KindAlert, chat.KindUpdate, chat.KindDigest, chat.KindReply:
 	default:
 		return "", chat.Permanent(fmt.Errorf("telegram: unknown message kind %q", m.Kind), "report this as a bug")
@@ -73,7 +75,7 @@ func (t *Transport) Send(ctx context.Context, m chat.Message) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	id, err := t.sendPart(ctx, to, text, thread)
+	id, err := t.sendPart(ctx, to, text, thread, Keyboard(m.Controls, ""))
 	if err != nil {
 		return "", err
 	}
@@ -99,8 +101,9 @@ func (t *Transport) partText(m chat.Message) (string, error) {
 	return s, nil
 }
 
-// sendPart sends one message of Telegram HTML and returns its id.
-func (t *Transport) sendPart(ctx context.Context, to chatRef, text string, replyTo int) (int, error) {
+// sendPart sends one message of Telegram HTML, with keyboard when not nil,
+// and returns its id.
+func (t *Transport) sendPart(ctx context.Context, to chatRef, text string, replyTo int, keyboard *tgbotapi.InlineKeyboardMarkup) (int, error) {
 	cfg := tgbotapi.MessageConfig{
 		BaseChat: tgbotapi.BaseChat{
 			ChatID:                   to.id,
@@ -112,6 +115,9 @@ func (t *Transport) sendPart(ctx context.Context, to chatRef, text string, reply
 		ParseMode:             tgbotapi.ModeHTML,
 		DisableWebPagePreview: !t.preview,
 	}
+	if keyboard != nil {
+		cfg.ReplyMarkup = keyboard
+	}
 	var sent tgbotapi.Message
 	err := t.call(ctx, "sendMessage", t.sendTimeout, func(b *tgbotapi.BotAPI) error {
 		var err error
@@ -121,15 +127,17 @@ func (t *Transport) sendPart(ctx context.Context, to chatRef, text string, reply
 	return sent.MessageID, err
 }
 
-// edit rewrites message id of a chat.
+// edit rewrites message id of a chat, keeping keyboard under it (an edit
+// without one removes the message's keyboard).
 //
 // Specs: https://core.telegram.org/bots/api#editmessagetext
-func (t *Transport) edit(ctx context.Context, to chatRef, id int, text string) (string, error) {
+func (t *Transport) edit(ctx context.Context, to chatRef, id int, text string, keyboard *tgbotapi.InlineKeyboardMarkup) (string, error) {
 	cfg := tgbotapi.EditMessageTextConfig{
 		BaseEdit: tgbotapi.BaseEdit{
 			ChatID:          to.id,
 			ChannelUsername: to.username,
 			MessageID:       id,
+			ReplyMarkup:     keyboard,
 		},
 		Text:                  text,
 		ParseMode:             tgbotapi.ModeHTML,

@@ -43,6 +43,8 @@ type Transport struct {
 
 	mu   sync.Mutex
 	self tgbotapi.User // as getMe reported it; zero before Connect
+	// admins decides who may act in a chat; nil lets anyone.
+	admins *Admins
 }
 
 var (

@@ -219,7 +219,8 @@ func (e *Env) Run(ctx context.Context, args []string) error {
 		return fmt.Errorf("listening on BOT_HTTP_ADDR=%s: %w", e.Config.HTTPAddr, err)
 	}
 	svc.Server = bot.NewHTTPServer(bot.NewHTTPHandler(bot.HTTPOptions{
-		Ready: svc.Ready, Degraded: w.shared.Health.Lines, Metrics: w.shared.Metrics, SlackCommands: w.slackCmds, TelegramWebhook: w.tgWebhook}),
+		Ready: svc.Ready, Degraded: w.shared.Health.Lines, Metrics: w.shared.Metrics, SlackCommands: w.slackCmds,
+		SlackInteractions: w.slackActs, TelegramWebhook: w.tgWebhook}),
 		bot.HTTPLimits{})
 	var names []string
 	for k := range w.shared.Transports {

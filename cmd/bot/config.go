@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/bot"
+	"github.com/wirewatch/wirewatch/chat/telegram"
 )
 
 // Config is everything the environment sets. It is read once, here, and
@@ -35,6 +36,9 @@ type Config struct {
 	TelegramWebhookSecret string
 	TelegramAllowedChats  string
 	TelegramLinkPreviews  bool
+	// TelegramActionsBy says who may mute and unmute in a group:
+	// telegram.ByAdmins or telegram.ByMembers.
+	TelegramActionsBy string
 
 	// Warnings are problems that do not stop the bot, for the log.
 	Warnings []string
@@ -68,6 +72,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		TelegramWebhookURL:    get("TELEGRAM_WEBHOOK_URL", ""),
 		TelegramWebhookSecret: get("TELEGRAM_WEBHOOK_SECRET", ""),
 		TelegramAllowedChats:  get("TELEGRAM_ALLOWED_CHATS", ""),
+		TelegramActionsBy:     get("TELEGRAM_ACTIONS_BY", telegram.ByAdmins),
 	}
 	var errs []string
 	size := get("BOT_MAX_FILE_SIZE", "5242880")
@@ -94,6 +99,14 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Sprintf("TELEGRAM_LINK_PREVIEWS=%q: want true or false", v))
 		}
 		c.TelegramLinkPreviews = b
+	}
+	if by, err := telegram.ParseActionsBy(c.TelegramActionsBy); err != nil {
+		errs = append(errs, "TELEGRAM_ACTIONS_BY: "+err.Error())
+	} else {
+		c.TelegramActionsBy = by
+	}
+	if _, err := telegram.ParseAllowedChats(c.TelegramAllowedChats); err != nil {
+		errs = append(errs, "TELEGRAM_ALLOWED_CHATS: "+err.Error())
 	}
 	if c.TelegramWebhookURL != "" && c.TelegramWebhookSecret == "" {
 		errs = append(errs, "TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not: set a random secret so forged updates are refused")

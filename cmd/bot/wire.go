@@ -76,6 +76,7 @@ type wiring struct {
 	// receive them.
 	slackCmds  http.Handler
 	slackGuard *slack.ReplayGuard
+	slackActs  http.Handler
 	tgWebhook  http.Handler
 	background map[string]func(context.Context) error
 	leaderJobs map[string]func(context.Context) error
@@ -97,14 +98,16 @@ func (e *Env) wire(ctx context.Context, cfg *rules.Config, gaz *geo.Gazetteer, s
 	for name := range transports {
 		health.Add(name)
 	}
-	w.deliverer = &bot.Deliverer{Store: st, Transports: transports, Renderer: &bot.Renderer{Store: st, Zone: e.Config.Timezone},
+	renderer := &bot.Renderer{Store: st, Zone: e.Config.Timezone, Clock: bot.SystemClock{}}
+	w.deliverer = &bot.Deliverer{Store: st, Transports: transports, Renderer: renderer,
 		Clock: bot.SystemClock{}, Log: e.Log, Metrics: bot.NewMetrics(), Health: health}
 	if con != nil {
 		w.deliverer.Every = time.Millisecond // a terminal has no rate limit worth waiting for
 	}
 	w.shared = bot.Shared{Store: st, Parser: corpus.Parser{MaxSize: e.Config.MaxFileSize, Logger: e.Log},
 		CorpusDir: e.Config.CorpusDir, Transports: transports, Console: e.Config.Console(), Wake: w.deliverer.Wake,
-		Metrics: w.deliverer.Metrics, Health: health, Clock: bot.SystemClock{}, Log: e.Log, Started: time.Now(), Zone: e.Config.Timezone}
+		Metrics: w.deliverer.Metrics, Health: health, Clock: bot.SystemClock{}, Log: e.Log, Started: time.Now(), Zone: e.Config.Timezone,
+		Actions: newActions(st, renderer, transports, e)}
 	if w.live, err = bot.NewLive(e.Config.Rules, cfg, gaz, e.loadRules, w.shared); err != nil {
 		return nil, err
 	}
@@ -119,6 +122,23 @@ func (e *Env) wire(ctx context.Context, cfg *rules.Config, gaz *geo.Gazetteer, s
 	w.shared.Metrics.OutboxGauges(st, w.shared.Clock, names)
 	w.shared.Metrics.TransportGauge(health)
 	return w, nil
+}
+
+// newActions is the action model of the alert buttons and the commands
+// that mute and follow: transports that can write privately deliver
+// follows, and those that know who manages a chat decide who may mute.
+func newActions(st store.Store, r *bot.Renderer, transports map[string]chat.Transport, e *Env) *bot.Actions {
+	a := &bot.Actions{Store: st, Renderer: r, Clock: bot.SystemClock{}, Log: e.Log, Zone: e.Config.Timezone,
+		Direct: map[string]chat.DirectMessenger{}, Authorizers: map[string]chat.Authorizer{}}
+	for name, t := range transports {
+		if dm, ok := t.(chat.DirectMessenger); ok {
+			a.Direct[name] = dm
+		}
+		if au, ok := t.(chat.Authorizer); ok {
+			a.Authorizers[name] = au
+		}
+	}
+	return a
 }
 
 // chatTransports creates the Slack and Telegram transports whose tokens
@@ -136,8 +156,13 @@ func (e *Env) chatTransports(ctx context.Context) (map[string]chat.Transport, er
 		// Offline: an unreachable Telegram, or a refused token, is tried
 		// again by polling (or the webhook) and by delivery while the rest
 		// of the bot runs.
+		allowed, err := telegram.ParseAllowedChats(c.TelegramAllowedChats)
+		if err != nil {
+			return nil, fmt.Errorf("TELEGRAM_ALLOWED_CHATS: %w", err)
+		}
 		t, err := telegram.NewOffline(c.TelegramBotToken, c.TelegramAPIURL,
-			telegram.WithLogger(e.Log), telegram.WithLinkPreviews(c.TelegramLinkPreviews))
+			telegram.WithLogger(e.Log), telegram.WithLinkPreviews(c.TelegramLinkPreviews),
+			telegram.WithAdmins(allowed, c.TelegramActionsBy))
 		if err != nil {
 			return nil, fmt.Errorf("TELEGRAM_BOT_TOKEN or TELEGRAM_API_URL: %w", err)
 		}
@@ -162,12 +187,20 @@ func (e *Env) chatCommands(w *wiring) error {
 			}
 			w.slackCmds = h
 			w.closers = append(w.closers, func() { h.Close() })
+			ih, err := slack.NewInteractionHandler(c.SlackSigningSecret, st, w.shared.Actions, slack.WithCommandLogger(e.Log),
+				slack.WithReplayGuard(w.slackGuard))
+			if err != nil {
+				return fmt.Errorf("slack interactions: %w", err)
+			}
+			w.slackActs = ih
+			w.closers = append(w.closers, func() { ih.Close() })
 		}
 		if c.SlackAppToken != "" {
 			w.background["slack socket mode"] = func(ctx context.Context) error {
 				return bot.Supervise(ctx, bot.SystemClock{}, e.Log, "slack socket mode", w.shared.Health.Reporter("slack", "commands"),
 					func(ctx context.Context) error {
-						return st.RunSocketMode(ctx, c.SlackAppToken, w.live, slack.WithCommandLogger(e.Log))
+						return st.RunSocketMode(ctx, c.SlackAppToken, w.live, slack.WithCommandLogger(e.Log),
+							slack.WithActions(w.shared.Actions))
 					})
 			}
 		}
@@ -180,7 +213,7 @@ func (e *Env) chatCommands(w *wiring) error {
 	if err != nil {
 		return fmt.Errorf("TELEGRAM_ALLOWED_CHATS: %w", err)
 	}
-	d := &telegram.Dispatcher{Transport: tt, Handler: w.live, Allowed: allowed, Logger: e.Log}
+	d := &telegram.Dispatcher{Transport: tt, Handler: w.live, Actions: w.shared.Actions, Allowed: allowed, Logger: e.Log}
 	for _, cmd := range bot.Commands() {
 		if !cmd.Hidden {
 			d.Menu = append(d.Menu, telegram.BotCommand{Command: cmd.Name, Description: cmd.MenuText()})

@@ -13,12 +13,13 @@ import (
 const muteColumns = `id, transport, channel, target, label, until, by_user, by_name, created_at`
 
 // Mute silences m.Target in a channel until m.Until, replacing the time,
-// label and author of an earlier mute of the same target there (which
-// keeps its id), and returns the mute as stored.
+// label, author and creation of an earlier mute of the same target there
+// (which keeps its id), and returns the mute as stored.
 func (db *DB) Mute(ctx context.Context, m store.Mute) (store.Mute, error) {
 	row := db.pool.QueryRow(ctx, `INSERT INTO mutes (transport, channel, target, label, until, by_user, by_name, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (transport, channel, target) DO UPDATE SET
-		until = excluded.until, label = excluded.label, by_user = excluded.by_user, by_name = excluded.by_name
+		until = excluded.until, label = excluded.label, by_user = excluded.by_user, by_name = excluded.by_name,
+		created_at = excluded.created_at
 		RETURNING `+muteColumns,
 		clean(m.Transport), clean(m.Channel), clean(m.Target), clean(m.Label), ts(m.Until), clean(m.By), clean(m.ByName), db.now())
 	out, err := scanMute(row)

@@ -59,14 +59,14 @@ func testMutes(e *env) {
 	e.equal("Mutes an hour later", e.mutesAt(s, now.Add(time.Hour)), []store.Mute{made["C2 admin1:AF.02"]})
 	e.equal("Mutes a day later", e.mutesAt(s, now.Add(24*time.Hour)), []store.Mute{})
 
-	// Muting again replaces time, label and author and keeps id and
-	// CreatedAt; it can end a mute early.
+	// Muting again replaces time, label, author and CreatedAt and keeps the
+	// id; it can end a mute early.
 	e.clock.Set(now.Add(time.Minute))
 	again := e.mute(s, store.Mute{Transport: "slack", Channel: "C1", Target: "rule:assault", Label: "assault",
 		Until: now.Add(time.Hour), By: "U2", ByName: "@bob"})
-	if again.ID != made["C1 rule:assault"].ID || !again.CreatedAt.Equal(now) {
+	if again.ID != made["C1 rule:assault"].ID || !again.CreatedAt.Equal(now.Add(time.Minute)) {
 		e.t.Errorf("muting again: id %d created %v, want the first mute's %d and %v", again.ID, again.CreatedAt,
-			made["C1 rule:assault"].ID, now)
+			made["C1 rule:assault"].ID, now.Add(time.Minute))
 	}
 	e.mute(s, store.Mute{Transport: "slack", Channel: "C2", Target: "admin1:AF.02", Until: now})
 	c1 := made["C1 admin1:AF.02"]
