@@ -139,6 +139,7 @@ func (r *Router) when(t time.Time) string { return chat.Article{Published: t}.Wh
 
 // failPrefix starts the answer to a command that failed on our side.
 const failPrefix = "Sorry, /"
+
 // at shows a moment, such as the end of a mute, in the answers' zone.
 func (r *Router) at(t time.Time) string { return chat.At(t, r.Zone) }
 
