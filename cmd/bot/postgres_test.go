@@ -34,6 +34,7 @@ func TestScanAndLatestOnPostgres(t *testing.T) {
 // from the channel. A new process in place of that replica finds the mute
 // and what it kept, and its Undo lets the leader post the next report.
 func TestMuteAcrossReplicasAndRestartOnPostgres(t *testing.T) {
+	t.Parallel()
 	dsn := testutil.PostgresURL(t)
 	api := chattest.NewSlackServer(t)
 	corpus := t.TempDir()

@@ -111,6 +111,7 @@ func (b *slackBot) waitMessages(channel string, n int) []chattest.SlackMessage {
 }
 
 func TestSlackButtonsMuteUndoAndFollow(t *testing.T) {
+	t.Parallel()
 	api := chattest.NewSlackServer(t)
 	corpus := t.TempDir()
 	addSeed(t, corpus, "003")
@@ -220,6 +221,7 @@ func TestSlackButtonsMuteUndoAndFollow(t *testing.T) {
 }
 
 func TestConsoleMutesAndFollows(t *testing.T) {
+	t.Parallel()
 	bot := startBot(t, testEnv(t, map[string]string{"BOT_RULES": "testdata/console.yaml", "BOT_SCAN_SCHEDULE": "@every 1h"}))
 	out := bot.out.waitFor(t, "== ALERT", 1)
 	actions := regexp.MustCompile(`actions: /mute story (\d+) 6h · /mute \S+ in badghis 6h · /why \d+ · /follow \d+`).FindStringSubmatch(out)

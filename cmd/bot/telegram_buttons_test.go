@@ -10,6 +10,7 @@ import (
 )
 
 func TestTelegramButtonsMuteUndoAndFollow(t *testing.T) {
+	t.Parallel()
 	const (
 		group, foreign       = int64(-1001234567890), int64(-1009999999999)
 		admin, member, other = int64(4242), int64(13), int64(5151)
