@@ -225,25 +225,6 @@ func (r *Router) regionPlaces(q string, depth int) []geo.Place {
 	return out
 }
 
-func (r *Router) latest(ctx context.Context, _ chat.Command, args string) chat.Message {
-	q, n := splitCount(args)
-	if strings.TrimSpace(q) == "" {
-		return usageReply("latest")
-	}
-	if f, name, ok := r.Resolve(q); ok {
-		hits, err := r.Store.Latest(ctx, f, n)
-		if err != nil {
-			return r.fail("latest", err)
-		}
-		return hitsReply(fmt.Sprintf("Latest on %s", name), q, hits)
-	}
-	hits, err := r.Store.Search(ctx, q, n)
-	if err != nil {
-		return r.fail("latest", err)
-	}
-	return hitsReply(fmt.Sprintf("Latest on %q", q), q, hits)
-}
-
 func (r *Router) search(ctx context.Context, _ chat.Command, args string) chat.Message {
 	q, n := splitCount(args)
 	if strings.TrimSpace(q) == "" {

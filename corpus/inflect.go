@@ -40,10 +40,11 @@ var arabicPrefixes = []string{"وال", "بال", "کال", "فال", "لل", "�
 // arabicSuffixes are Persian, Dari, Pashto and Arabic suffixes a name may
 // carry: plurals (ها های هایی ان یان ون ین ونه ونو انو گانو), the ezafe and
 // adjective ی and its forms after a vowel (یی ای), the Arabic nisba (یه),
-// the Pashto "to" (ته) and ablative ه (له کابله), after folding (ی for ي ې ۍ, ه for ة, گ for ګ).
+// the Pashto "to" (ته), ablative ه (له کابله) and oblique plural و
+// (طالبانو), after folding (ی for ي ې ۍ, ه for ة, گ for ګ).
 var arabicSuffixes = []string{
 	"هایی", "گانو", "های", "یان", "ونه", "ونو", "انو",
-	"ها", "ان", "ون", "ین", "یی", "ای", "یه", "ته", "ی", "ه",
+	"ها", "ان", "ون", "ین", "یی", "ای", "یه", "ته", "ی", "ه", "و",
 }
 
 // Limits of Inflections, in letters.

@@ -222,12 +222,13 @@ func (g *Gazetteer) Within(p, region Place) bool {
 }
 
 // Lookup returns the places a query names, in any known spelling (folded
-// with FoldName): the place a user alias gives that spelling first, then
+// with FoldName; in Russian, Persian, Pashto or Arabic also inflected): the
+// place a user alias gives that spelling first, then
 // countries, admin1 regions, districts and cities, the largest region of
 // that name first; within a level the most likely first (the order Resolve
 // prefers). It returns nil when no place has that name.
 func (g *Gazetteer) Lookup(query string) []Place {
-	key := FoldName(query)
+	key := g.key(query)
 	out := g.likely(key)
 	pinned, hasPin := g.pinned[key]
 	slices.SortStableFunc(out, func(a, b Place) int {
@@ -240,6 +241,50 @@ func (g *Gazetteer) Lookup(query string) []Place {
 		return int(a.Level) - int(b.Level)
 	})
 	return out
+}
+
+// Common reports whether query, in any spelling the gazetteer knows, is
+// also an ordinary word (cocoa, Reading, Split, Mobile) or a frequent
+// surname: a name that a reader may have meant as a word.
+func (g *Gazetteer) Common(query string) bool {
+	first, ok := g.byKey[g.key(query)]
+	if !ok {
+		return false
+	}
+	for ni := first; ni >= 0; ni = g.next[ni] {
+		if g.names[ni].Common {
+			return true
+		}
+	}
+	return false
+}
+
+// key returns the folded key a query is looked up by: FoldName, or when
+// no name has it and the query is in a script that inflects (Russian,
+// Persian, Pashto, Arabic), the first form without an inflection that a
+// name has (Бадгисе: Бадгис; وبادغیس: بادغیس).
+func (g *Gazetteer) key(query string) string {
+	key := FoldName(query)
+	if _, ok := g.byKey[key]; ok || key == "" {
+		return key
+	}
+	words := strings.Split(key, " ")
+	for _, pos := range []int{len(words) - 1, 0} {
+		w := words[pos]
+		for _, f := range corpus.Inflections(w) {
+			words[pos] = f
+			if k := strings.Join(words, " "); g.hasKey(k) {
+				return k
+			}
+		}
+		words[pos] = w
+	}
+	return key
+}
+
+func (g *Gazetteer) hasKey(k string) bool {
+	_, ok := g.byKey[k]
+	return ok
 }
 
 // likely returns the places of a folded name, the most likely first, or nil.
