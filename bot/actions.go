@@ -46,6 +46,8 @@ type Actions struct {
 	ButtonTTL time.Duration
 	// Zone is the IANA zone answers show times in (UTC when empty).
 	Zone string
+	// Metrics counts the button presses (nil: not counted).
+	Metrics *Metrics
 }
 
 // Actor is who acts, and in which channel.

@@ -27,22 +27,35 @@ const (
 // was made for; and when a mute or unmute comes from someone who may not
 // act (ErrNotAllowed). Presses that change the alert return it re-rendered.
 func (a *Actions) HandleAction(ctx context.Context, act chat.Action) chat.ActionReply {
+	reply, outcome := a.handleAction(ctx, act)
+	a.Metrics.Use().ButtonPresses.Inc(act.Transport, pressNames[act.Data.Verb], outcome)
+	return reply
+}
+
+// pressNames label the verbs in wirewatch_button_presses_total.
+var pressNames = map[string]string{chat.VerbMuteStory: "mute_story", chat.VerbMuteScope: "mute_scope",
+	chat.VerbUnmute: "unmute", chat.VerbWhy: "why", chat.VerbFollow: "follow", chat.VerbMenu: "menu", chat.VerbBack: "back"}
+
+// handleAction answers a press and says how it went: ok, refused or error.
+func (a *Actions) handleAction(ctx context.Context, act chat.Action) (chat.ActionReply, string) {
 	ref, refusal := a.checkPress(ctx, act)
 	if refusal != "" {
 		a.log().Warn("button press refused", "transport", act.Transport, "channel", act.Channel, "user", act.User,
 			"data", act.Data.String(), "why", refusal)
-		return chat.ActionReply{Text: refusal, Refused: true}
+		return chat.ActionReply{Text: refusal, Refused: true}, "refused"
 	}
 	who := Actor{Transport: act.Transport, Channel: act.Channel, User: act.User, Name: act.UserName}
 	reply, err := a.press(ctx, who, ref, act.Data)
 	switch {
 	case errors.Is(err, ErrNotAllowed):
-		return chat.ActionReply{Text: NotAllowedText, Refused: true}
+		return chat.ActionReply{Text: NotAllowedText, Refused: true}, "refused"
 	case err != nil:
 		a.log().Error("button press failed", "data", act.Data.String(), "channel", act.Channel, "err", err)
-		return chat.ActionReply{Text: failedButtonText}
+		return chat.ActionReply{Text: failedButtonText}, "error"
+	case reply.Refused:
+		return reply, "refused"
 	}
-	return reply
+	return reply, "ok"
 }
 
 // checkPress finds the ref a press names and checks it may be used from

@@ -51,7 +51,9 @@ func newActionsFixture(t *testing.T) *actionsFixture {
 		Clock: f.clock, Log: slog.New(slog.DiscardHandler), Every: time.Nanosecond}
 	auth := &fakeAuthorizer{allowed: map[string]bool{"-100/7": true}}
 	dm := &fakeDirect{refuse: map[string]bool{}}
-	a := &Actions{Store: f.store, Renderer: r, Clock: f.clock, Log: slog.New(slog.DiscardHandler),
+	m := NewMetrics()
+	f.engine.Metrics = m
+	a := &Actions{Store: f.store, Renderer: r, Clock: f.clock, Log: slog.New(slog.DiscardHandler), Metrics: m,
 		Authorizers: map[string]chat.Authorizer{"telegram": auth},
 		Direct:      map[string]chat.DirectMessenger{"slack": dm, "telegram": dm}}
 	return &actionsFixture{engineFixture: f, actions: a, deliverer: d, slack: sl, telegram: tg, auth: auth, direct: dm}
@@ -167,6 +169,15 @@ func TestMuteStoryButtonThenUndo(t *testing.T) {
 	if n := f.count("slack", "C1"); n[store.OutboxUpdate] != 1 {
 		t.Errorf("muted counts %v, want one report", n)
 	}
+	e := scrape(t, f.actions.Metrics)
+	for series, want := range map[string]float64{
+		`wirewatch_reports_muted_total{transport="slack",kind="update"}`:                     1,
+		`wirewatch_button_presses_total{transport="slack",action="mute_story",outcome="ok"}`: 1,
+	} {
+		if got := e.Samples[series]; got != want {
+			t.Errorf("%s = %v, want %v", series, got, want)
+		}
+	}
 
 	// Undo lifts it: the next report posts.
 	undo := f.press("slack", "C1", "U2", remote, chat.ActionData{Verb: chat.VerbUnmute, Ref: c.Ref, Arg: fmt.Sprint(note.ID)})
@@ -255,6 +266,17 @@ func TestButtonPressesRefused(t *testing.T) {
 	mutes, _ := f.store.Mutes(context.Background(), f.clock.Now())
 	if len(mutes) != 1 || mutes[0].ID != other.ID {
 		t.Errorf("refused presses changed the mutes: %+v", mutes)
+	}
+	e := scrape(t, f.actions.Metrics)
+	for series, want := range map[string]float64{
+		`wirewatch_button_presses_total{transport="slack",action="mute_story",outcome="refused"}`:    4,
+		`wirewatch_button_presses_total{transport="telegram",action="mute_story",outcome="refused"}`: 2,
+		`wirewatch_button_presses_total{transport="telegram",action="menu",outcome="refused"}`:       1,
+		`wirewatch_button_presses_total{transport="slack",action="unmute",outcome="refused"}`:        1,
+	} {
+		if got := e.Samples[series]; got != want {
+			t.Errorf("%s = %v, want %v", series, got, want)
+		}
 	}
 	// An admin may; after the buttons' lifetime nobody may.
 	if r := f.press("telegram", "-100", "7", tremote, ms(ta.Controls.Ref)); r.Refused {

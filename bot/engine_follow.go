@@ -28,6 +28,7 @@ func (e *Engine) recordMuted(ctx context.Context, st store.Story, dest Dest, d c
 		return fmt.Errorf("counting a muted report: %w", err)
 	}
 	e.Log.Info("report muted", "kind", kind, "story", st.ID, "channel", dest.Name, "mute", mu.ID, "muted", mu.Label)
+	e.Metrics.Use().ReportsMuted.Inc(dest.Transport, string(kind))
 	return nil
 }
 

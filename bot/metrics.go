@@ -57,6 +57,12 @@ type Metrics struct {
 
 	// Commands, by name and outcome: ok, error.
 	Commands *metrics.CounterVec
+	// ButtonPresses counts presses of alert buttons, by transport, action
+	// and outcome (ok, refused, error).
+	ButtonPresses *metrics.CounterVec
+	// ReportsMuted counts alerts and replies a mute kept from a channel,
+	// by transport and kind (alert, update).
+	ReportsMuted *metrics.CounterVec
 	// HTTPRefused counts chat requests refused 503 over the cap.
 	HTTPRefused *metrics.CounterVec
 }
@@ -66,6 +72,8 @@ var (
 	scanOutcomes     = []string{"ok", "error"}
 	documentOutcomes = []string{"new", "duplicate", "processed"}
 	deliveryReasons  = []string{"rate_limited", "temporary", "unknown", "auth", "permanent"}
+	pressActions     = []string{"mute_story", "mute_scope", "unmute", "why", "follow", "menu", "back"}
+	pressOutcomes    = []string{"ok", "refused", "error"}
 	outboxKinds      = []string{string(store.OutboxAlert), string(store.OutboxUpdate), string(store.OutboxEdit), string(store.OutboxDigest), string(store.OutboxPart)}
 )
 
@@ -107,8 +115,11 @@ func NewMetrics() *Metrics {
 		ReconcileErrors:    r.Counter("wirewatch_reconcile_errors_total", "Lookups of a send with an unknown outcome that failed, by transport and kind.", "transport", "kind"),
 		PossibleDuplicates: r.Counter("wirewatch_possible_duplicates_total", "Messages sent again after an unknown outcome that could not be checked (Telegram, or a lookup Slack refused): each may show twice; by transport and kind.", "transport", "kind"),
 
-		Commands:    r.Counter("wirewatch_commands_total", "Chat commands answered, by command and outcome (ok, error).", "command", "outcome"),
-		HTTPRefused: r.Counter("wirewatch_http_requests_refused_total", "HTTP requests refused with 503 because too many were being served at once."),
+		Commands: r.Counter("wirewatch_commands_total", "Chat commands answered, by command and outcome (ok, error).", "command", "outcome"),
+		ButtonPresses: r.Counter("wirewatch_button_presses_total", "Presses of alert buttons, by transport, action (mute_story, mute_scope, unmute, why, follow, menu, back) and outcome (ok; refused: not allowed, or not a valid button here; error).",
+			"transport", "action", "outcome"),
+		ReportsMuted: r.Counter("wirewatch_reports_muted_total", "Alerts and thread replies a mute kept from a channel, by transport and kind (alert, update).", "transport", "kind"),
+		HTTPRefused:  r.Counter("wirewatch_http_requests_refused_total", "HTTP requests refused with 503 because too many were being served at once."),
 	}
 	for _, o := range scanOutcomes {
 		m.Scans.With(o)
@@ -151,6 +162,14 @@ func (m *Metrics) Preset(transports, rules, feeds, commands []string) {
 			m.DeliveryErrors.With(t, reason)
 		}
 		m.DeliveryLatency.With(t)
+		for _, k := range []string{string(store.OutboxAlert), string(store.OutboxUpdate)} {
+			m.ReportsMuted.With(t, k)
+		}
+		for _, a := range pressActions {
+			for _, o := range pressOutcomes {
+				m.ButtonPresses.With(t, a, o)
+			}
+		}
 	}
 	for _, r := range rules {
 		m.RuleMatches.With(r)

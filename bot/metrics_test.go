@@ -77,6 +77,8 @@ func TestEveryMetricPresentAtStart(t *testing.T) {
 		"wirewatch_messages_sent_total":                 {`transport="slack",kind="digest"`},
 		"wirewatch_messages_dead_total":                 {`transport="telegram",kind="edit"`},
 		"wirewatch_commands_total":                      {`command="latest",outcome="ok"`, `command="why",outcome="error"`},
+		"wirewatch_button_presses_total":                {`transport="slack",action="mute_story",outcome="ok"`, `transport="telegram",action="follow",outcome="refused"`},
+		"wirewatch_reports_muted_total":                 {`transport="telegram",kind="alert"`, `transport="slack",kind="update"`},
 		"wirewatch_build_info":                          {`go_version="go`},
 		"wirewatch_http_requests_refused_total":         {""},
 	}

@@ -119,6 +119,18 @@ func TestTelegramButtonsMuteUndoAndFollow(t *testing.T) {
 	if n := len(botMsgs(stranger)); n != 0 {
 		t.Errorf("%d messages to the stranger", n)
 	}
+	// An administrator's /mute and /unmute work as commands too.
+	api.QueueMessage(group, admin, "/mute story "+story+" 1h")
+	watch.until(t, "the answer to /mute", func() bool { return len(botMsgs(group)) == 5 })
+	id := regexp.MustCompile(`\(mute #(\d+)\)`).FindStringSubmatch(botMsgs(group)[4].Plain)
+	if id == nil {
+		t.Fatalf("/mute by the administrator: %q", botMsgs(group)[4].Plain)
+	}
+	api.QueueMessage(group, admin, "/unmute "+id[1])
+	watch.until(t, "the answer to /unmute", func() bool { return len(botMsgs(group)) == 6 })
+	if got := botMsgs(group)[5].Plain; !strings.Contains(got, "Unmuted story #"+story) {
+		t.Errorf("/unmute by the administrator: %q", got)
+	}
 	for _, q := range queries {
 		if !api.Answered(q) {
 			t.Errorf("press %s not answered", q)

@@ -107,7 +107,7 @@ func (e *Env) wire(ctx context.Context, cfg *rules.Config, gaz *geo.Gazetteer, s
 	w.shared = bot.Shared{Store: st, Parser: corpus.Parser{MaxSize: e.Config.MaxFileSize, Logger: e.Log},
 		CorpusDir: e.Config.CorpusDir, Transports: transports, Console: e.Config.Console(), Wake: w.deliverer.Wake,
 		Metrics: w.deliverer.Metrics, Health: health, Clock: bot.SystemClock{}, Log: e.Log, Started: time.Now(), Zone: e.Config.Timezone,
-		Actions: newActions(st, renderer, transports, e)}
+		Actions: newActions(st, renderer, w.deliverer.Metrics, transports, e)}
 	if w.live, err = bot.NewLive(e.Config.Rules, cfg, gaz, e.loadRules, w.shared); err != nil {
 		return nil, err
 	}
@@ -127,9 +127,9 @@ func (e *Env) wire(ctx context.Context, cfg *rules.Config, gaz *geo.Gazetteer, s
 // newActions is the action model of the alert buttons and the commands
 // that mute and follow: transports that can write privately deliver
 // follows, and those that know who manages a chat decide who may mute.
-func newActions(st store.Store, r *bot.Renderer, transports map[string]chat.Transport, e *Env) *bot.Actions {
+func newActions(st store.Store, r *bot.Renderer, m *bot.Metrics, transports map[string]chat.Transport, e *Env) *bot.Actions {
 	a := &bot.Actions{Store: st, Renderer: r, Clock: bot.SystemClock{}, Log: e.Log, Zone: e.Config.Timezone,
-		Direct: map[string]chat.DirectMessenger{}, Authorizers: map[string]chat.Authorizer{}}
+		Metrics: m, Direct: map[string]chat.DirectMessenger{}, Authorizers: map[string]chat.Authorizer{}}
 	for name, t := range transports {
 		if dm, ok := t.(chat.DirectMessenger); ok {
 			a.Direct[name] = dm
