@@ -80,7 +80,10 @@ func (a *Actions) checkPress(ctx context.Context, act chat.Action) (store.Action
 	case err != nil:
 		a.log().Error("reading a button's alert", "err", err)
 		return ref, failedButtonText
-	case act.MessageID != "" && row.RemoteID != act.MessageID:
+	case act.MessageID != "" && row.RemoteID != "" && row.RemoteID != act.MessageID:
+		// (An alert whose post is not recorded yet, a moment after it
+		// appeared, cannot be told from its message; its ref still ties
+		// the press to this story and channel.)
 		return ref, fmt.Sprintf("This button is not on story #%d's alert: nothing changed.", ref.Story)
 	}
 	return ref, ""

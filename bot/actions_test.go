@@ -351,3 +351,24 @@ func TestFormatFor(t *testing.T) {
 		}
 	}
 }
+
+// A press that arrives while the alert's post is being recorded (its
+// message is up, its row not yet marked sent) is taken: the ref ties it to
+// the story and channel.
+func TestPressBeforeTheAlertIsRecorded(t *testing.T) {
+	f := newActionsFixture(t)
+	f.putSeed("003", day(7))
+	f.process()
+	row, err := f.store.OutboxRow(context.Background(), alertKey(1, Dest{Transport: "slack", Channel: "C1"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.actions.Renderer.Render(context.Background(), row)
+	if err != nil || m.Controls == nil {
+		t.Fatalf("render: %+v %v", m.Controls, err)
+	}
+	r := f.press("slack", "C1", "U1", "1625700000.000100", chat.ActionData{Verb: chat.VerbMuteStory, Ref: m.Controls.Ref, Arg: "1h"})
+	if r.Refused {
+		t.Errorf("press refused: %+v", r)
+	}
+}
