@@ -101,10 +101,12 @@ func (b *slackBot) command(name, text string) string {
 func (b *slackBot) waitMessages(channel string, n int) []chattest.SlackMessage {
 	b.t.Helper()
 	for {
+		// Count the posts first: one made meanwhile ends the wait at once.
+		posts := len(b.api.CallsTo("chat.postMessage"))
 		if msgs := b.api.Messages(channel); len(msgs) >= n {
 			return msgs
 		}
-		if err := b.api.WaitCalls(b.ctx, "chat.postMessage", len(b.api.CallsTo("chat.postMessage"))+1); err != nil {
+		if err := b.api.WaitCalls(b.ctx, "chat.postMessage", posts+1); err != nil {
 			b.t.Fatalf("waiting for %d messages in %s: %v\n%s", n, channel, err, b.errs.String())
 		}
 	}
