@@ -144,16 +144,24 @@ func (d *Deliverer) Run(ctx context.Context) error {
 	if err := d.resetInflight(ctx); err != nil {
 		return err
 	}
+	// A pass that fails the same way again and again (a full disk) is
+	// logged once a minute, not every five seconds.
+	var resets, passes repeats
 	for {
 		if d.Clock.Now().Sub(d.lastReset) >= resetEvery {
 			if err := d.resetInflight(ctx); err != nil && ctx.Err() == nil {
-				d.Log.Error("resuming messages of a stopped replica", "err", err)
+				resets.failed(ctx, d.Log, d.Clock.Now(), "resuming messages of a stopped replica", err)
+			} else if err == nil {
+				resets.ok(ctx, d.Log, "resuming messages of a stopped replica works again")
 			}
 		}
 		sent, wait, err := d.DeliverDue(ctx)
-		if err != nil && ctx.Err() == nil {
-			d.Log.Error("delivery pass failed", "err", err)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			passes.failed(ctx, d.Log, d.Clock.Now(), "delivery pass failed", err)
 			wait = 5 * time.Second
+		case err == nil:
+			passes.ok(ctx, d.Log, "delivery passes work again")
 		}
 		if sent > 0 {
 			continue

@@ -84,6 +84,10 @@ func (e *Engine) ProcessPending(ctx context.Context) ([]Outcome, error) {
 	var out []Outcome
 	failed := map[string]bool{} // tried in this pass: left pending for the next
 	var firstErr error
+	// A failure shared by many documents (a full disk) is logged once,
+	// with a count, at the end of the pass.
+	var errs errorTally
+	defer errs.log(ctx, e.Log, slog.LevelError)
 	for {
 		batch, err := e.Store.Pending(ctx, 500+len(failed))
 		if err != nil {
@@ -115,7 +119,7 @@ func (e *Engine) ProcessPending(ctx context.Context) ([]Outcome, error) {
 			if err != nil {
 				// It stays pending and is tried again next scan; the rest
 				// of the pass goes on.
-				e.Log.Error("document not processed; will retry", "id", d.ID, "path", d.Path, "err", err)
+				errs.add("document not processed; will retry", err, "id", d.ID, "path", d.Path)
 				failed[d.ID] = true
 				if firstErr == nil {
 					firstErr = fmt.Errorf("processing %s (%s): %w", d.ID, d.Path, err)

@@ -32,6 +32,9 @@ type Shared struct {
 	Metrics *Metrics
 	// Health, when set, knows which transports work, for /status.
 	Health *Health
+	// Writes, when set, learns from each scan whether the store takes
+	// writes, for /readyz.
+	Writes *StoreHealth
 	Clock  Clock
 	Log    *slog.Logger
 	// Started is when the bot started, for /status.
@@ -217,7 +220,7 @@ func (l *Live) build(cfg *rules.Config, gaz *geo.Gazetteer) (*RuleSet, error) {
 	}
 	sh.Metrics.Preset(nil, ruleNames, feedNames, nil)
 	rs.Scanner = &Scanner{Sources: []Source{NewDirSource(sh.CorpusDir, st, sh.Parser)},
-		Engine: rs.Engine, Log: sh.Log, Metrics: sh.Metrics}
+		Engine: rs.Engine, Log: sh.Log, Metrics: sh.Metrics, Writes: sh.Writes}
 	return rs, nil
 }
 

@@ -32,6 +32,9 @@ type Scanner struct {
 	Engine  *Engine
 	Log     *slog.Logger
 	Metrics *Metrics
+	// Writes, when set, learns from each pass whether the store took its
+	// writes.
+	Writes *StoreHealth
 
 	mu   sync.Mutex
 	last ScanReport
@@ -56,11 +59,18 @@ type ScanReport struct {
 // the error returned is the first failure of storing or processing.
 func (s *Scanner) Scan(ctx context.Context) (ScanReport, error) {
 	rep := ScanReport{At: s.Engine.Clock.Now()}
-	var mu sync.Mutex // rep, while feeds are fetched
+	var mu sync.Mutex // rep and storeErr, while feeds are fetched
+	var storeErr error
 	put := func(ctx context.Context, d corpus.Document) error {
 		created, err := s.Engine.Store.PutDocument(ctx, d)
 		if err != nil {
-			return fmt.Errorf("storing %s: %w", d.Path, err)
+			err = fmt.Errorf("storing %s: %w", d.Path, err)
+			mu.Lock()
+			if storeErr == nil && ctx.Err() == nil {
+				storeErr = err
+			}
+			mu.Unlock()
+			return err
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -106,6 +116,7 @@ func (s *Scanner) Scan(ctx context.Context) (ScanReport, error) {
 	rep.Outcomes = outcomes
 	rep.Processed = len(outcomes)
 	s.Metrics.Use().scanned(rep, err, s.Engine.Clock.Now())
+	s.recordWrites(ctx, rep, storeErr, err)
 	s.mu.Lock()
 	s.last = rep
 	s.last.Outcomes = nil // the caller has them; keep no bodies around
@@ -119,7 +130,29 @@ func (s *Scanner) Scan(ctx context.Context) (ScanReport, error) {
 		level = slog.LevelInfo
 	}
 	s.Log.Log(ctx, level, "scan done", attrs...)
+	if storeErr != nil {
+		return rep, storeErr
+	}
 	return rep, err
+}
+
+// recordWrites tells Writes how the pass's writes went: failed when a
+// document could not be stored (storeErr) or processed (processErr), went
+// through when the pass wrote something without error. A pass that had
+// nothing to write says nothing.
+func (s *Scanner) recordWrites(ctx context.Context, rep ScanReport, storeErr, processErr error) {
+	if s.Writes == nil || ctx.Err() != nil {
+		return
+	}
+	now := s.Engine.Clock.Now()
+	switch {
+	case storeErr != nil:
+		s.Writes.Record(storeErr, now)
+	case processErr != nil:
+		s.Writes.Record(processErr, now)
+	case rep.New+rep.Dupes+rep.Processed > 0:
+		s.Writes.Record(nil, now)
+	}
 }
 
 // Last returns the report of the last pass.

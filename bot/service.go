@@ -42,13 +42,20 @@ type Service struct {
 }
 
 // Ready reports whether the bot can serve: the first scan finished (or
-// another replica leads) and the store answers.
+// another replica leads), the store answers and takes writes (the last
+// scan's writes went through, and a probe write does).
 func (s *Service) Ready(ctx context.Context) error {
 	if !s.ready.Load() {
 		return errors.New("first scan not finished")
 	}
-	_, err := s.Rules.shared.Store.OutboxStats(ctx)
-	return err
+	sh := s.Rules.shared
+	if _, err := sh.Store.OutboxStats(ctx); err != nil {
+		return err
+	}
+	if err := sh.Writes.Err(); err != nil {
+		return err
+	}
+	return ProbeWrite(ctx, sh.Store, sh.Clock.Now())
 }
 
 // Run runs every part until ctx ends (it then returns nil) or one of them

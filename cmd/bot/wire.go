@@ -108,6 +108,7 @@ func (e *Env) wire(ctx context.Context, cfg *rules.Config, gaz *geo.Gazetteer, s
 		CorpusDir: e.Config.CorpusDir, Transports: transports, Console: e.Config.Console(), Wake: w.deliverer.Wake,
 		Metrics: w.deliverer.Metrics, Health: health, Clock: bot.SystemClock{}, Log: e.Log, Started: time.Now(), Zone: e.Config.Timezone,
 		Actions: newActions(st, renderer, w.deliverer.Metrics, transports, e)}
+	w.shared.Writes = &bot.StoreHealth{Log: e.Log} // /readyz fails while the store takes no writes
 	if w.live, err = bot.NewLive(e.Config.Rules, cfg, gaz, e.loadRules, w.shared); err != nil {
 		return nil, err
 	}
