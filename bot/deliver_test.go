@@ -305,3 +305,38 @@ func (s *signalTransport) Send(ctx context.Context, m chat.Message) (string, err
 	}
 	return id, err
 }
+
+// TestEngineStartsNewReplyAfterUnknownOutcome: a reply whose send got no
+// answer may be on the platform already, so a later report goes in a new
+// reply instead of joining one that may never be sent again.
+func TestEngineStartsNewReplyAfterUnknownOutcome(t *testing.T) {
+	f := newEngineFixture(t)
+	tr := &scriptedTransport{clock: f.clock}
+	d := newTestDeliverer(f.store, f.clock, tr)
+	d.Transports = map[string]chat.Transport{"slack": tr, "telegram": tr}
+	f.putSeed("003", day(7))
+	mustProcess(t, f)
+	f.putSeed("004", day(7))
+	mustProcess(t, f)
+	mustDeliver(t, d)
+	f.clock.Advance(DefaultUpdateInterval)
+	tr.script = []error{chat.OutcomeUnknown(errors.New("timeout")), chat.OutcomeUnknown(errors.New("timeout"))}
+	mustDeliver(t, d)
+	f.putSeed("000", day(8))
+	mustProcess(t, f)
+	var updates [][]string
+	for _, r := range f.rows() {
+		if r.Kind == store.OutboxUpdate {
+			rf, _ := decodeRef(r.Payload)
+			updates = append(updates, rf.Docs)
+		}
+	}
+	if len(updates) != 4 {
+		t.Fatalf("replies %v: want, per channel, the unanswered [004] and a new [000]", updates)
+	}
+	for _, u := range updates {
+		if len(u) != 1 {
+			t.Errorf("reply %v: a report joined a reply that may be posted already", u)
+		}
+	}
+}

@@ -362,7 +362,9 @@ func (e *Engine) addToUpdate(ctx context.Context, st store.Story, dest Dest, doc
 		if slices.Contains(rf.Docs, doc) {
 			return false, e.Store.SetState(ctx, cstate, key)
 		}
-		if row.State == store.Pending {
+		// A reply whose last send had no answer may be posted already:
+		// what it did not carry then goes in a new reply.
+		if row.State == store.Pending && !store.IsUnknownOutcome(row.LastError) {
 			rf.Docs = append(rf.Docs, doc)
 			ok, err := e.Store.UpdatePending(ctx, row.ID, rf.encode())
 			if err != nil {

@@ -53,8 +53,14 @@ func (h *Health) Add(transport string) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.addLocked(transport)
+}
+
+// addLocked makes transport known; h.mu is held.
+func (h *Health) addLocked(transport string) {
 	if h.known == nil {
 		h.known = map[string]bool{}
+		h.parts = map[string]map[string]Problem{}
 	}
 	h.known[transport] = true
 }
@@ -67,13 +73,7 @@ func (h *Health) Report(transport, part string, err error) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.known == nil {
-		h.known = map[string]bool{}
-	}
-	h.known[transport] = true
-	if h.parts == nil {
-		h.parts = map[string]map[string]Problem{}
-	}
+	h.addLocked(transport)
 	if err == nil {
 		delete(h.parts[transport], part)
 		return

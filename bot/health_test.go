@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -105,53 +106,8 @@ func TestDeliveryStatus(t *testing.T) {
 	}
 }
 
-// stepClock is a Clock whose After fires when the test moves it past the
-// deadline.
-type stepClock struct {
-	mu      sync.Mutex
-	now     time.Time
-	waiters []stepWaiter
-	asked   chan time.Duration
-}
-
-type stepWaiter struct {
-	at time.Time
-	ch chan time.Time
-}
-
-func (c *stepClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *stepClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	ch := make(chan time.Time, 1)
-	c.waiters = append(c.waiters, stepWaiter{at: c.now.Add(d), ch: ch})
-	c.mu.Unlock()
-	c.asked <- d
-	return ch
-}
-
-// advance moves the clock by d and fires the waits due.
-func (c *stepClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	kept := c.waiters[:0]
-	for _, w := range c.waiters {
-		if !w.at.After(c.now) {
-			w.ch <- c.now
-			continue
-		}
-		kept = append(kept, w)
-	}
-	c.waiters = kept
-}
-
 func TestSuperviseRestartsWithBackoff(t *testing.T) {
-	clock := &stepClock{now: time.Date(2021, 7, 8, 9, 0, 0, 0, time.UTC), asked: make(chan time.Duration, 10)}
+	clock := newTimerClock()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	runs := make(chan chan error, 10)
@@ -175,21 +131,21 @@ func TestSuperviseRestartsWithBackoff(t *testing.T) {
 		})
 	}()
 	refused := chat.AuthFailure(errors.New("invalid_auth"), "check SLACK_APP_TOKEN")
-	for _, want := range []time.Duration{5 * time.Second, 10 * time.Second, 20 * time.Second} {
+	for i, want := range []time.Duration{5 * time.Second, 10 * time.Second, 20 * time.Second} {
 		run := <-runs
-		if d := <-clock.asked; d != superviseStable {
-			t.Fatalf("asked to wait %s while running", d)
-		}
 		run <- refused
-		if d := <-clock.asked; d != want {
-			t.Fatalf("backoff %s, want %s", d, want)
+		// Each run left its one-minute "working" timer; the last timer is
+		// the backoff.
+		clock.waitTimers(t, i+2)
+		if waits := clock.waits(); !slices.Contains(waits, want) {
+			t.Fatalf("run %d: pending waits %v, want a backoff of %s", i+1, waits, want)
 		}
-		clock.advance(want)
+		clock.Advance(want)
 	}
-	// A run that lasts is reported working, and the backoff starts over.
+	// A run that lasts is reported working.
 	<-runs
-	<-clock.asked
-	clock.advance(superviseStable)
+	clock.waitTimers(t, 4) // the three earlier runs' timers and this one's
+	clock.Advance(superviseStable)
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("Supervise = %v", err)

@@ -66,6 +66,17 @@ func (c *timerClock) Advance(d time.Duration) {
 	c.notify()
 }
 
+// waits returns how long from now each pending timer has to run.
+func (c *timerClock) waits() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]time.Duration, len(c.timers))
+	for i, t := range c.timers {
+		out[i] = t.at.Sub(c.now)
+	}
+	return out
+}
+
 // waitTimers blocks until exactly n timers are pending: the goroutines
 // under test have reached their waits.
 func (c *timerClock) waitTimers(t *testing.T, n int) {

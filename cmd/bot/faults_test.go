@@ -94,3 +94,47 @@ func TestRunTelegramRefusedTokenLeavesSlackDelivering(t *testing.T) {
 		t.Error("the bot token appears in the log")
 	}
 }
+
+// TestRunTelegramUnreachableAtStart starts the bot while Telegram cannot be
+// reached: the bot runs, Slack delivers, /readyz says what fails.
+func TestRunTelegramUnreachableAtStart(t *testing.T) {
+	closed := chattest.NewTelegramServer(t)
+	closed.Close()
+	sl := chattest.NewSlackServer(t)
+	corpus := t.TempDir()
+	if err := os.WriteFile(filepath.Join(corpus, "a.txt"), []byte(" date 2021-07-07 Taliban fighters launched an assault on "+
+		"Qala-i-Naw, the capital of Badghis province, on Wednesday, residents said."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	getenv := testEnv(t, map[string]string{
+		"BOT_RULES":          "testdata/both.yaml",
+		"BOT_CORPUS_DIR":     corpus,
+		"BOT_SCAN_SCHEDULE":  "@every 1h",
+		"LOG_FORMAT":         "json",
+		"LOG_LEVEL":          "info",
+		"SLACK_BOT_TOKEN":    chattest.SlackBotToken,
+		"SLACK_API_URL":      sl.URL(),
+		"TELEGRAM_BOT_TOKEN": chattest.TelegramTestToken,
+		"TELEGRAM_API_URL":   closed.URL,
+	})
+	bot := startBot(t, getenv)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := sl.WaitCalls(ctx, "chat.postMessage", 1); err != nil {
+		t.Fatalf("no Slack alert while Telegram is unreachable: %v\n%s", err, bot.errs.String())
+	}
+	addr := bot.httpAddr()
+	for {
+		code, body := get(t, "http://"+addr+"/readyz")
+		if code == http.StatusOK && strings.Contains(body, `"degraded"`) && strings.Contains(body, "telegram") {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("/readyz never said Telegram fails: %d %s", code, body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if code := bot.stop(); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, bot.errs.String())
+	}
+}

@@ -77,18 +77,22 @@ func (db *DB) Enqueue(ctx context.Context, r store.OutboxRow) (bool, error) {
 
 // headsQuery selects the next row of each channel that has no row being
 // sent: among the first open row of each of its stories, those pending and
-// due, the first by due time and id. It names outbox_open: without
+// due, the first by due time and id. It names its indexes: without
 // statistics the planner would rather read every pending and sending row
-// through outbox_state and sort them.
-const headsQuery = `WITH heads AS (
-		SELECT ` + outboxColumns + `, row_number() OVER (PARTITION BY transport, channel ORDER BY due, id) AS n
-		FROM outbox o WHERE id IN (
+// through outbox_state and sort them. (A window function over the story
+// heads gives the same rows at twice the cost.)
+const headsQuery = `WITH busy AS (
+		SELECT DISTINCT transport, channel FROM outbox INDEXED BY outbox_state WHERE state = 'sending'
+	), heads AS MATERIALIZED (
+		SELECT id, transport, channel, due FROM outbox WHERE id IN (
 			SELECT min(id) FROM outbox INDEXED BY outbox_open
 			WHERE state IN ('pending', 'sending') GROUP BY transport, channel, story_id
-		) AND state = 'pending' AND due <= ? AND NOT EXISTS (
-			SELECT 1 FROM outbox s INDEXED BY outbox_open WHERE s.state IN ('pending', 'sending')
-			AND s.transport = o.transport AND s.channel = o.channel AND s.state = 'sending')
-	) SELECT ` + outboxColumns + ` FROM heads WHERE n = 1 ORDER BY due, id LIMIT ?`
+		) AND state = 'pending' AND due <= ? AND (transport, channel) NOT IN (SELECT transport, channel FROM busy)
+	), firsts AS (
+		SELECT transport, channel, min(due) AS due FROM heads GROUP BY transport, channel
+	) SELECT ` + outboxColumns + ` FROM outbox WHERE id IN (
+		SELECT min(h.id) FROM heads h JOIN firsts f USING (transport, channel, due) GROUP BY h.transport, h.channel
+	) ORDER BY due, id LIMIT ?`
 
 // OutboxHeads returns the next row to send to each channel that has no row
 // being sent: among the oldest open row of each of the channel's stories,

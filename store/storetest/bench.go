@@ -70,6 +70,7 @@ func RunBenchmarks(b *testing.B, open func(b *testing.B) store.Store) {
 			i++
 		}
 	})
+	b.Run("OutboxBacklog", func(b *testing.B) { benchOutboxBacklog(b, open) })
 	b.Run("Corpus", func(b *testing.B) {
 		s := open(b)
 		load(b, s, docs)
