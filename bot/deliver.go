@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/chat"
+	"github.com/wirewatch/wirewatch/internal/english"
 	"github.com/wirewatch/wirewatch/store"
 )
 
@@ -361,7 +362,7 @@ func Backoff(attempts int, base, maxWait time.Duration, jitter float64) time.Dur
 // goes on.
 func (d *Deliverer) retryRow(ctx context.Context, log *slog.Logger, row store.OutboxRow, err error) {
 	if row.Attempts >= d.MaxAttempts {
-		d.dead(ctx, log, row, fmt.Errorf("gave up after %d attempts: %w", row.Attempts, err))
+		d.dead(ctx, log, row, fmt.Errorf("gave up after %s: %w", english.Plural(row.Attempts, "attempt"), err))
 		return
 	}
 	wait := Backoff(row.Attempts, d.BaseBackoff, d.MaxBackoff, d.Jitter())

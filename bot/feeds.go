@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/corpus"
+	"github.com/wirewatch/wirewatch/internal/redact"
 	"github.com/wirewatch/wirewatch/rules"
 	"github.com/wirewatch/wirewatch/store"
 )
@@ -54,7 +55,9 @@ func (f *FeedSource) Name() string { return "feed:" + f.Label }
 // ETag only after fn took every item, so a failure never loses items. A
 // feed refused for its address says how to allow it.
 func (f *FeedSource) Scan(ctx context.Context, fn corpus.Handler) error {
-	err := f.Feed.Scan(ctx, fn)
+	// Errors name the URL they fetched: its credentials are masked here,
+	// so logs, /status and metrics never carry them.
+	err := redact.Err(f.Feed.Scan(ctx, fn))
 	if errors.Is(err, corpus.ErrPrivateAddress) {
 		return fmt.Errorf("feed %s: %w (a feed on a private network needs private_network: true in rules.yaml)", f.Label, err)
 	}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/wirewatch/wirewatch/corpus"
 	"github.com/wirewatch/wirewatch/dedup"
 	"github.com/wirewatch/wirewatch/geo"
+	"github.com/wirewatch/wirewatch/internal/english"
 	"github.com/wirewatch/wirewatch/rules"
 	"github.com/wirewatch/wirewatch/store"
 )
@@ -144,7 +146,7 @@ func (l *Live) ReloadIfChanged() {
 		set, err = l.build(cfg, gaz)
 	}
 	if err != nil {
-		l.shared.Log.Error("rules file has errors; the rules in force stay until it is fixed", "file", l.path, "errors", err.Error())
+		l.logProblems(err)
 		l.current.Store(&liveRules{set: cur.set, stamp: stamp}) // report this version once
 		l.shared.Metrics.Use().RulesReloads.Inc("error")
 		return
@@ -155,12 +157,14 @@ func (l *Live) ReloadIfChanged() {
 	l.signalChanged()
 }
 
-// Status is the last scan for /status.
+// Status is the last scan, each feed and the delivery, for /status; times
+// in BOT_TIMEZONE.
 func (l *Live) Status(ctx context.Context) []string {
+	when := func(t time.Time) string { return chat.Article{Published: t}.When(l.shared.Zone) }
 	out := []string{"No scan has run yet."}
 	if last := l.Rules().Scanner.Last(); !last.At.IsZero() {
-		out[0] = fmt.Sprintf("Last scan %s UTC: %d new, %d duplicate, %d processed.",
-			last.At.Format("2006-01-02 15:04:05"), last.New, last.Dupes, last.Processed)
+		out[0] = fmt.Sprintf("Last scan %s: %s, %s, %d processed.", when(last.At),
+			english.Plural(last.New, "new document"), english.Plural(last.Dupes, "duplicate"), last.Processed)
 		if sum := last.SkipSummary(); sum != "" {
 			out[0] += " " + sum + "."
 		}
@@ -307,3 +311,19 @@ func stampOf(path string) fileStamp {
 }
 
 var _ chat.Handler = (*Live)(nil)
+
+// logProblems reports a rules file that failed to reload: one record per
+// problem (FILE:LINE:COL: message), then one that says what happens now.
+func (l *Live) logProblems(err error) {
+	log := l.shared.Log
+	var list rules.ErrorList
+	if !errors.As(err, &list) {
+		log.Error("rules file not reloaded; the rules in force stay until it can be read", "file", l.path, "err", err)
+		return
+	}
+	for _, e := range list {
+		log.Error("rules file problem", "problem", e.Error())
+	}
+	log.Error("rules file has errors; the rules in force stay until it is fixed (bot check lists the problems)",
+		"file", l.path, "problems", len(list))
+}

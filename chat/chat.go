@@ -6,8 +6,9 @@ package chat
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
+
+	"github.com/wirewatch/wirewatch/internal/redact"
 )
 
 // Kind says what a Message is for.
@@ -223,36 +224,11 @@ type HandlerFunc func(ctx context.Context, c Command) Message
 // HandleCommand calls f.
 func (f HandlerFunc) HandleCommand(ctx context.Context, c Command) Message { return f(ctx, c) }
 
-// Redact replaces every occurrence of each secret in s with "[redacted]".
-// Transports use it on every error that may carry a token.
-func Redact(s string, secrets ...string) string {
-	for _, sec := range secrets {
-		if len(sec) < 4 {
-			continue
-		}
-		s = strings.ReplaceAll(s, sec, "[redacted]")
-	}
-	return s
-}
+// Redact masks in s every secret given and the credentials of every URL
+// (see package internal/redact). Transports use it on every error that may
+// carry a token.
+func Redact(s string, secrets ...string) string { return redact.New(secrets...).String(s) }
 
-// RedactError returns err with every secret redacted from its message, still
-// wrapping the original for errors.As (but not for printing).
-func RedactError(err error, secrets ...string) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	red := Redact(msg, secrets...)
-	if red == msg {
-		return err
-	}
-	return &redacted{msg: red, err: err}
-}
-
-type redacted struct {
-	msg string
-	err error
-}
-
-func (r *redacted) Error() string { return r.msg }
-func (r *redacted) Unwrap() error { return r.err }
+// RedactError returns err with its message redacted as Redact does, still
+// wrapping the original for errors.Is and errors.As.
+func RedactError(err error, secrets ...string) error { return redact.New(secrets...).Error(err) }

@@ -158,7 +158,11 @@ func (p *Parser) readAndHand(ctx context.Context, path string, st *Stats, fn Han
 	case errors.As(err, &se):
 		st.Skipped++
 		st.Skips = append(st.Skips, se)
-		p.logger().Warn("corpus: skipped file", "path", path, "reason", se.Reason, "err", se.Err)
+		attrs := []any{"path", path, "reason", se.Reason}
+		if se.Err != nil {
+			attrs = append(attrs, "err", se.Err)
+		}
+		p.logger().Warn("corpus: skipped file", attrs...)
 		if seen != nil {
 			if err := seen.MarkFile(ctx, path, info.Size(), info.ModTime().UTC(), "", se.Reason); err != nil {
 				return fmt.Errorf("record %s: %w", path, err)
@@ -191,12 +195,12 @@ func (p *Parser) readAndHand(ctx context.Context, path string, st *Stats, fn Han
 func (p *Parser) readFile(path string) ([]Document, os.FileInfo, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open: %w", err)
+		return nil, nil, err // *fs.PathError: "open PATH: ..."
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, nil, fmt.Errorf("stat: %w", err)
+		return nil, nil, err
 	}
 	if _, ok := FormatOf(path); !ok {
 		return nil, info, skip(path, ReasonUnsupported, nil)
@@ -206,7 +210,7 @@ func (p *Parser) readFile(path string) ([]Document, os.FileInfo, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(f, p.maxSize()+1))
 	if err != nil {
-		return nil, info, fmt.Errorf("read: %w", err)
+		return nil, info, err
 	}
 	docs, err := p.parse(path, data, p.fileTime(path, info.ModTime()), info.ModTime())
 	return docs, info, err

@@ -161,7 +161,7 @@ func (s *FeedSource) fetch(ctx context.Context) ([]Document, *FeedState, error) 
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, nil, fmt.Errorf("corpus: fetch %s: %w", s.URL, err)
+		return nil, nil, fmt.Errorf("corpus: %w", err) // a *url.Error names the method and URL
 	}
 	defer resp.Body.Close()
 	switch resp.StatusCode {

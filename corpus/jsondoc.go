@@ -29,7 +29,7 @@ func (p *Parser) parseJSON(path string, data []byte) ([]Document, error) {
 	if len(data) > 0 && data[0] == '[' {
 		var items []json.RawMessage
 		if err := json.Unmarshal(data, &items); err != nil {
-			return nil, fmt.Errorf("json: %w", err)
+			return nil, jsonError(err)
 		}
 		docs := make([]Document, 0, len(items))
 		for i, raw := range items {
@@ -96,7 +96,7 @@ func (p *Parser) parseJSONL(path string, data []byte) ([]Document, error) {
 func decodeArticle(raw []byte, warn func(error)) (Document, error) {
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &obj); err != nil {
-		return Document{}, fmt.Errorf("json: %w", err)
+		return Document{}, jsonError(err)
 	}
 	if obj == nil {
 		return Document{}, errors.New("json: not an object")
@@ -232,4 +232,13 @@ func looksLikeHTML(s string) bool {
 		}
 	}
 	return false
+}
+
+// jsonError says once that err is about JSON: some of encoding/json's
+// messages start with "json: " and some do not.
+func jsonError(err error) error {
+	if strings.HasPrefix(err.Error(), "json: ") {
+		return err
+	}
+	return fmt.Errorf("json: %w", err)
 }

@@ -38,7 +38,7 @@ func (e *Env) Check(_ context.Context, args []string) error {
 			}
 			return &exitError{code: 1, err: fmt.Errorf("%s: %s", *path, english.Plural(len(list), "problem"))}
 		}
-		return &exitError{code: 1, err: err}
+		return rulesError(*path, err)
 	}
 	fmt.Fprintf(e.Stdout, "%s: ok (%s, %s, %s, %s)\n", *path, english.Plural(len(cfg.Rules), "rule"),
 		english.Plural(len(cfg.Channels), "channel"), english.Plural(len(cfg.Regions), "region"), english.Plural(len(cfg.Digests), "digest"))
@@ -159,7 +159,7 @@ func location(tz string) *time.Location {
 func (e *Env) open(ctx context.Context, dsn string, sync bool) (*wiring, func(), error) {
 	cfg, gaz, err := e.loadRules(e.Config.Rules)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", e.Config.Rules, err)
+		return nil, nil, rulesError(e.Config.Rules, err)
 	}
 	st, err := openStore(ctx, dsn)
 	if err != nil {
@@ -185,7 +185,7 @@ func (e *Env) Run(ctx context.Context, args []string) error {
 	}
 	cfg, gaz, err := e.loadRules(e.Config.Rules)
 	if err != nil {
-		return &exitError{code: 1, err: fmt.Errorf("%s:\n%w\n(run `bot check` to see every problem)", e.Config.Rules, err)}
+		return rulesError(e.Config.Rules, err)
 	}
 	st, err := openStore(ctx, e.Config.DB)
 	if err != nil {

@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/wirewatch/wirewatch/bot"
 	"github.com/wirewatch/wirewatch/chat/telegram"
+	"github.com/wirewatch/wirewatch/internal/redact"
 )
 
 // Config is everything the environment sets. It is read once, here, and
@@ -132,10 +134,28 @@ func parseLevel(s string) (slog.Level, error) {
 	return l, nil
 }
 
-// NewLogger returns the logger LOG_LEVEL and LOG_FORMAT ask for, on w.
-// Record times are in UTC whatever the machine's zone, so every line says
-// its zone the same way (a final Z).
-func NewLogger(c Config, w io.Writer) *slog.Logger {
+// Secrets are the configured values no log line or message may show: the
+// chat tokens and secrets, and the database password.
+func (c Config) Secrets() []string {
+	s := []string{c.SlackBotToken, c.SlackSigningSecret, c.SlackAppToken, c.TelegramBotToken, c.TelegramWebhookSecret}
+	if u, err := url.Parse(c.DB); err == nil && u.User != nil {
+		if pw, ok := u.User.Password(); ok {
+			s = append(s, pw)
+		}
+	}
+	if u, err := url.Parse(c.DB); err == nil {
+		if pw := u.Query().Get("password"); pw != "" {
+			s = append(s, pw)
+		}
+	}
+	return s
+}
+
+// NewLogger returns the logger LOG_LEVEL and LOG_FORMAT ask for, on w,
+// every record of which passes through red first (nil: credentials in URLs
+// only). Record times are in UTC whatever the machine's zone, so every line
+// says its zone the same way (a final Z).
+func NewLogger(c Config, w io.Writer, red *redact.Redactor) *slog.Logger {
 	lvl, _ := parseLevel(c.LogLevel)
 	opts := &slog.HandlerOptions{Level: lvl, ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
 		if a.Key == slog.TimeKey && len(groups) == 0 && a.Value.Kind() == slog.KindTime {
@@ -143,8 +163,9 @@ func NewLogger(c Config, w io.Writer) *slog.Logger {
 		}
 		return a
 	}}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(red.Handler(h))
 }

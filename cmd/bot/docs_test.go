@@ -89,7 +89,7 @@ func TestLogsAreUTC(t *testing.T) {
 	defer func() { time.Local = local }()
 	for _, format := range []string{"text", "json"} {
 		var b bytes.Buffer
-		NewLogger(Config{LogLevel: "info", LogFormat: format, Timezone: "Asia/Kabul"}, &b).Info("hello")
+		NewLogger(Config{LogLevel: "info", LogFormat: format, Timezone: "Asia/Kabul"}, &b, nil).Info("hello")
 		if !regexp.MustCompile(`time"?[=:]"?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z`).MatchString(b.String()) {
 			t.Errorf("%s log not in UTC: %s", format, b.String())
 		}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/wirewatch/wirewatch/internal/buildinfo"
 	"github.com/wirewatch/wirewatch/internal/dotenv"
+	"github.com/wirewatch/wirewatch/internal/redact"
 )
 
 // command is one command of the binary.
@@ -99,17 +100,21 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdin 
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	log := NewLogger(cfg, stderr)
+	red := redact.New(cfg.Secrets()...)
+	log := NewLogger(cfg, stderr, red)
+	// Whatever logs through the default logger, a library's standard
+	// logger included, goes through the same handler and redactor.
+	slog.SetDefault(log)
 	for _, w := range cfg.Warnings {
 		log.Warn(w)
 	}
-	env := &Env{Config: cfg, Getenv: getenv, Log: log, Stdin: stdin, Stdout: stdout, Stderr: stderr}
-	return exitCode(commands()[i].run(env, ctx, args), stderr)
+	env := &Env{Config: cfg, Getenv: getenv, Log: log, Redact: red, Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	return exitCode(commands()[i].run(env, ctx, args), stderr, red)
 }
 
 func isHelp(s string) bool { return s == "help" || s == "-h" || s == "--help" || s == "-help" }
 
-func exitCode(err error, stderr io.Writer) int {
+func exitCode(err error, stderr io.Writer, red *redact.Redactor) int {
 	var ee *exitError
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp), errors.Is(err, context.Canceled):
@@ -118,11 +123,11 @@ func exitCode(err error, stderr io.Writer) int {
 		return 2
 	case errors.As(err, &ee):
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintln(stderr, ee.err)
+			fmt.Fprintln(stderr, red.String(ee.err.Error()))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(stderr, "error:", err)
+	fmt.Fprintln(stderr, "error:", red.String(err.Error()))
 	return 1
 }
 
@@ -130,8 +135,11 @@ func exitCode(err error, stderr io.Writer) int {
 type Env struct {
 	Config Config
 	// Getenv reads the environment (and .env), for ${VAR} in rules.yaml.
-	Getenv         func(string) string
-	Log            *slog.Logger
+	Getenv func(string) string
+	Log    *slog.Logger
+	// Redact masks the configured secrets, and those learnt from rules.yaml,
+	// in what the bot prints and shows.
+	Redact         *redact.Redactor
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 }

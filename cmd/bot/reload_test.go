@@ -23,12 +23,21 @@ func TestRunReloadsRulesAndKeepsGoodOnesOnError(t *testing.T) {
 
 	// A broken edit: reported with its position, the old rules stay.
 	broken := strings.Replace(string(good), "keywords:", "keywrods:", 1)
+	broken = strings.Replace(broken, "update_interval: 1s", "update_interval: soon", 1)
 	if err := os.WriteFile(rulesPath, []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	logs := bot.errs.waitFor(t, "rules file has errors", 1)
-	if !strings.Contains(logs, "rules.yaml:") || !strings.Contains(logs, "keywrods") {
-		t.Errorf("the error does not point at the problem:\n%s", logs)
+	// One record per problem, each a line of its own with its position.
+	var problems []string
+	for _, line := range strings.Split(logs, "\n") {
+		if strings.Contains(line, "rules file problem") {
+			problems = append(problems, line)
+		}
+	}
+	if len(problems) < 2 || !strings.Contains(problems[0], "rules.yaml:") || !strings.Contains(logs, "keywrods") ||
+		!strings.Contains(logs, "soon") || strings.Contains(logs, `\n`) {
+		t.Errorf("the problems are not one record each, with their position:\n%s", logs)
 	}
 	bot.send("/rules")
 	if out := bot.out.waitFor(t, "badghis-assault:", 1); !strings.Contains(out, "to ops, field") {

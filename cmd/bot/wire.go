@@ -15,6 +15,7 @@ import (
 	"github.com/wirewatch/wirewatch/chat/telegram"
 	"github.com/wirewatch/wirewatch/corpus"
 	"github.com/wirewatch/wirewatch/geo"
+	"github.com/wirewatch/wirewatch/internal/redact"
 	"github.com/wirewatch/wirewatch/rules"
 	"github.com/wirewatch/wirewatch/store"
 	"github.com/wirewatch/wirewatch/store/postgres"
@@ -25,7 +26,13 @@ import (
 // expanding ${VAR} from the environment.
 func (e *Env) loadRules(path string) (*rules.Config, *geo.Gazetteer, error) {
 	gaz := geo.Default()
-	lookup := func(k string) (string, bool) { v := e.Getenv(k); return v, v != "" }
+	lookup := func(k string) (string, bool) {
+		v := e.Getenv(k)
+		if redact.IsCredentialName(k) {
+			e.Redact.Add(v) // ${WIRE_TOKEN} in a feed URL is a secret too
+		}
+		return v, v != ""
+	}
 	cfg, err := rules.Loader{Gazetteer: gaz, LookupEnv: lookup}.Load(path)
 	if err != nil {
 		return nil, nil, err
