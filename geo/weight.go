@@ -125,8 +125,9 @@ func zonesOf(text string) zones {
 		z.title = i
 	}
 	body := text[z.title:]
-	z.lead = z.title + min(len(body), leadBytes)
-	if i := strings.Index(body, ". "); i >= 0 && z.title+i < z.lead {
+	body = body[:min(len(body), leadBytes)]
+	z.lead = z.title + len(body)
+	if i := strings.Index(body, ". "); i >= 0 {
 		z.lead = z.title + i
 	}
 	z.datelines = z.title

@@ -19,18 +19,13 @@ func (m *Matcher) scan(sc *scratch, text string) {
 	x, toks := m.idx, sc.toks
 	nameUntil := 0 // names may not start before this token
 	for i := range toks {
-		h := toks[i].Hash
+		h, fl := toks[i].Hash, toks[i].Flags
 		if x.may(keywordRoot, h) {
 			m.keywordsAt(sc, i, h)
-		} else if toks[i].Flags&inflected != 0 {
-			for _, v := range sc.variants(text, i) {
-				if x.may(keywordRoot, v) {
-					m.keywordsAt(sc, i, v)
-					break
-				}
-			}
+		} else if fl&inflected != 0 {
+			m.inflectedKeywordsAt(sc, text, i)
 		}
-		if i < nameUntil || toks[i].Flags&(corpus.Capitalised|corpus.AllCaps) == 0 &&
+		if i < nameUntil || fl&(corpus.Capitalised|corpus.AllCaps) == 0 &&
 			(text[toks[i].Start] < utf8.RuneSelf || !writtenAsName(text, toks[i])) {
 			continue
 		}
@@ -38,19 +33,36 @@ func (m *Matcher) scan(sc *scratch, text string) {
 		if x.may(nameRoot, h) {
 			end = m.nameAt(sc, text, i, h)
 		}
-		if end < 0 && toks[i].Flags&inflected != 0 {
-			for _, v := range sc.variants(text, i) {
-				if x.may(nameRoot, v) {
-					if end = m.nameAt(sc, text, i, v); end >= 0 {
-						break
-					}
-				}
-			}
+		if end < 0 && fl&inflected != 0 {
+			end = m.inflectedNameAt(sc, text, i)
 		}
 		if end >= 0 {
 			nameUntil = end + 1
 		}
 	}
+}
+
+// inflectedKeywordsAt records the keywords that start at token i in a form
+// without its inflection.
+func (m *Matcher) inflectedKeywordsAt(sc *scratch, text string, i int) {
+	for _, v := range sc.variants(text, i) {
+		if m.idx.may(keywordRoot, v) {
+			m.keywordsAt(sc, i, v)
+			return
+		}
+	}
+}
+
+// inflectedNameAt is nameAt for token i in a form without its inflection.
+func (m *Matcher) inflectedNameAt(sc *scratch, text string, i int) int {
+	for _, v := range sc.variants(text, i) {
+		if m.idx.may(nameRoot, v) {
+			if end := m.nameAt(sc, text, i, v); end >= 0 {
+				return end
+			}
+		}
+	}
+	return -1
 }
 
 // inflected are the scripts whose words have variants.
