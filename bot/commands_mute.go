@@ -242,17 +242,25 @@ func (r *Router) statusAndMutes(ctx context.Context, c chat.Command, args string
 	return r.withMuteCounts(ctx, c, r.status(ctx, c, args))
 }
 
-// withMutes adds the mutes in force in c's channel to a /rules answer.
-func (r *Router) withMutes(ctx context.Context, c chat.Command, m chat.Message) chat.Message {
+// mutesHere returns the mutes in force in c's channel; false when muting
+// is not available or they could not be read (logged): answers that show
+// mutes on the side then leave them out.
+func (r *Router) mutesHere(ctx context.Context, c chat.Command) ([]store.Mute, bool) {
 	if r.Actions == nil {
-		return m
+		return nil, false
 	}
 	mutes, err := r.Actions.ChannelMutes(ctx, Dest{Transport: c.Transport, Channel: c.Channel})
 	if err != nil {
-		r.Log.Error("reading mutes for /rules", "err", err)
-		return m
+		r.Log.Error("reading the mutes of a channel", "command", c.Name, "err", err)
+		return nil, false
 	}
-	if len(mutes) > 0 {
+	return mutes, true
+}
+
+// withMutes adds the mutes in force in c's channel to a /rules answer.
+func (r *Router) withMutes(ctx context.Context, c chat.Command, m chat.Message) chat.Message {
+	mutes, ok := r.mutesHere(ctx, c)
+	if ok && len(mutes) > 0 {
 		lines := []string{"Muted here:"}
 		for _, mu := range mutes {
 			lines = append(lines, muteLine(mu, r.Zone))
@@ -265,12 +273,8 @@ func (r *Router) withMutes(ctx context.Context, c chat.Command, m chat.Message) 
 // withMuteCounts adds to a /status answer the mutes in force in c's channel
 // and what they kept from it in the last 24 hours.
 func (r *Router) withMuteCounts(ctx context.Context, c chat.Command, m chat.Message) chat.Message {
-	if r.Actions == nil {
-		return m
-	}
-	mutes, err := r.Actions.ChannelMutes(ctx, Dest{Transport: c.Transport, Channel: c.Channel})
-	if err != nil {
-		r.Log.Error("reading mutes for /status", "err", err)
+	mutes, ok := r.mutesHere(ctx, c)
+	if !ok {
 		return m
 	}
 	line := "Nothing is muted here."

@@ -86,29 +86,40 @@ func sameMarkup(a, b [][]TelegramButton) bool {
 
 // Specs: https://core.telegram.org/bots/api#editmessagereplymarkup
 func (s *TelegramServer) editMessageReplyMarkup(p map[string]string) (any, *telegramError) {
-	id, apiErr := telegramChatID(p)
-	if apiErr != nil {
-		return nil, apiErr
-	}
 	markup, apiErr := telegramMarkup(p)
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	msgID, _ := strconv.Atoi(p["message_id"])
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	m, apiErr := s.editableLocked(p, func(m *TelegramMessage) bool { return sameMarkup(m.Markup, markup) })
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	m.Markup = markup
+	m.MarkupEdits++
+	return s.wire(m, s.me()), nil
+}
+
+// editableLocked returns the bot's message that p names (chat_id,
+// message_id) for an edit, or the Bot API's error: not found, not the
+// bot's, or (same reports it) not modified. s.mu must be held.
+func (s *TelegramServer) editableLocked(p map[string]string, same func(*TelegramMessage) bool) (*TelegramMessage, *telegramError) {
+	id, apiErr := telegramChatID(p)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	msgID, _ := strconv.Atoi(p["message_id"])
 	m, ok := s.chat(id).messages[msgID]
 	switch {
 	case !ok:
 		return nil, telegramBadRequest("message to edit not found")
 	case !m.FromBot:
 		return nil, telegramBadRequest("message can't be edited")
-	case sameMarkup(m.Markup, markup):
+	case same(m):
 		return nil, telegramBadRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
 	}
-	m.Markup = markup
-	m.MarkupEdits++
-	return s.wire(m, s.me()), nil
+	return m, nil
 }
 
 // wireMarkup adds m's keyboard to its wire form.

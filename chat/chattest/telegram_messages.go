@@ -212,8 +212,7 @@ func (s *TelegramServer) sendMessage(p map[string]string) (any, *telegramError) 
 
 // Specs: https://core.telegram.org/bots/api#editmessagetext
 func (s *TelegramServer) editMessageText(p map[string]string) (any, *telegramError) {
-	id, apiErr := telegramChatID(p)
-	if apiErr != nil {
+	if _, apiErr := telegramChatID(p); apiErr != nil {
 		return nil, apiErr
 	}
 	plain, apiErr := telegramMessageText(p)
@@ -225,17 +224,13 @@ func (s *TelegramServer) editMessageText(p map[string]string) (any, *telegramErr
 	if apiErr != nil {
 		return nil, apiErr
 	}
-	msgID, _ := strconv.Atoi(p["message_id"])
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, ok := s.chat(id).messages[msgID]
-	switch {
-	case !ok:
-		return nil, telegramBadRequest("message to edit not found")
-	case !m.FromBot:
-		return nil, telegramBadRequest("message can't be edited")
-	case m.Text == p["text"] && m.ParseMode == p["parse_mode"] && sameMarkup(m.Markup, markup):
-		return nil, telegramBadRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
+	m, apiErr := s.editableLocked(p, func(m *TelegramMessage) bool {
+		return m.Text == p["text"] && m.ParseMode == p["parse_mode"] && sameMarkup(m.Markup, markup)
+	})
+	if apiErr != nil {
+		return nil, apiErr
 	}
 	m.Text, m.ParseMode, m.Plain = p["text"], p["parse_mode"], plain
 	m.NoPreview = p["disable_web_page_preview"] == "true"

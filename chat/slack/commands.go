@@ -55,24 +55,8 @@ func NewCommandHandler(signingSecret string, h chat.Handler, opts ...CommandOpti
 // ServeHTTP verifies, parses and answers one slash command request.
 // Specs: https://docs.slack.dev/interactivity/implementing-slash-commands
 func (c *CommandHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, c.cfg.maxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "cannot read request", http.StatusBadRequest)
-		return
-	}
-	if err := c.cfg.guard.Verify(r.Context(), r.Header, body, c.cfg.now()); err != nil {
-		c.cfg.log.WarnContext(r.Context(), "slack: slash command refused", "remote", r.RemoteAddr, "err", err)
-		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+	body, ok := readSigned(w, r, c.cfg, "slash command")
+	if !ok {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
@@ -96,6 +80,34 @@ func (c *CommandHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		w.WriteHeader(http.StatusOK) // nothing to say: a bare acknowledgement
 	}
+}
+
+// readSigned reads the body of a request Slack signs (POST only, at most
+// cfg.maxBody) and checks its signature with cfg.guard. When it reports
+// false it has answered the request (405, 413, 400 or 401) and logged why
+// a request of kind what was refused.
+func readSigned(w http.ResponseWriter, r *http.Request, cfg commandConfig, what string) ([]byte, bool) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, cfg.maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+			return nil, false
+		}
+		http.Error(w, "cannot read request", http.StatusBadRequest)
+		return nil, false
+	}
+	if err := cfg.guard.Verify(r.Context(), r.Header, body, cfg.now()); err != nil {
+		cfg.log.WarnContext(r.Context(), "slack: "+what+" refused", "remote", r.RemoteAddr, "err", err)
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return nil, false
+	}
+	return body, true
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

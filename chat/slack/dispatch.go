@@ -222,19 +222,26 @@ func (d *dispatcher) shutdown(ctx context.Context) error {
 	d.mu.Lock()
 	d.closed = true
 	d.mu.Unlock()
+	return drain(ctx, &d.wg, d.cancel, "commands")
+}
+
+// drain waits for the goroutines of wg; when ctx ends first it cancels
+// them, still waits for them to return and says that what was cut short.
+// cancel is called in any case.
+func drain(ctx context.Context, wg *sync.WaitGroup, cancel context.CancelFunc, what string) error {
 	done := make(chan struct{})
 	go func() {
-		d.wg.Wait()
+		wg.Wait()
 		close(done)
 	}()
-	defer d.cancel()
+	defer cancel()
 	select {
 	case <-done:
 		return nil
 	case <-ctx.Done():
-		d.cancel()
+		cancel()
 		<-done
-		return fmt.Errorf("slack: commands cut short: %w", ctx.Err())
+		return fmt.Errorf("slack: %s cut short: %w", what, ctx.Err())
 	}
 }
 

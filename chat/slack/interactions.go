@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"sync"
@@ -26,9 +25,8 @@ import (
 // through the interaction's response_url; when the press changed the
 // alert, the alert is updated in place with chat.update.
 type InteractionHandler struct {
-	secret string
-	cfg    commandConfig
-	run    *actionRunner
+	cfg commandConfig
+	run *actionRunner
 }
 
 // NewInteractionHandler returns a handler that verifies requests with the
@@ -45,31 +43,15 @@ func NewInteractionHandler(signingSecret string, t *Transport, h chat.ActionHand
 	if cfg.guard == nil {
 		cfg.guard = NewReplayGuard(signingSecret, nil, cfg.log)
 	}
-	return &InteractionHandler{secret: signingSecret, cfg: cfg,
+	return &InteractionHandler{cfg: cfg,
 		run: newActionRunner(context.Background(), t, h, cfg, signingSecret)}, nil
 }
 
 // ServeHTTP verifies, acknowledges and starts one interaction.
 // Specs: https://docs.slack.dev/interactivity/handling-user-interaction
 func (ih *InteractionHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, ih.cfg.maxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "cannot read request", http.StatusBadRequest)
-		return
-	}
-	if err := ih.cfg.guard.Verify(r.Context(), r.Header, body, ih.cfg.now()); err != nil {
-		ih.cfg.log.WarnContext(r.Context(), "slack: interaction refused", "remote", r.RemoteAddr, "err", err)
-		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+	body, ok := readSigned(w, r, ih.cfg, "interaction")
+	if !ok {
 		return
 	}
 	cb, err := ParseInteraction(body)
@@ -267,18 +249,5 @@ func (r *actionRunner) shutdown(ctx context.Context) error {
 	r.mu.Lock()
 	r.closed = true
 	r.mu.Unlock()
-	done := make(chan struct{})
-	go func() {
-		r.wg.Wait()
-		close(done)
-	}()
-	defer r.cancel()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		r.cancel()
-		<-done
-		return fmt.Errorf("slack: presses cut short: %w", ctx.Err())
-	}
+	return drain(ctx, &r.wg, r.cancel, "presses")
 }
