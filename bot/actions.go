@@ -59,8 +59,6 @@ type Actor struct {
 	Name string
 }
 
-func (a Actor) dest() Dest { return Dest{Transport: a.Transport, Channel: a.Channel} }
-
 // ActorOf is who sent a command.
 func ActorOf(c chat.Command) Actor {
 	return Actor{Transport: c.Transport, Channel: c.Channel, User: c.User, Name: c.UserName}

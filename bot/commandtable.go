@@ -107,6 +107,18 @@ func (c Command) MenuText() string {
 	return c.Description() + ": " + c.Example
 }
 
+// Menu is the command table as a platform's command menu lists it: every
+// command that is not hidden, with its MenuText.
+func Menu() []chat.MenuItem {
+	var out []chat.MenuItem
+	for _, c := range Commands() {
+		if !c.Hidden {
+			out = append(out, chat.MenuItem{Command: c.Name, Description: c.MenuText()})
+		}
+	}
+	return out
+}
+
 // usageReply tells how to use command name.
 func usageReply(name string) chat.Message {
 	c, _ := findCommand(name)

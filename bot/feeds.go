@@ -96,3 +96,22 @@ func (s FeedStates) SetFeedState(ctx context.Context, url string, fs corpus.Feed
 }
 
 var _ corpus.FeedStateStore = FeedStates{}
+
+// Values are the store's named values read as "" when never set, for the
+// parts that keep a value there and take "" for none (Telegram's polling
+// offset).
+type Values struct{ State store.State }
+
+// GetState returns the value of key, "" when it was never set.
+func (v Values) GetState(ctx context.Context, key string) (string, error) {
+	s, err := v.State.GetState(ctx, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	return s, err
+}
+
+// SetState stores the value of key.
+func (v Values) SetState(ctx context.Context, key, value string) error {
+	return v.State.SetState(ctx, key, value)
+}

@@ -228,17 +228,11 @@ func (l *Live) build(cfg *rules.Config, gaz *geo.Gazetteer) (*RuleSet, error) {
 	return rs, nil
 }
 
-// authorizer is implemented by transports that decide who in a channel may
-// change what the bot does there (chat.Authorizer's method).
-type authorizer interface {
-	MayAct(ctx context.Context, channel, user string) (bool, error)
-}
-
 // transportsMayAct asks the command's transport who may run Moderators
 // commands; where it has no say, anyone may.
 func transportsMayAct(transports map[string]chat.Transport) func(ctx context.Context, transport, channel, user string) (bool, error) {
 	return func(ctx context.Context, transport, channel, user string) (bool, error) {
-		if a, ok := transports[transport].(authorizer); ok {
+		if a, ok := transports[transport].(chat.Authorizer); ok {
 			return a.MayAct(ctx, channel, user)
 		}
 		return true, nil

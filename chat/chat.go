@@ -197,6 +197,13 @@ func RetryAfterOf(err error) (time.Duration, bool) {
 	return 0, false
 }
 
+// MenuItem is a command as a platform's command menu lists it (Telegram's
+// setMyCommands): its name without the slash, and what it does.
+type MenuItem struct {
+	Command     string
+	Description string
+}
+
 // Command is a chat command as a transport received it.
 type Command struct {
 	// Transport is the platform's name ("slack", "telegram", "console").

@@ -283,17 +283,7 @@ func scanWord(text string, start int) (Token, int) {
 			letters++
 			flags |= scriptOf(r)
 		}
-		if f, ok := foldRune(r); ok {
-			for j := 0; j < len(f); j++ {
-				h = (h ^ uint64(f[j])) * fnvPrime
-			}
-		} else if !isJoiner(r) {
-			var buf [utf8.UTFMax]byte
-			l := utf8.EncodeRune(buf[:], unicode.ToLower(r))
-			for j := 0; j < l; j++ {
-				h = (h ^ uint64(buf[j])) * fnvPrime
-			}
-		}
+		h = hashFolded(h, r)
 		first = false
 		i += size
 		end = i
@@ -307,6 +297,26 @@ done:
 		next = i
 	}
 	return Token{Start: int32(start), End: int32(end), Hash: h, Flags: flags}, next
+}
+
+// hashFolded adds the folded form of a non-ASCII rune r to the FNV-1a
+// hash h: its fold-table spelling, or its lower case (joiners add nothing).
+func hashFolded(h uint64, r rune) uint64 {
+	if f, ok := foldRune(r); ok {
+		for j := 0; j < len(f); j++ {
+			h = (h ^ uint64(f[j])) * fnvPrime
+		}
+		return h
+	}
+	if isJoiner(r) {
+		return h
+	}
+	var buf [utf8.UTFMax]byte
+	l := utf8.EncodeRune(buf[:], unicode.ToLower(r))
+	for j := 0; j < l; j++ {
+		h = (h ^ uint64(buf[j])) * fnvPrime
+	}
+	return h
 }
 
 // apostropheInWord decides what an apostrophe of size bytes at text[i] does

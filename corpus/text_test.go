@@ -107,7 +107,7 @@ func TestTokenizeModifierApostrophesTerminate(t *testing.T) {
 }
 
 func FuzzTokenize(f *testing.F) {
-	for _, s := range []string{"Qala-i-Naw", "Badghisʼ", "The Taliban's", "Zōr Kōṯ", "ʼ.", "", "в Бадгисе. Ёлка", "قلعه‌ی نو؟ بـادغیس ۱۴۰۰", "ﻛﺎﺑﻞ ﷺ", "a\u200cb \u200c x\u00ad"} {
+	for _, s := range []string{"Qala-i-Naw", "Badghisʼ", "The Taliban's", "Zōr Kōṯ", "ʼ.", "", "в Бадгисе. Ёлка", "قلعه\u200cی نو؟ بـادغیس ۱۴۰۰", "ﻛﺎﺑﻞ ﷺ", "a\u200cb \u200c x\u00ad"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -151,8 +151,9 @@ func referenceTokenize(dst []Token, text string) []Token {
 			i++
 			continue
 		}
-		r, size := rune(c), 1
+		size := 1
 		if c >= utf8.RuneSelf {
+			var r rune
 			r, size = utf8.DecodeRuneInString(text[i:])
 			// Modifier-letter apostrophes (ʼ ʻ) are letters to Go; outside
 			// a word they separate, like the ASCII ones.

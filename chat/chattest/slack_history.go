@@ -73,6 +73,9 @@ func (s *SlackServer) page(p url.Values, msgs []SlackMessage, first *SlackMessag
 	offset := 0
 	if c := p.Get("cursor"); c != "" {
 		b, err := base64.StdEncoding.DecodeString(c)
+		if err != nil {
+			return slackError("invalid_cursor")
+		}
 		n, ok := strings.CutPrefix(string(b), "offset:")
 		if offset, err = strconv.Atoi(n); err != nil || !ok || offset < 0 {
 			return slackError("invalid_cursor")

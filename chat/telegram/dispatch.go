@@ -39,7 +39,7 @@ type Dispatcher struct {
 	Logger *slog.Logger
 	// Menu is the command menu the Poller or Webhook sets at start
 	// (setMyCommands); none is set when it is empty.
-	Menu []BotCommand
+	Menu []chat.MenuItem
 }
 
 func (d *Dispatcher) logger() *slog.Logger {

@@ -12,7 +12,6 @@ import (
 	"github.com/wirewatch/wirewatch/chat"
 	"github.com/wirewatch/wirewatch/chat/chattest"
 	"github.com/wirewatch/wirewatch/chat/telegram"
-	"github.com/wirewatch/wirewatch/store"
 )
 
 const (
@@ -104,7 +103,7 @@ func (e *env) dispatcher(h chat.Handler, allowed ...int64) *telegram.Dispatcher 
 }
 
 // testMenu is the command menu the tests' bots set.
-var testMenu = []telegram.BotCommand{
+var testMenu = []chat.MenuItem{
 	{Command: "latest", Description: "Newest articles about a place or words: /latest badghis 5"},
 	{Command: "help", Description: "The commands"},
 }
@@ -118,11 +117,7 @@ type memStore struct {
 func (s *memStore) GetState(_ context.Context, key string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	v, ok := s.m[key]
-	if !ok {
-		return "", fmt.Errorf("state %q: %w", key, store.ErrNotFound)
-	}
-	return v, nil
+	return s.m[key], nil // "" for a key never set
 }
 
 func (s *memStore) SetState(_ context.Context, key, value string) error {

@@ -2,25 +2,20 @@ package telegram
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
-	"github.com/wirewatch/wirewatch/store"
 )
 
-// OffsetStore keeps named values between runs; store.State satisfies it.
-// GetState returns an error matching store.ErrNotFound for a key never set.
+// OffsetStore keeps named values between runs (bot.Values over the
+// store). GetState returns "" and no error for a key never set.
 type OffsetStore interface {
 	GetState(ctx context.Context, key string) (string, error)
 	SetState(ctx context.Context, key, value string) error
 }
-
-var _ OffsetStore = store.State(nil)
 
 // Polling defaults.
 const (
@@ -183,11 +178,10 @@ func (p *Poller) load(ctx context.Context) error {
 		return nil
 	}
 	v, err := p.Offsets.GetState(ctx, p.key())
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-	case err != nil:
+	if err != nil {
 		return fmt.Errorf("telegram: reading the polling offset: %w", err)
-	default:
+	}
+	if v != "" {
 		p.offset, p.offsetAt = parseOffset(v, p.now())
 	}
 	p.loaded = true

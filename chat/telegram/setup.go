@@ -61,9 +61,13 @@ func retrySetup(ctx context.Context, sleep SleepFunc, log *slog.Logger, report f
 
 // setCommands sets the command menu, when there is one; a failure only
 // costs the menu, so it is logged.
-func setCommands(ctx context.Context, t *Transport, cmds []BotCommand, log *slog.Logger) {
-	if len(cmds) == 0 {
+func setCommands(ctx context.Context, t *Transport, menu []chat.MenuItem, log *slog.Logger) {
+	if len(menu) == 0 {
 		return
+	}
+	cmds := make([]BotCommand, len(menu))
+	for i, m := range menu {
+		cmds[i] = BotCommand{Command: m.Command, Description: m.Description}
 	}
 	if err := t.SetCommands(ctx, cmds); err != nil {
 		log.WarnContext(ctx, "telegram: command menu not set", "err", err)

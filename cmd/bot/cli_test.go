@@ -11,9 +11,9 @@ func TestHelpListsEveryCommandAndExitsZero(t *testing.T) {
 		if code != 0 || errs != "" {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
 		}
-		for _, c := range commands() {
-			if !strings.Contains(out, "bot "+c.name) {
-				t.Errorf("%v: usage lacks %q:\n%s", args, c.name, out)
+		for _, c := range commands {
+			if !strings.Contains(out, "bot "+c.Name) {
+				t.Errorf("%v: usage lacks %q:\n%s", args, c.Name, out)
 			}
 		}
 		for _, want := range []string{"bot healthcheck", "bot version", "bot help", ".env"} {

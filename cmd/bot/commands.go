@@ -5,20 +5,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/wirewatch/wirewatch/bot"
 	"github.com/wirewatch/wirewatch/chat"
 	"github.com/wirewatch/wirewatch/chat/console"
+	"github.com/wirewatch/wirewatch/internal/cli"
 	"github.com/wirewatch/wirewatch/internal/english"
 	"github.com/wirewatch/wirewatch/rules"
-	"github.com/wirewatch/wirewatch/store"
+	"github.com/wirewatch/wirewatch/store/backend"
 )
 
 // Check validates rules.yaml: every problem as FILE:LINE:COL: message, and
@@ -36,12 +31,11 @@ func (e *Env) Check(_ context.Context, args []string) error {
 			for _, le := range list {
 				fmt.Fprintln(e.Stdout, le.Error())
 			}
-			return &exitError{code: 1, err: fmt.Errorf("%s: %s", *path, english.Plural(len(list), "problem"))}
+			return &cli.ExitError{Code: 1, Err: fmt.Errorf("%s: %s", *path, english.Plural(len(list), "problem"))}
 		}
 		return rulesError(*path, err)
 	}
-	fmt.Fprintf(e.Stdout, "%s: ok (%s, %s, %s, %s)\n", *path, english.Plural(len(cfg.Rules), "rule"),
-		english.Plural(len(cfg.Channels), "channel"), english.Plural(len(cfg.Regions), "region"), english.Plural(len(cfg.Digests), "digest"))
+	fmt.Fprintln(e.Stdout, "ok:", cfg.Summary())
 	return nil
 }
 
@@ -53,26 +47,22 @@ func (e *Env) Scan(ctx context.Context, args []string) error {
 	dry := fs.Bool("dry-run", false, "write and send nothing (work on a throwaway store)")
 	asJSON := fs.Bool("json", false, "print one JSON object per document, in input order")
 	paths, err := e.flags("scan", fs, args)
+	dsn, remove := e.Config.DB, func() {}
+	if err == nil && *dry {
+		dsn, remove, err = backend.TempDSN()
+	}
 	if err != nil {
 		return err
 	}
-	dsn := e.Config.DB
-	if *dry {
-		dir, err := os.MkdirTemp("", "wirewatch-dry-run-")
-		if err != nil {
-			return fmt.Errorf("dry run: %w", err)
-		}
-		defer os.RemoveAll(dir)
-		dsn = filepath.Join(dir, "dry-run.db")
-	}
-	w, closeStore, err := e.open(ctx, dsn, false)
+	defer remove()
+	w, closeStore, err := e.open(ctx, dsn, nil)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
-	rs := w.live.Rules()
+	rs := w.Live.Rules()
 	rs.Engine.DryRun = *dry
-	list, err := rs.List(ctx, w.shared, bot.ScanRequest{Paths: paths, All: *asJSON})
+	list, err := rs.List(ctx, w.Shared, bot.ScanRequest{Paths: paths, All: *asJSON})
 	if err != nil {
 		return err
 	}
@@ -91,16 +81,16 @@ func (e *Env) Latest(ctx context.Context, args []string) error {
 	case err != nil:
 		return err
 	case len(q) == 0:
-		return e.usageError("latest", fs, "what about? give a place or words, e.g. bot latest badghis")
+		return program.UsageError("latest", fs, e.Stderr, "what about? give a place or words, e.g. bot latest badghis")
 	case *n < 1 || *n > bot.MaxResults:
-		return e.usageError("latest", fs, "-n %d: want a number from 1 to %d", *n, bot.MaxResults)
+		return program.UsageError("latest", fs, e.Stderr, "-n %d: want a number from 1 to %d", *n, bot.MaxResults)
 	}
-	w, closeStore, err := e.open(ctx, e.Config.DB, true)
+	w, closeStore, err := e.openSynced(ctx, true)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
-	reply := w.live.HandleCommand(ctx, chat.Command{Transport: "console", Channel: "console", Name: "latest",
+	reply := w.Live.HandleCommand(ctx, chat.Command{Transport: "console", Channel: "console", Name: "latest",
 		Args: fmt.Sprintf("%s %d", strings.Join(q, " "), *n)})
 	_, err = e.console().Send(ctx, reply)
 	return err
@@ -116,15 +106,15 @@ func (e *Env) Digest(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(names) > 1 {
-		return e.usageError("digest", fs, "one digest at a time, not %q", strings.Join(names, " "))
+		return program.UsageError("digest", fs, e.Stderr, "one digest at a time, not %q", strings.Join(names, " "))
 	}
-	w, closeStore, err := e.open(ctx, e.Config.DB, !*dry)
+	w, closeStore, err := e.openSynced(ctx, !*dry)
 	if err != nil {
 		return err
 	}
 	defer closeStore()
 	name := strings.Join(names, "")
-	digester := w.live.Rules().Digester
+	digester := w.Live.Rules().Digester
 	msg, err := digester.BuildFor(ctx, name, bot.Dest{Transport: "console", Channel: "console"})
 	if err != nil {
 		return err
@@ -142,122 +132,77 @@ func (e *Env) Digest(ctx context.Context, args []string) error {
 
 func (e *Env) console() *console.Console {
 	c := console.New(e.Stdout)
-	c.Location = location(e.Config.Timezone)
+	c.Location = chat.Location(e.Config.Timezone)
 	return c
 }
 
-func location(tz string) *time.Location {
-	if l, err := time.LoadLocation(tz); err == nil {
-		return l
-	}
-	return time.UTC
-}
-
-// open opens the store at dsn and wires the bot for a one-off command;
-// with sync, it first scans the corpus so the command answers from what is
-// on disk (the alerts found are queued for `bot run`).
-func (e *Env) open(ctx context.Context, dsn string, sync bool) (*wiring, func(), error) {
+// open loads the rules, opens the store at dsn and wires the bot (con,
+// when set, is the console chat); close releases them.
+func (e *Env) open(ctx context.Context, dsn string, con *console.Console) (w *wiring, close func(), err error) {
 	cfg, gaz, err := e.loadRules(e.Config.Rules)
 	if err != nil {
 		return nil, nil, rulesError(e.Config.Rules, err)
 	}
-	st, err := openStore(ctx, dsn)
+	st, err := backend.Open(ctx, dsn)
 	if err != nil {
 		return nil, nil, err
 	}
-	w, err := e.wire(ctx, cfg, gaz, st, nil)
-	if err == nil && sync {
-		_, err = w.live.Rules().Scanner.Scan(ctx)
-	}
-	if err != nil {
+	if w, err = e.wire(ctx, cfg, gaz, st, con); err != nil {
 		st.Close()
 		return nil, nil, err
 	}
 	return w, func() { w.close(); st.Close() }, nil
 }
 
+// openSynced opens the bot for a one-off command; with sync it first
+// scans the corpus, so the command answers from what is on disk (the
+// alerts found are queued for `bot run`).
+func (e *Env) openSynced(ctx context.Context, sync bool) (*wiring, func(), error) {
+	w, closeAll, err := e.open(ctx, e.Config.DB, nil)
+	if err == nil && sync {
+		if _, err = w.Live.Rules().Scanner.Scan(ctx); err != nil {
+			closeAll()
+		}
+	}
+	return w, closeAll, err
+}
+
 // Run is the long-running bot: scheduled scans, delivery, digests,
 // commands and the HTTP endpoints, until ctx is cancelled.
 func (e *Env) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	if err := e.noArgs("run", fs, args); err != nil {
+	if err := e.noArgs("run", flag.NewFlagSet("run", flag.ContinueOnError), args); err != nil {
 		return err
 	}
-	cfg, gaz, err := e.loadRules(e.Config.Rules)
-	if err != nil {
-		return rulesError(e.Config.Rules, err)
-	}
-	st, err := openStore(ctx, e.Config.DB)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	var con *console.Console
 	if e.Config.Console() {
 		con = e.console()
 	}
-	w, err := e.wire(ctx, cfg, gaz, st, con)
+	w, closeAll, err := e.open(ctx, e.Config.DB, con)
 	if err != nil {
 		return err
 	}
-	defer w.close()
-	svc := &bot.Service{Rules: w.live, Deliverer: w.deliverer, Background: w.background, LeaderJobs: w.leaderJobs,
-		ScanSchedule: e.Config.ScanSchedule, Log: e.Log, Leader: &bot.Leader{Clock: bot.SystemClock{}, Log: e.Log}}
-	svc.Leader.Leases, _ = st.(store.Leaser)
-	svc.Leader.Checker, _ = st.(store.LeaseChecker)
-	if con != nil {
-		svc.Background["console"] = func(ctx context.Context) error {
-			err := con.Serve(ctx, e.Stdin, w.live)
-			if err == nil {
-				e.Log.Debug("stdin closed; commands from the console end, the bot keeps running")
-			}
-			return err
-		}
-	}
-	svc.Listener, err = net.Listen("tcp", e.Config.HTTPAddr)
+	defer closeAll()
+	w.svc.HTTPAddr, w.svc.ScanSchedule = e.Config.HTTPAddr, e.Config.ScanSchedule
+	svc, err := w.Service(w.svc)
 	if err != nil {
-		return fmt.Errorf("listening on BOT_HTTP_ADDR=%s: %w", e.Config.HTTPAddr, err)
+		return err
 	}
-	svc.Server = bot.NewHTTPServer(bot.NewHTTPHandler(bot.HTTPOptions{
-		Ready: svc.Ready, Degraded: w.shared.Health.Lines, Metrics: w.shared.Metrics, SlackCommands: w.slackCmds,
-		SlackInteractions: w.slackActs, TelegramWebhook: w.tgWebhook}),
-		bot.HTTPLimits{})
-	var names []string
-	for k := range w.shared.Transports {
-		names = append(names, k)
+	if con != nil {
+		svc.Background["console"] = func(ctx context.Context) error { return con.Serve(ctx, e.Stdin, w.Live) }
 	}
-	slices.Sort(names)
-	e.Log.Info("wirewatch running", "http", svc.Listener.Addr().String(), "store", redactURL(e.Config.DB),
-		"corpus", e.Config.CorpusDir, "schedule", e.Config.ScanSchedule, "transports", strings.Join(names, ","))
+	e.Log.Info("wirewatch running", "http", svc.Listener.Addr().String(), "store", backend.Redact(e.Config.DB),
+		"corpus", e.Config.CorpusDir, "schedule", e.Config.ScanSchedule, "transports", strings.Join(w.TransportNames(), ","))
 	return svc.Run(ctx)
 }
 
 // Healthcheck asks the running bot's /healthz, for container health checks
-// in images without curl.
+// in images without curl: exit status 1 unless it answers.
 func (e *Env) Healthcheck(ctx context.Context, args []string) error {
 	if err := e.noArgs("healthcheck", flag.NewFlagSet("healthcheck", flag.ContinueOnError), args); err != nil {
 		return err
 	}
-	host, port, err := net.SplitHostPort(e.Config.HTTPAddr)
-	if err != nil {
-		return &exitError{code: 1, err: fmt.Errorf("BOT_HTTP_ADDR=%q: %w", e.Config.HTTPAddr, err)}
-	}
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "127.0.0.1"
-	}
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
-	if err != nil {
-		return &exitError{code: 1, err: err}
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return &exitError{code: 1, err: fmt.Errorf("healthcheck: %w", err)}
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return &exitError{code: 1, err: fmt.Errorf("healthcheck: %s", resp.Status)}
+	if err := bot.CheckHealth(ctx, e.Config.HTTPAddr); err != nil {
+		return &cli.ExitError{Code: 1, Err: err}
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/wirewatch/wirewatch/internal/cli"
 	"github.com/wirewatch/wirewatch/internal/english"
 	"github.com/wirewatch/wirewatch/rules"
 )
@@ -19,7 +20,7 @@ func rulesError(path string, err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		wd, _ := os.Getwd()
-		return &exitError{code: 1, err: fmt.Errorf("the rules file %s does not exist (looked in %s): run the bot from a folder that "+
+		return &cli.ExitError{Code: 1, Err: fmt.Errorf("the rules file %s does not exist (looked in %s): run the bot from a folder that "+
 			"holds rules.yaml, such as the repository, or set BOT_RULES to your rules file; docs/rules.md says how to write one", path, wd)}
 	case errors.As(err, &list):
 		var b strings.Builder
@@ -28,7 +29,7 @@ func rulesError(path string, err error) error {
 		for _, e := range list {
 			b.WriteString("\n  " + e.Error())
 		}
-		return &exitError{code: 1, err: errors.New(b.String())}
+		return &cli.ExitError{Code: 1, Err: errors.New(b.String())}
 	}
-	return &exitError{code: 1, err: fmt.Errorf("reading the rules file %s: %w", path, err)}
+	return &cli.ExitError{Code: 1, Err: fmt.Errorf("reading the rules file %s: %w", path, err)}
 }

@@ -14,20 +14,46 @@ import (
 
 // testRestart fills a store, closes it, opens it again and finds it all.
 func testRestart(e *env) {
+	s := e.open()
+	f := fillBeforeRestart(e, s)
+	e.must(s.Close(), "Close")
+
+	s = e.open()
+	checkDocumentsAfterRestart(e, s, f)
+	checkOutboxAfterRestart(e, s, f)
+
+	// IDs are never reused.
+	if r := e.enqueue(s, "new", "slack", "C1", Epoch); r.ID <= f.inflight.ID+1 {
+		e.t.Errorf("row ID %d after a restart, want more than %d", r.ID, f.inflight.ID+1)
+	}
+	if st2 := e.story(s, "assault", "AF.11", at(time.Hour), at(time.Hour)); st2.ID <= f.story.ID {
+		e.t.Errorf("story ID %d after a restart, want more than %d", st2.ID, f.story.ID)
+	}
+}
+
+// restartFill is what testRestart stored before closing the store.
+type restartFill struct {
+	docs     []corpus.Document
+	analysis corpus.Analysis
+	mod      time.Time
+	story    store.Story
+	inflight store.OutboxRow
+}
+
+// fillBeforeRestart stores something of every kind.
+func fillBeforeRestart(e *env, s store.Store) restartFill {
 	h := time.Hour
-	docs := e.seeds()
-	analysis := corpus.Analysis{
+	f := restartFill{docs: e.seeds(), mod: time.Date(2021, 7, 8, 9, 0, 0, 1, time.UTC)}
+	docs := f.docs
+	f.analysis = corpus.Analysis{
 		Regions: []corpus.DocRegion{mention(qalaINaw, "Qala-i-Naw", 120), mention(badghis, "Badghis", 160)},
 		Matches: []corpus.DocMatch{{Rule: "assault", Keywords: []string{"assault"}, Regions: []string{"badghis"},
 			GroupKey: "AF.02", GroupName: "Badghis, AF"}},
 	}
-	mod := time.Date(2021, 7, 8, 9, 0, 0, 1, time.UTC)
-
-	s := e.open()
 	for i, d := range docs {
 		e.clock.Set(at(time.Duration(i) * time.Minute))
 		e.put(s, d)
-		e.must(s.SetAnalysis(e.ctx, d.ID, analysis), "SetAnalysis")
+		e.must(s.SetAnalysis(e.ctx, d.ID, f.analysis), "SetAnalysis")
 		e.must(s.PutBands(e.ctx, d.ID, []uint64{uint64(i), 100}), "PutBands")
 	}
 	dup := docs[0]
@@ -35,8 +61,8 @@ func testRestart(e *env) {
 	e.put(s, dup)
 	e.must(s.MarkProcessed(e.ctx, docs[0].ID), "MarkProcessed")
 	e.must(s.SetCopyOf(e.ctx, docs[1].ID, docs[0].ID), "SetCopyOf")
-	st := e.story(s, "assault", "AF.02", at(10*h), at(12*h))
-	e.must(s.AddToStory(e.ctx, st.ID, store.StoryMember{DocID: docs[3].ID, Published: at(9 * h)}), "AddToStory")
+	f.story = e.story(s, "assault", "AF.02", at(10*h), at(12*h))
+	e.must(s.AddToStory(e.ctx, f.story.ID, store.StoryMember{DocID: docs[3].ID, Published: at(9 * h)}), "AddToStory")
 	sent := e.enqueue(s, "sent", "slack", "C1", Epoch)
 	e.claim(s, sent.ID, Epoch, true)
 	e.must(s.MarkSent(e.ctx, sent.ID, "1625731200.000100", at(h)), "MarkSent")
@@ -48,12 +74,16 @@ func testRestart(e *env) {
 		Timezone: "Asia/Kabul"}), "Subscribe")
 	_, err := s.Mute(e.ctx, store.Mute{Transport: "slack", Channel: "C1", Target: "herat", Until: at(48 * h)})
 	e.must(err, "Mute")
-	e.must(s.SetFileState(e.ctx, store.FileState{Path: "corpus/000.txt", Size: 2195, ModTime: mod,
+	e.must(s.SetFileState(e.ctx, store.FileState{Path: "corpus/000.txt", Size: 2195, ModTime: f.mod,
 		DocID: docs[0].ID}), "SetFileState")
-	before := e.row(s, "inflight")
-	e.must(s.Close(), "Close")
+	f.inflight = e.row(s, "inflight")
+	return f
+}
 
-	s = e.open()
+// checkDocumentsAfterRestart finds the documents, their analyses, copies
+// and story, and the file state.
+func checkDocumentsAfterRestart(e *env, s store.Store, f restartFill) {
+	h, docs := time.Hour, f.docs
 	got, err := s.Document(e.ctx, docs[0].ID)
 	e.must(err, "Document")
 	e.equal("Document", got, stored(docs[0], docs[0].Path, "mirror/000.txt"))
@@ -69,7 +99,7 @@ func testRestart(e *env) {
 	e.equal("Pending, by publication", docIDs(pending), docIDs(wantPending))
 	a, err := s.Analysis(e.ctx, docs[2].ID)
 	e.must(err, "Analysis")
-	e.equal("Analysis", a, analysis)
+	e.equal("Analysis", a, f.analysis)
 	hits, err := s.Latest(e.ctx, store.RegionFilter{Admin1: []string{"AF.02"}}, 10)
 	e.must(err, "Latest")
 	e.equal("Latest count", len(hits), 5)
@@ -86,9 +116,18 @@ func testRestart(e *env) {
 	e.equal("CopyOf", orig, docs[0].ID)
 	gotStory, err := s.FindStory(e.ctx, "assault", "AF.02", at(11*h), h)
 	e.must(err, "FindStory")
-	e.equal("Story", [3]any{gotStory.ID, gotStory.First, gotStory.Last}, [3]any{st.ID, at(9 * h), at(12 * h)})
+	e.equal("Story", [3]any{gotStory.ID, gotStory.First, gotStory.Last}, [3]any{f.story.ID, at(9 * h), at(12 * h)})
+	fs, err := s.FileState(e.ctx, "corpus/000.txt")
+	e.must(err, "FileState")
+	e.equal("FileState", fs.ModTime, f.mod)
+}
+
+// checkOutboxAfterRestart finds the outbox rows, the state, the
+// subscription and the mute.
+func checkOutboxAfterRestart(e *env, s store.Store, f restartFill) {
+	h := time.Hour
 	e.equal("sent row", e.row(s, "sent").RemoteID, "1625731200.000100")
-	e.equal("row in flight", e.row(s, "inflight"), before)
+	e.equal("row in flight", e.row(s, "inflight"), f.inflight)
 	n, err := s.ResetInflight(e.ctx)
 	e.must(err, "ResetInflight")
 	e.equal("ResetInflight of the closed handle's row", n, 1)
@@ -102,17 +141,6 @@ func testRestart(e *env) {
 	mutes, err := s.Mutes(e.ctx, at(h))
 	e.must(err, "Mutes")
 	e.equal("Mutes", len(mutes), 1)
-	fs, err := s.FileState(e.ctx, "corpus/000.txt")
-	e.must(err, "FileState")
-	e.equal("FileState", fs.ModTime, mod)
-
-	// IDs are never reused.
-	if r := e.enqueue(s, "new", "slack", "C1", Epoch); r.ID <= before.ID+1 {
-		e.t.Errorf("row ID %d after a restart, want more than %d", r.ID, before.ID+1)
-	}
-	if st2 := e.story(s, "assault", "AF.11", at(h), at(h)); st2.ID <= st.ID {
-		e.t.Errorf("story ID %d after a restart, want more than %d", st2.ID, st.ID)
-	}
 }
 
 // testReplicas runs two handles on one store at once, as two processes

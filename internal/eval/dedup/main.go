@@ -39,35 +39,22 @@ func main() {
 	}
 }
 
+// report writes the whole quality report: the seeds, BBC News, the
+// generated set and the studies made on it.
 func report(ctx context.Context, w io.Writer, cfg synth.Config, o dedup.Options) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "Options: shingle %d, containment %.2f, %d bands of %d rows, boilerplate at %d documents.\n\n",
 		o.Shingle, o.Containment, dedup.SignatureSize/o.Rows, o.Rows, o.Common)
-
-	seeds, err := evalSeeds(ctx, o)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(w, "## Seeds")
-	seeds.pairs.write(w)
-	fmt.Fprintf(w, "Copies reported, checking 000..004 in order: %v\n\n", seeds.copies)
-
 	bbcDir, ok1 := dataset.Dir("bbc-news")
 	reutersDir, ok2 := dataset.Dir("reuters21578")
 	if !ok1 || !ok2 {
 		return fmt.Errorf("bbc-news or reuters21578 not found: set WIREWATCH_DATA")
 	}
-	bbc, err := evalBBC(ctx, bbcDir, o)
-	if err != nil {
+	if err := reportSeedsAndBBC(ctx, w, bbcDir, o); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "## BBC News, all 2,225 articles in path order")
-	fmt.Fprintf(w, "Byte-identical copies of an earlier file: %d; reported as copies of an identical file at containment 1.0: %d.\n",
-		bbc.exact, bbc.found)
-	fmt.Fprintf(w, "Other articles reported as near-copies: %d, e.g. %v\n\n", bbc.near, bbc.nearExamples)
-
 	ps, reuters, err := pools(reutersDir, bbcDir)
 	if err != nil {
 		return err
@@ -76,6 +63,36 @@ func report(ctx context.Context, w io.Writer, cfg synth.Config, o dedup.Options)
 	if err != nil {
 		return err
 	}
+	if err := reportGenerated(ctx, w, cfg, ps, docs, o); err != nil {
+		return err
+	}
+	return reportStudies(ctx, w, ps, docs, reuters, o)
+}
+
+// reportSeedsAndBBC writes what the detector finds among the five seeds
+// and the BBC News articles.
+func reportSeedsAndBBC(ctx context.Context, w io.Writer, bbcDir string, o dedup.Options) error {
+	seeds, err := evalSeeds(ctx, o)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "## Seeds")
+	seeds.pairs.write(w)
+	fmt.Fprintf(w, "Copies reported, checking 000..004 in order: %v\n\n", seeds.copies)
+	bbc, err := evalBBC(ctx, bbcDir, o)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "## BBC News, all 2,225 articles in path order")
+	fmt.Fprintf(w, "Byte-identical copies of an earlier file: %d; reported as copies of an identical file at containment 1.0: %d.\n",
+		bbc.exact, bbc.found)
+	fmt.Fprintf(w, "Other articles reported as near-copies: %d, e.g. %v\n\n", bbc.near, bbc.nearExamples)
+	return nil
+}
+
+// reportGenerated writes precision and recall on the generated set, and
+// how they vary with the threshold, the kind of document and the edit.
+func reportGenerated(ctx context.Context, w io.Writer, cfg synth.Config, ps [][]synth.Article, docs []synth.Doc, o dedup.Options) error {
 	start := time.Now()
 	recs, stats, err := run(ctx, docs, o)
 	if err != nil {
@@ -99,7 +116,6 @@ func report(ctx context.Context, w io.Writer, cfg synth.Config, o dedup.Options)
 	s := scoreAt(recs, o.Containment)
 	fmt.Fprintf(w, "At containment %.2f: precision %.4f, recall %.4f (TP %d, FP %d, positives %d).\n\n",
 		o.Containment, s.precision(), s.recall(), s.tp, s.fp, s.positives)
-
 	mean, most := rewriteStats(recs)
 	fmt.Fprintf(w, "Rewrites share on average %.3f (at most %.3f) of their shingles with their original (plain containment).\n\n", mean, most)
 	fmt.Fprintln(w, "### Threshold sweep")
@@ -110,16 +126,23 @@ func report(ctx context.Context, w io.Writer, cfg synth.Config, o dedup.Options)
 			s.f1(), s.tp, s.fp, s.positives-s.tp)
 	}
 	sweep.write(w)
-	fmt.Fprintln(w, "### By kind")
-	tab := byKind(recs, o.Containment)
-	tab.write(w)
-	fmt.Fprintln(w, "### Copies by edit")
-	tab = byEdit(recs, o.Containment)
-	tab.write(w)
-	fmt.Fprintln(w, "### Copies by Jaccard similarity with their original")
-	tab = byJaccard(recs, o.Rows)
-	tab.write(w)
+	for _, part := range []struct {
+		title string
+		tab   table
+	}{
+		{"### By kind", byKind(recs, o.Containment)},
+		{"### Copies by edit", byEdit(recs, o.Containment)},
+		{"### Copies by Jaccard similarity with their original", byJaccard(recs, o.Rows)},
+	} {
+		fmt.Fprintln(w, part.title)
+		part.tab.write(w)
+	}
+	return nil
+}
 
+// reportStudies writes the studies of one setting each: the boilerplate
+// count, the band layouts, truncated copies and the shingle cache.
+func reportStudies(ctx context.Context, w io.Writer, ps [][]synth.Article, docs []synth.Doc, reuters []synth.Article, o dedup.Options) error {
 	fmt.Fprintln(w, "## Boilerplate count")
 	common, err := evalCommon(ctx, docs, o)
 	if err != nil {

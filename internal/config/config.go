@@ -1,9 +1,11 @@
-package main
+// Package config reads wirewatch's settings from the environment, once, at
+// start: every variable with its default and its check. docs/configuration.md
+// documents them and a test keeps the two in step.
+package config
 
 import (
 	"fmt"
 	"io"
-	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -11,11 +13,11 @@ import (
 
 	"github.com/wirewatch/wirewatch/bot"
 	"github.com/wirewatch/wirewatch/chat/telegram"
-	"github.com/wirewatch/wirewatch/internal/redact"
+	"github.com/wirewatch/wirewatch/internal/logging"
 )
 
-// Config is everything the environment sets. It is read once, here, and
-// passed down as values.
+// Config is everything the environment sets. cmd/bot reads it once and
+// passes it down as values.
 type Config struct {
 	Rules        string
 	CorpusDir    string
@@ -36,8 +38,9 @@ type Config struct {
 	TelegramAPIURL        string
 	TelegramWebhookURL    string
 	TelegramWebhookSecret string
-	TelegramAllowedChats  string
-	TelegramLinkPreviews  bool
+	// TelegramAllowedChats are the chats whose commands are answered.
+	TelegramAllowedChats telegram.AllowedChats
+	TelegramLinkPreviews bool
 	// TelegramActionsBy says who may mute and unmute in a group:
 	// telegram.ByAdmins or telegram.ByMembers.
 	TelegramActionsBy string
@@ -46,8 +49,9 @@ type Config struct {
 	Warnings []string
 }
 
-// LoadConfig reads the environment through getenv, applying defaults.
-func LoadConfig(getenv func(string) string) (Config, error) {
+// Load reads the environment through getenv, applying defaults. The error
+// names every variable that cannot be right and what it takes.
+func Load(getenv func(string) string) (Config, error) {
 	get := func(k, def string) string {
 		if v := strings.TrimSpace(getenv(k)); v != "" {
 			return v
@@ -73,7 +77,6 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		TelegramAPIURL:        get("TELEGRAM_API_URL", "https://api.telegram.org"),
 		TelegramWebhookURL:    get("TELEGRAM_WEBHOOK_URL", ""),
 		TelegramWebhookSecret: get("TELEGRAM_WEBHOOK_SECRET", ""),
-		TelegramAllowedChats:  get("TELEGRAM_ALLOWED_CHATS", ""),
 		TelegramActionsBy:     get("TELEGRAM_ACTIONS_BY", telegram.ByAdmins),
 	}
 	var errs []string
@@ -89,11 +92,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if _, err := time.LoadLocation(c.Timezone); err != nil {
 		errs = append(errs, fmt.Sprintf("BOT_TIMEZONE=%q: not an IANA time zone (e.g. Asia/Kabul)", c.Timezone))
 	}
-	if _, err := parseLevel(c.LogLevel); err != nil {
-		errs = append(errs, err.Error())
-	}
-	if c.LogFormat != "text" && c.LogFormat != "json" {
-		errs = append(errs, fmt.Sprintf("LOG_FORMAT=%q: want text or json", c.LogFormat))
+	if _, err := logging.New(io.Discard, c.LogLevel, c.LogFormat); err != nil {
+		errs = append(errs, strings.ReplaceAll(err.Error(), "\n", "\n  "))
 	}
 	if v := get("TELEGRAM_LINK_PREVIEWS", "false"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -107,7 +107,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	} else {
 		c.TelegramActionsBy = by
 	}
-	if _, err := telegram.ParseAllowedChats(c.TelegramAllowedChats); err != nil {
+	if c.TelegramAllowedChats, err = telegram.ParseAllowedChats(get("TELEGRAM_ALLOWED_CHATS", "")); err != nil {
 		errs = append(errs, "TELEGRAM_ALLOWED_CHATS: "+err.Error())
 	}
 	if c.TelegramWebhookURL != "" && c.TelegramWebhookSecret == "" {
@@ -126,14 +126,6 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 // is the chat.
 func (c Config) Console() bool { return c.SlackBotToken == "" && c.TelegramBotToken == "" }
 
-func parseLevel(s string) (slog.Level, error) {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(s)); err != nil {
-		return l, fmt.Errorf("LOG_LEVEL=%q: want debug, info, warn or error", s)
-	}
-	return l, nil
-}
-
 // Secrets are the configured values no log line or message may show: the
 // chat tokens and secrets, and the database password.
 func (c Config) Secrets() []string {
@@ -149,23 +141,4 @@ func (c Config) Secrets() []string {
 		}
 	}
 	return s
-}
-
-// NewLogger returns the logger LOG_LEVEL and LOG_FORMAT ask for, on w,
-// every record of which passes through red first (nil: credentials in URLs
-// only). Record times are in UTC whatever the machine's zone, so every line
-// says its zone the same way (a final Z).
-func NewLogger(c Config, w io.Writer, red *redact.Redactor) *slog.Logger {
-	lvl, _ := parseLevel(c.LogLevel)
-	opts := &slog.HandlerOptions{Level: lvl, ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
-		if a.Key == slog.TimeKey && len(groups) == 0 && a.Value.Kind() == slog.KindTime {
-			a.Value = slog.TimeValue(a.Value.Time().UTC())
-		}
-		return a
-	}}
-	var h slog.Handler = slog.NewTextHandler(w, opts)
-	if c.LogFormat == "json" {
-		h = slog.NewJSONHandler(w, opts)
-	}
-	return slog.New(red.Handler(h))
 }

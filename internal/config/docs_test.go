@@ -1,21 +1,18 @@
-package main
+package config
 
 import (
 	"bufio"
-	"bytes"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestDocumentedEnvironment checks the variables table of
 // docs/configuration.md and the values in .env.example against what
-// LoadConfig does with an empty environment.
+// Load does with an empty environment.
 func TestDocumentedEnvironment(t *testing.T) {
-	cfg, err := LoadConfig(func(string) string { return "" })
+	cfg, err := Load(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,21 +74,6 @@ func TestDocumentedEnvironment(t *testing.T) {
 		}
 		if def, ok := defaults[name]; ok && value != def {
 			t.Errorf(".env.example:%d: %s=%s, but the default is %q", n, name, value, def)
-		}
-	}
-}
-
-// TestLogsAreUTC checks what docs/configuration.md promises: log times are
-// UTC, marked Z, whatever the machine's zone and BOT_TIMEZONE.
-func TestLogsAreUTC(t *testing.T) {
-	local := time.Local
-	time.Local = time.FixedZone("UTC+4:30", 4*3600+1800)
-	defer func() { time.Local = local }()
-	for _, format := range []string{"text", "json"} {
-		var b bytes.Buffer
-		NewLogger(Config{LogLevel: "info", LogFormat: format, Timezone: "Asia/Kabul"}, &b, nil).Info("hello")
-		if !regexp.MustCompile(`time"?[=:]"?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z`).MatchString(b.String()) {
-			t.Errorf("%s log not in UTC: %s", format, b.String())
 		}
 	}
 }
