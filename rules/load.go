@@ -20,7 +20,7 @@ type Loader struct {
 	// names a known place, so one Load reports every problem.
 	Gazetteer *geo.Gazetteer
 	// LookupEnv returns environment variables for ${VAR} in channel ids and
-	// feed URLs (os.LookupEnv in the bot; a map in tests).
+	// feed URLs (the environment and .env in the bot; a map in tests).
 	LookupEnv func(name string) (string, bool)
 	// MaxSize is the largest file read, in bytes (DefaultMaxSize when
 	// zero), and MaxDepth how deeply its lists and mappings may nest

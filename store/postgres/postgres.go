@@ -162,7 +162,7 @@ func (db *DB) tx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 // (as PostgreSQL keeps it).
 func ts(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
-// fromNullTS reads a time stored with nullTS.
+// fromNullTS reads a nullable timestamp: NULL is the zero time.
 func fromNullTS(t *time.Time) time.Time {
 	if t == nil {
 		return time.Time{}

@@ -193,7 +193,7 @@ func micros(t time.Time) int64 { return t.UnixMicro() }
 // fromMicros converts a stored time back.
 func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
 
-// fromNullMicros reads a time stored with nullMicros.
+// fromNullMicros reads nullable microseconds: NULL is the zero time.
 func fromNullMicros(v sql.NullInt64) time.Time {
 	if !v.Valid {
 		return time.Time{}
