@@ -120,7 +120,7 @@ func (l *Leader) await(ctx context.Context) (release func(), ok bool) {
 	if l.Leases == nil {
 		return func() {}, ctx.Err() == nil
 	}
-	for {
+	for waits := 0; ; waits++ {
 		rel, ok, err := l.Leases.TryLease(ctx, LeaderLease)
 		if ok {
 			return rel, true
@@ -131,7 +131,16 @@ func (l *Leader) await(ctx context.Context) (release func(), ok bool) {
 		if l.Standby != nil {
 			l.Standby()
 		}
-		l.Log.Info("another replica leads; standing by")
+		// Said once; the retries are quiet.
+		level, holder := slog.LevelDebug, ""
+		if waits == 0 {
+			level = slog.LevelInfo
+		}
+		if h, ok := l.Leases.(store.LeaseHolders); ok {
+			holder = h.LeaseHolder(ctx, LeaderLease)
+		}
+		// This replica delivers and answers commands meanwhile.
+		l.Log.Log(ctx, level, "another replica leads; standing by", "holder", holder, "retry_every", l.Retry.String())
 		if !l.sleep(ctx, l.Retry) {
 			return nil, false
 		}

@@ -212,7 +212,8 @@ type Subscriptions interface {
 // Leaser grants named, exclusive leases, so that among several processes
 // sharing one store a single one runs a job such as the digest schedule or
 // Telegram polling. The PostgreSQL store implements it with advisory locks;
-// the SQLite store, used by one process, with a lock in that process.
+// the SQLite store with an OS file lock beside the database file, which
+// every process opening that file sees.
 type Leaser interface {
 	// TryLease takes the lease called name when nobody holds it and reports
 	// whether it did. It does not wait. release gives the lease back; it is
@@ -223,9 +224,19 @@ type Leaser interface {
 
 // LeaseChecker is implemented by stores whose leases can be lost without
 // being released (a PostgreSQL session that ends takes its lock with it;
-// SQLite's, held in one process, cannot be and it does not implement this):
+// SQLite's file lock lasts as long as its process and it does not
+// implement this):
 // HoldsLease reports whether this handle still holds the lease called name,
 // so a holder can notice and step down.
 type LeaseChecker interface {
 	HoldsLease(ctx context.Context, name string) (bool, error)
+}
+
+// LeaseHolders is implemented by stores that can say who holds a lease,
+// for the messages of the processes that wait.
+type LeaseHolders interface {
+	// LeaseHolder describes the holder of the lease called name, e.g.
+	// "process 1234 (lock file /data/wirewatch.db.wirewatch-leader.lock)",
+	// or returns "" when it cannot tell.
+	LeaseHolder(ctx context.Context, name string) string
 }

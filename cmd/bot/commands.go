@@ -40,24 +40,41 @@ func (e *Env) Check(_ context.Context, args []string) error {
 }
 
 // Scan runs one pass over the corpus (or the paths given). With --dry-run
-// it works on a throwaway store and sends nothing; otherwise it stores the
-// documents and enqueues their alerts for the next `bot run` to deliver.
+// it works on a throwaway store and sends nothing; otherwise it takes the
+// leader lease, stores the documents and enqueues their alerts for `bot
+// run` to deliver. Beside a running bot (which holds the lease and scans
+// the corpus itself) it stores and queues nothing, as with --dry-run, and
+// says so: two processes never process the same documents.
 func (e *Env) Scan(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
 	dry := fs.Bool("dry-run", false, "write and send nothing (work on a throwaway store)")
 	asJSON := fs.Bool("json", false, "print one JSON object per document, in input order")
 	paths, err := e.flags("scan", fs, args)
-	dsn, remove := e.Config.DB, func() {}
-	if err == nil && *dry {
-		dsn, remove, err = backend.TempDSN()
-	}
 	if err != nil {
 		return err
 	}
-	defer remove()
-	w, closeStore, err := e.open(ctx, dsn, nil)
-	if err != nil {
-		return err
+	var w *wiring
+	var closeStore func()
+	if !*dry {
+		var beside bool
+		if w, beside, closeStore, err = e.openCommand(ctx, e.Config.DB, leaseOnly); err != nil {
+			return err
+		}
+		if beside {
+			closeStore()
+			*dry = true
+			fmt.Fprintln(e.Stderr, "nothing was stored or queued (as with --dry-run): the running bot scans the corpus itself")
+		}
+	}
+	if *dry {
+		dsn, remove, err := backend.TempDSN()
+		if err != nil {
+			return err
+		}
+		defer remove()
+		if w, _, closeStore, err = e.openCommand(ctx, dsn, noLease); err != nil {
+			return err
+		}
 	}
 	defer closeStore()
 	rs := w.Live.Rules()
@@ -85,7 +102,7 @@ func (e *Env) Latest(ctx context.Context, args []string) error {
 	case *n < 1 || *n > bot.MaxResults:
 		return program.UsageError("latest", fs, e.Stderr, "-n %d: want a number from 1 to %d", *n, bot.MaxResults)
 	}
-	w, closeStore, err := e.openSynced(ctx, true)
+	w, _, closeStore, err := e.openCommand(ctx, e.Config.DB, scanFirst)
 	if err != nil {
 		return err
 	}
@@ -97,7 +114,9 @@ func (e *Env) Latest(ctx context.Context, args []string) error {
 }
 
 // Digest builds a digest now and prints it; without --dry-run it is also
-// queued for its channels (delivered by `bot run`).
+// queued for its channels (delivered by `bot run`). Beside a running bot
+// it reads the store as the bot keeps it, and still queues the digest: one
+// asked for by hand has a key of its own, so the bot never queues it too.
 func (e *Env) Digest(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("digest", flag.ContinueOnError)
 	dry := fs.Bool("dry-run", false, "print only; queue nothing")
@@ -108,7 +127,11 @@ func (e *Env) Digest(ctx context.Context, args []string) error {
 	if len(names) > 1 {
 		return program.UsageError("digest", fs, e.Stderr, "one digest at a time, not %q", strings.Join(names, " "))
 	}
-	w, closeStore, err := e.openSynced(ctx, !*dry)
+	mode := scanFirst
+	if *dry {
+		mode = noLease
+	}
+	w, _, closeStore, err := e.openCommand(ctx, e.Config.DB, mode)
 	if err != nil {
 		return err
 	}
@@ -154,17 +177,51 @@ func (e *Env) open(ctx context.Context, dsn string, con *console.Console) (w *wi
 	return w, func() { w.close(); st.Close() }, nil
 }
 
-// openSynced opens the bot for a one-off command; with sync it first
-// scans the corpus, so the command answers from what is on disk (the
-// alerts found are queued for `bot run`).
-func (e *Env) openSynced(ctx context.Context, sync bool) (*wiring, func(), error) {
-	w, closeAll, err := e.open(ctx, e.Config.DB, nil)
-	if err == nil && sync {
-		if _, err = w.Live.Rules().Scanner.Scan(ctx); err != nil {
-			closeAll()
+// How a one-off command uses the leader lease, which the running bot
+// holds (or, with PostgreSQL, one of its replicas).
+type openMode int
+
+const (
+	// noLease: the command writes nothing a scan would (a dry run).
+	noLease openMode = iota
+	// leaseOnly: the command scans and enqueues; it holds the lease until
+	// it ends.
+	leaseOnly
+	// scanFirst: the command holds the lease and scans the corpus first,
+	// so it answers from what is on disk (the alerts found are queued for
+	// `bot run`); beside a running bot it scans nothing and answers from
+	// the store as the bot keeps it.
+	scanFirst
+)
+
+// openCommand opens the bot on the store at dsn for a one-off command,
+// taking the leader lease as mode says. beside reports that a running bot
+// holds it (the command then must not scan), which the user is told on
+// standard error. closeAll closes everything and gives the lease back.
+func (e *Env) openCommand(ctx context.Context, dsn string, mode openMode) (w *wiring, beside bool, closeAll func(), err error) {
+	if w, closeAll, err = e.open(ctx, dsn, nil); err != nil {
+		return nil, false, nil, err
+	}
+	release := func() {}
+	if mode != noLease {
+		var held bool
+		var holder string
+		release, held, holder, err = bot.LeaseForCommand(ctx, w.Shared.Store)
+		if beside = err == nil && !held; beside {
+			fmt.Fprintf(e.Stderr, "a bot is running on %s (%s): it scans the corpus and delivers; this command reads the store as that bot keeps it\n",
+				backend.Redact(e.Config.DB), holder)
 		}
 	}
-	return w, closeAll, err
+	if err == nil && mode == scanFirst && !beside {
+		_, err = w.Live.Rules().Scanner.Scan(ctx)
+	}
+	if err != nil {
+		release()
+		closeAll()
+		return nil, false, nil, err
+	}
+	closeStore := closeAll
+	return w, beside, func() { release(); closeStore() }, nil
 }
 
 // Run is the long-running bot: scheduled scans, delivery, digests,

@@ -87,3 +87,24 @@ func (db *DB) HoldsLease(ctx context.Context, name string) (bool, error) {
 	}
 	return true, nil
 }
+
+// LeaseHolder describes the session holding the lease called name: its
+// backend process, client address and application, or "" when none holds
+// it or it cannot be read.
+func (db *DB) LeaseHolder(ctx context.Context, name string) string {
+	var pid int
+	var addr, app string
+	err := db.pool.QueryRow(ctx, `SELECT a.pid, coalesce(host(a.client_addr), 'a local socket'), a.application_name
+		FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+		WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+		  AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(current_schema() || ':wirewatch:lease:' || $1, 0)
+		LIMIT 1`, clean(name)).Scan(&pid, &addr, &app)
+	if err != nil {
+		return ""
+	}
+	s := fmt.Sprintf("PostgreSQL session %d from %s", pid, addr)
+	if app != "" {
+		s += " (" + app + ")"
+	}
+	return s
+}

@@ -260,3 +260,22 @@ func TestAnalyze(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestLeaseHolder checks that a replica waiting for a lease learns which
+// session holds it.
+func TestLeaseHolder(t *testing.T) {
+	ctx := context.Background()
+	u := newSchema(t, baseURL(t))
+	a, b := open(t, u), open(t, u)
+	if got := b.LeaseHolder(ctx, "schedule"); got != "" {
+		t.Errorf("LeaseHolder of a free lease = %q", got)
+	}
+	release, ok, err := a.TryLease(ctx, "schedule")
+	if err != nil || !ok {
+		t.Fatalf("TryLease = %v, %v", ok, err)
+	}
+	defer release()
+	if got := b.LeaseHolder(ctx, "schedule"); !strings.HasPrefix(got, "PostgreSQL session ") {
+		t.Errorf("LeaseHolder of a held lease = %q", got)
+	}
+}

@@ -2,7 +2,9 @@
 // Go driver modernc.org/sqlite: WAL journal, FTS5 full-text search, no
 // server to run.
 //
-// The file belongs to one process. Times are kept to the microsecond in UTC,
+// Several processes may open one file (a standby `bot run`, a command
+// beside it); the leader lease (TryLease, an OS file lock) lets one of them
+// write what the schedule produces. Times are kept to the microsecond in UTC,
 // except FileState.ModTime, kept to the nanosecond so that it compares equal
 // to the file system's.
 package sqlite
@@ -39,6 +41,7 @@ type DB struct {
 	write    *sql.DB
 	read     *sql.DB
 	instance int64
+	leases   heldLeases
 
 	closeOnce sync.Once
 	closeErr  error
@@ -120,7 +123,7 @@ func (db *DB) Path() string { return db.path }
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		live.remove(db.instance)
-		leases.releaseAll(db)
+		db.leases.releaseAll()
 		db.closeErr = errors.Join(db.read.Close(), db.write.Close())
 		if db.closeErr != nil {
 			db.closeErr = fmt.Errorf("sqlite: close: %w", db.closeErr)
