@@ -11,6 +11,10 @@ const (
 	scoreLead     = 2
 	scoreBody     = 1
 	leadBytes     = 400
+	// maxTitle bounds a headline; datelineBytes is how far after it a
+	// dateline may open a line.
+	maxTitle      = 400
+	datelineBytes = 600
 )
 
 // About is the weight from which a place is one of the main places of a
@@ -20,7 +24,7 @@ const About = 0.5
 // Weight is how central a place is to a text, and its admin1 region and
 // its country (0 when it has none), each in [0, 1].
 type Weight struct {
-	Place, Admin1, Country float64
+	Place, Admin1, Country float32
 }
 
 // Weigh sets the Weight of each of tags, given mentions, the text's place
@@ -36,6 +40,22 @@ type Weight struct {
 // measured against the other provinces, not against the country that holds
 // them all.
 func (g *Gazetteer) Weigh(text string, mentions, tags []Tag) {
+	if len(tags) == 1 {
+		// One place: it, its admin1 region and its country are each the
+		// heaviest of their level.
+		w := Weight{}
+		if pi := g.indexOf(&tags[0]); pi >= 0 {
+			w.Place = 1
+			if g.up[pi].admin1 >= 0 {
+				w.Admin1 = 1
+			}
+			if g.up[pi].country >= 0 {
+				w.Country = 1
+			}
+		}
+		tags[0].Weight = w
+		return
+	}
 	var buf [32]placeScore
 	acc := buf[:0]
 	add := func(place int32, s float64) {
@@ -77,13 +97,13 @@ func (g *Gazetteer) Weigh(text string, mentions, tags []Tag) {
 			top[l] = max(top[l], a.s)
 		}
 	}
-	get := func(place int32) float64 {
+	get := func(place int32) float32 {
 		if place < 0 {
 			return 0
 		}
 		for _, a := range acc {
 			if a.place == place {
-				return a.s / top[g.places[place].Level]
+				return float32(a.s / top[g.places[place].Level])
 			}
 		}
 		return 0
@@ -114,14 +134,15 @@ func (g *Gazetteer) indexOf(t *Tag) int32 {
 	return -1
 }
 
-// zones are the byte offsets where a text's headline and lead end.
+// zones are the byte offsets where a text's headline and lead end, and
+// before which a dateline may stand.
 type zones struct {
 	title, lead, datelines int
 }
 
 func zonesOf(text string) zones {
 	var z zones
-	if i := strings.IndexByte(text, '\n'); i >= 0 && strings.TrimSpace(text[i:]) != "" {
+	if i := strings.IndexByte(text[:min(len(text), maxTitle)], '\n'); i >= 0 && i+1 < len(text) {
 		z.title = i
 	}
 	body := text[z.title:]
@@ -130,15 +151,7 @@ func zonesOf(text string) zones {
 	if i := strings.Index(body, ". "); i >= 0 {
 		z.lead = z.title + i
 	}
-	z.datelines = z.title
-	for n := 0; n < 6 && z.datelines < len(text); n++ {
-		i := strings.IndexByte(text[z.datelines+1:], '\n')
-		if i < 0 {
-			z.datelines = len(text)
-			break
-		}
-		z.datelines += i + 1
-	}
+	z.datelines = z.title + datelineBytes
 	return z
 }
 

@@ -49,7 +49,7 @@ func TestReutersAbout(t *testing.T) {
 			}
 			if !seen {
 				countries = append(countries, c)
-				weights = append(weights, tags[i].Weight.Country)
+				weights = append(weights, float64(tags[i].Weight.Country))
 			}
 		}
 		gotAll, gotMain := map[string]bool{}, map[string]bool{}

@@ -53,7 +53,7 @@ func TestSeedsAboutBadghis(t *testing.T) {
 		best := 0.0
 		for i, tg := range res.Tags {
 			if tg.Place.Admin1 == badghis {
-				best = max(best, res.Tags[i].Weight.Admin1)
+				best = max(best, float64(res.Tags[i].Weight.Admin1))
 			}
 		}
 		if best < 0.5 {

@@ -19,7 +19,7 @@ func (m *Matcher) Analysis(r Result) corpus.Analysis {
 	var a corpus.Analysis
 	for _, t := range r.Tags {
 		d := m.docRegion(t)
-		d.Weight, d.Admin1Weight, d.CountryWeight = t.Weight.Place, t.Weight.Admin1, t.Weight.Country
+		d.Weight, d.Admin1Weight, d.CountryWeight = float64(t.Weight.Place), float64(t.Weight.Admin1), float64(t.Weight.Country)
 		a.Regions = append(a.Regions, d)
 	}
 	// Heaviest first; on a tie, the first named.

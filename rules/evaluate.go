@@ -1,6 +1,11 @@
 package rules
 
-import "github.com/wirewatch/wirewatch/geo"
+import (
+	"cmp"
+	"slices"
+
+	"github.com/wirewatch/wirewatch/geo"
+)
 
 // evaluate decides every rule from the keyword hits and the tags.
 func (m *Matcher) evaluate(sc *scratch, res *Result) []RuleMatch {
@@ -130,6 +135,9 @@ func (m *Matcher) where(sc *scratch, r *crule, res *Result) (rm RuleMatch, ok bo
 		for i, ti := range sc.in {
 			rm.Places[i] = tags[ti]
 		}
+		// Heaviest first, so evidence and /why lead with what the
+		// document is about; a tie keeps the order of mention.
+		slices.SortStableFunc(rm.Places, func(a, b geo.Tag) int { return cmp.Compare(b.Weight.Place, a.Weight.Place) })
 	}
 	rm.GroupKey, rm.GroupName = m.group(r, tags, sc.counts, sc.in)
 	return rm, true

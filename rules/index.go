@@ -19,8 +19,9 @@ type index struct {
 	shift uint8
 	// filters hold two bits per edge: [0] those from the keyword root
 	// (rules have few keywords, so it stays in the nearest cache), [1]
-	// those from the name root, [2] all others.
-	filters [3]filter
+	// those from the name root, [2] those from the root of names in
+	// Cyrillic and Arabic script, [3] all others.
+	filters [4]filter
 	nodes   []node
 	names   []int32 // name indexes; node.names is a range of it
 }
@@ -59,7 +60,7 @@ func (f *filter) has(k uint64) bool {
 func edgeKey(parent uint32, h uint64) uint64 { return h ^ uint64(parent)*hashMul }
 
 // filterOf is the filter of the edges from parent.
-func (x *index) filterOf(parent uint32) *filter { return &x.filters[min(parent, 2)] }
+func (x *index) filterOf(parent uint32) *filter { return &x.filters[min(parent, 3)] }
 
 // edge goes from parent to child on the token hash; child 0 marks an empty
 // slot (the keyword root, node 0, is never a child).
@@ -93,11 +94,14 @@ type node struct {
 	more bool
 }
 
-// The trie has two roots, so that a word that cannot start a place name
-// (it is not capitalised) costs one probe of the keyword filter only.
+// The trie has three roots, so that a word that cannot start a place name
+// (it is not capitalised) costs one probe of the keyword filter only, and a
+// capitalised Latin word probes a filter that the names in Cyrillic and
+// Arabic script (a third of them) do not fill.
 const (
 	keywordRoot = 0
 	nameRoot    = 1
+	scriptRoot  = 2
 	hashMul     = 0x9E3779B97F4A7C15
 	filterMul   = 0xC2B2AE3D27D4EB4F
 )
@@ -146,7 +150,7 @@ type edgeID struct {
 func newIndexBuilder() *indexBuilder {
 	return &indexBuilder{
 		edges: map[edgeID]uint32{},
-		nodes: []node{{keyword: -1}, {keyword: -1}},
+		nodes: []node{{keyword: -1}, {keyword: -1}, {keyword: -1}},
 		names: map[uint32][]int32{},
 	}
 }
@@ -189,9 +193,9 @@ func (b *indexBuilder) build() *index {
 	x.slots = make([]edge, size)
 	x.mask = uint64(size - 1)
 	x.shift = uint8(64 - bits.Len(uint(size-1)))
-	var count [3]int
+	var count [4]int
 	for e := range b.edges {
-		count[min(e.parent, 2)]++
+		count[min(e.parent, 3)]++
 	}
 	for i, n := range count {
 		x.filters[i] = newFilter(n)
@@ -224,6 +228,24 @@ func (b *indexBuilder) build() *index {
 		x.names = append(x.names, ns...)
 	}
 	return x
+}
+
+// nameRootOf is the root of a folded place name: scriptRoot when its first
+// word is in Cyrillic or Arabic script, nameRoot otherwise.
+func nameRootOf(folded string) uint32 {
+	var buf [4]corpus.Token
+	if toks := corpus.Tokenize(buf[:0], folded); len(toks) > 0 && toks[0].Flags&inflected != 0 {
+		return scriptRoot
+	}
+	return nameRoot
+}
+
+// rootOf is the root a name starting with a token of flags fl is under.
+func rootOf(fl corpus.TokenFlags) uint32 {
+	if fl&inflected != 0 {
+		return scriptRoot
+	}
+	return nameRoot
 }
 
 // appendHashes appends the token hashes of s (a keyword, a phrase or a

@@ -58,7 +58,7 @@ func Compile(cfg *Config, gaz *geo.Gazetteer) (*Matcher, error) {
 	var hs []uint64
 	for i := range ag.Names() {
 		if hs = appendHashes(hs[:0], ag.Folded(i)); len(hs) > 0 {
-			b.addName(b.insert(nameRoot, hs), int32(i))
+			b.addName(b.insert(nameRootOf(ag.Folded(i)), hs), int32(i))
 		}
 	}
 	res := newResolver(cfg, ag, nil)
@@ -125,7 +125,7 @@ type RuleMatch struct {
 	// first place found inside it (nil for a rule without regions).
 	Regions []RegionHit
 	// Places are the text's places inside the rule's regions, or all its
-	// places for a rule without regions.
+	// places for a rule without regions, heaviest first (geo.Tag.Weight).
 	Places []geo.Tag
 	// GroupKey makes documents one story (see Rule.GroupBy): an admin1
 	// code "AF.02", a country "AF", a geonameid, "all" for group_by: rule,

@@ -30,8 +30,8 @@ func (m *Matcher) scan(sc *scratch, text string) {
 			continue
 		}
 		end := -1
-		if x.may(nameRoot, h) {
-			end = m.nameAt(sc, text, i, h)
+		if root := rootOf(fl); x.may(root, h) {
+			end = m.nameAt(sc, text, root, i, h)
 		}
 		if end < 0 && fl&inflected != 0 {
 			end = m.inflectedNameAt(sc, text, i)
@@ -56,8 +56,8 @@ func (m *Matcher) inflectedKeywordsAt(sc *scratch, text string, i int) {
 // inflectedNameAt is nameAt for token i in a form without its inflection.
 func (m *Matcher) inflectedNameAt(sc *scratch, text string, i int) int {
 	for _, v := range sc.variants(text, i) {
-		if m.idx.may(nameRoot, v) {
-			if end := m.nameAt(sc, text, i, v); end >= 0 {
+		if m.idx.may(scriptRoot, v) {
+			if end := m.nameAt(sc, text, scriptRoot, i, v); end >= 0 {
 				return end
 			}
 		}
@@ -117,12 +117,12 @@ func (m *Matcher) keywordsAt(sc *scratch, i int, h uint64) {
 	}
 }
 
-// nameAt records the longest place name that starts at token i, whose hash
-// (as written or a variant) is h, skipping connector words (i, e, ye)
+// nameAt records the longest place name under root that starts at token i,
+// whose hash (as written or a variant) is h, skipping connector words (i, e, ye)
 // inside it, and returns its last token, or -1.
-func (m *Matcher) nameAt(sc *scratch, text string, i int, h uint64) int {
+func (m *Matcher) nameAt(sc *scratch, text string, root uint32, i int, h uint64) int {
 	x, toks := m.idx, sc.toks
-	r, ok := x.lookup(nameRoot, h)
+	r, ok := x.lookup(root, h)
 	end, endNode := -1, uint32(0)
 	for j := i; ok; {
 		if r&refNames != 0 {
