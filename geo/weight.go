@@ -148,8 +148,15 @@ func zonesOf(text string) zones {
 	body := text[z.title:]
 	body = body[:min(len(body), leadBytes)]
 	z.lead = z.title + len(body)
-	if i := strings.Index(body, ". "); i >= 0 {
-		z.lead = z.title + i
+	for off := 0; ; {
+		i := strings.IndexByte(body[off:], '.')
+		if i < 0 {
+			break
+		}
+		if off += i + 1; off == len(body) || body[off] == ' ' || body[off] == '\n' {
+			z.lead = z.title + off - 1
+			break
+		}
 	}
 	z.datelines = z.title + datelineBytes
 	return z
@@ -171,12 +178,15 @@ func (z zones) score(text string, t Tag) float64 {
 // opensLine reports whether mention t opens a line (or the text after the
 // headline) and is followed by a comma or a parenthesis.
 func opensLine(text string, t Tag) bool {
-	if t.Start > 0 {
-		c := text[t.Start-1]
-		if c != '\n' && !(c == ' ' && strings.LastIndexByte(text[:t.Start], '\n') == t.Start-2) {
-			return false
-		}
+	switch {
+	case t.Start == 0, text[t.Start-1] == '\n':
+	case t.Start >= 2 && text[t.Start-1] == ' ' && text[t.Start-2] == '\n':
+	default:
+		return false
 	}
-	rest := strings.TrimLeft(text[t.End:], " ")
-	return strings.HasPrefix(rest, ",") || strings.HasPrefix(rest, "(")
+	rest := text[t.End:]
+	for rest != "" && rest[0] == ' ' {
+		rest = rest[1:]
+	}
+	return rest != "" && (rest[0] == ',' || rest[0] == '(')
 }
