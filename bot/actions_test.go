@@ -77,7 +77,7 @@ func (f *actionsFixture) deliver() {
 // process processes the pending documents.
 func (f *actionsFixture) process() {
 	f.t.Helper()
-	if _, err := f.engine.ProcessPending(context.Background()); err != nil {
+	if _, err := processAll(context.Background(), f.engine); err != nil {
 		f.t.Fatal(err)
 	}
 }

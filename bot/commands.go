@@ -12,6 +12,7 @@ import (
 	"github.com/wirewatch/wirewatch/chat"
 	"github.com/wirewatch/wirewatch/corpus"
 	"github.com/wirewatch/wirewatch/geo"
+	"github.com/wirewatch/wirewatch/internal/english"
 	"github.com/wirewatch/wirewatch/rules"
 	"github.com/wirewatch/wirewatch/store"
 )
@@ -460,3 +461,62 @@ func ParseDuration(s string) (time.Duration, error) {
 }
 
 var _ chat.Handler = (*Router)(nil)
+
+// reportsPage is how many reports /reports shows at once.
+const reportsPage = 10
+
+// reports lists the reports of a story, a page at a time, in order of
+// publication.
+func (r *Router) reports(ctx context.Context, _ chat.Command, args string) chat.Message {
+	f := strings.Fields(strings.ReplaceAll(args, "#", ""))
+	if len(f) == 0 || len(f) > 2 {
+		return usageReply("reports")
+	}
+	id, err := strconv.ParseInt(f[0], 10, 64)
+	page := 1
+	if err == nil && len(f) == 2 {
+		page, err = strconv.Atoi(f[1])
+	}
+	if err != nil || id <= 0 || page <= 0 {
+		return usageReply("reports")
+	}
+	st, err := r.Store.Story(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return text(fmt.Sprintf("There is no story #%d.", id))
+	}
+	if err != nil {
+		return r.fail("reports", err)
+	}
+	members, err := r.Store.StoryMembers(ctx, id)
+	if err != nil {
+		return r.fail("reports", fmt.Errorf("members of story %d: %w", id, err))
+	}
+	pages := max(1, (len(members)+reportsPage-1)/reportsPage)
+	if page > pages {
+		return text(fmt.Sprintf("Story #%d has %s: %s.", id, english.Plural(len(members), "report"),
+			english.Plural(pages, "page")))
+	}
+	from := (page - 1) * reportsPage
+	m := chat.Message{Heading: heading(st)}
+	for _, mb := range members[from:min(from+reportsPage, len(members))] {
+		d, err := r.Store.Document(ctx, mb.DocID)
+		if err != nil {
+			return r.fail("reports", err)
+		}
+		a, err := r.Store.Analysis(ctx, mb.DocID)
+		if err != nil {
+			return r.fail("reports", err)
+		}
+		art := ArticleOf(d, a, st.Rule)
+		if mb.CopyOf != "" {
+			art.Source += " (a copy)"
+		}
+		m.Items = append(m.Items, art)
+	}
+	m.Text = fmt.Sprintf("Story #%d: reports %d to %d of %d", id, from+1, from+len(m.Items), len(members))
+	if page < pages {
+		m.Text += fmt.Sprintf("; /reports %d %d for the next %d", id, page+1, min(reportsPage, len(members)-from-len(m.Items)))
+	}
+	m.Zone = r.Zone
+	return m
+}

@@ -187,7 +187,7 @@ func TestWhyExplainsAStory(t *testing.T) {
 	f := newRouterFixture(t)
 	ctx := context.Background()
 	f.putSeed("003", day(7))
-	outs, err := f.engine.ProcessPending(ctx)
+	outs, err := processAll(ctx, f.engine)
 	if err != nil {
 		t.Fatal(err)
 	}

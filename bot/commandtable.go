@@ -60,6 +60,8 @@ func Commands() []Command {
 		{Name: "rules", Help: "the rules and where they post, and what is muted here", Run: (*Router).rulesAndMutes},
 		{Name: "why", Args: "<story>", Help: "why a story alerted (the # number on the alert)",
 			Example: "/why 12", Run: (*Router).why},
+		{Name: "reports", Args: "<story> [page]", Help: "every report of a story, 10 a page",
+			Example: "/reports 12 2", Run: (*Router).reports},
 		{Name: "mute", Args: "<rule, region, story N or rule in region> <duration>",
 			Help:    "silence alerts and replies here for a while (m, h, d or w)",
 			Example: "/mute story 12 6h", Access: Moderators, Run: (*Router).mute},

@@ -2,15 +2,14 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/wirewatch/wirewatch/corpus"
+	"github.com/wirewatch/wirewatch/dedup"
 	"github.com/wirewatch/wirewatch/rules"
 	"github.com/wirewatch/wirewatch/store"
 )
@@ -20,24 +19,17 @@ type Analyzer interface {
 	Analyze(text string) corpus.Analysis
 }
 
-// CopyDetector finds the document that text is a near-copy of, and records
-// text so later documents can be found to copy it.
-type CopyDetector interface {
-	Check(ctx context.Context, id, text string) (copyOf string, err error)
-}
-
-// EngineStore is what the engine reads and writes while it places documents
-// in stories and decides what to send. The scanner stores documents through
-// it too.
+// EngineStore is what the engine reads and writes: it reads documents to
+// process and writes what it decided for a batch of them in one
+// transaction. The scanner stores documents through it too.
 type EngineStore interface {
 	store.Documents
+	store.Ingest
+	store.Writer
+	store.Sketches
 	store.Copies
-	store.Stories
-	store.OutboxWriter
-	store.State
+	store.StoryReader
 	store.Mutes
-	// Followers returns the users who follow a story (store.Follows).
-	Followers(ctx context.Context, story int64) ([]store.Follow, error)
 }
 
 // Defaults for rules that do not set their own.
@@ -46,17 +38,25 @@ const (
 	DefaultUpdateInterval = 10 * time.Minute
 )
 
+// DefaultBatch is how many documents the engine processes, and the scanner
+// stores, in one transaction.
+const DefaultBatch = 512
+
 // Engine turns documents into stories and outbox rows. Its methods are safe
 // to call from one goroutine at a time (the scheduler guarantees it).
 type Engine struct {
 	Store    EngineStore
 	Analyzer Analyzer
-	Copies   CopyDetector
-	Rules    *rules.Config
+	// Copies finds near-copies; nil turns copy detection off.
+	Copies *Copies
+	Rules  *rules.Config
 	// Routes maps a channel name of rules.yaml to where it posts.
 	Routes map[string][]Dest
 	Clock  Clock
 	Log    *slog.Logger
+	// Batch is how many documents are written in one transaction
+	// (DefaultBatch when zero).
+	Batch int
 	// DryRun computes everything but enqueues nothing.
 	DryRun bool
 	// Notify, when set, is called after rows were enqueued (to wake the
@@ -77,108 +77,298 @@ type Outcome struct {
 	Enqueued int
 }
 
+// work is one document on its way through the engine.
+type work struct {
+	doc      corpus.Document
+	analysis corpus.Analysis
+	fp       *dedup.Fingerprint
+	verdict  dedup.Verdict
+	// err is why copy detection failed.
+	err error
+	out Outcome
+	// opened are the rules whose story the document opened.
+	opened []string
+}
+
+func (e *Engine) batch() int {
+	if e.Batch > 0 {
+		return e.Batch
+	}
+	return DefaultBatch
+}
+
 // ProcessPending processes every stored document not yet processed, oldest
 // publication first, so the earliest report of a story is its alert even
-// when files were read in another order. It returns the outcomes.
-func (e *Engine) ProcessPending(ctx context.Context) ([]Outcome, error) {
-	var out []Outcome
-	failed := map[string]bool{} // tried in this pass: left pending for the next
-	var firstErr error
+// when files were read in another order. Documents go through in batches:
+// one goroutine analyses and fingerprints a batch and checks it for copies,
+// in order, while the batch before is written, in one transaction that
+// records everything decided for it. Each outcome is handed to each (when
+// set) once its batch is committed; it returns how many documents were
+// processed. A document that fails stays pending, is tried again at the
+// next pass, and the others go on; the error returned is the first such
+// failure.
+func (e *Engine) ProcessPending(ctx context.Context, each func(Outcome)) (int, error) {
+	pages := make(chan []*work, 1)
+	readErr := make(chan error, 1)
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() { readErr <- e.readPages(pctx, pages) }()
 	// A failure shared by many documents (a full disk) is logged once,
 	// with a count, at the end of the pass.
 	var errs errorTally
 	defer errs.log(ctx, e.Log, slog.LevelError)
-	for {
-		batch, err := e.Store.Pending(ctx, 500+len(failed))
-		if err != nil {
-			return out, fmt.Errorf("listing pending documents: %w", err)
+	done, firstErr := 0, error(nil)
+	for page := range pages {
+		n, err := e.processPage(ctx, page, each, &errs)
+		done += n
+		if err != nil && firstErr == nil {
+			firstErr = err
 		}
-		docs := batch[:0]
-		for _, d := range batch {
-			if !failed[d.ID] {
-				docs = append(docs, d)
+		if ctx.Err() != nil {
+			cancel()
+			for range pages { // let the reader end
 			}
+			return done, ctx.Err()
+		}
+	}
+	if err := <-readErr; err != nil {
+		return done, err
+	}
+	return done, firstErr
+}
+
+// readPages sends the pending documents page by page, each prepared
+// (analysed, fingerprinted and checked for copies), and closes pages when
+// there are no more.
+func (e *Engine) readPages(ctx context.Context, pages chan<- []*work) error {
+	defer close(pages)
+	var pub time.Time
+	id := ""
+	for {
+		docs, err := e.Store.PendingAfter(ctx, pub, id, e.batch())
+		if err != nil {
+			return fmt.Errorf("listing pending documents: %w", err)
 		}
 		if len(docs) == 0 {
-			return out, firstErr
+			return nil
 		}
-		slices.SortStableFunc(docs, func(a, b corpus.Document) int {
-			if c := a.Published.Compare(b.Published); c != 0 {
-				return c
-			}
-			if c := strings.Compare(a.Path, b.Path); c != 0 {
-				return c
-			}
-			return strings.Compare(a.ID, b.ID)
-		})
-		for _, d := range docs {
-			if err := ctx.Err(); err != nil {
-				return out, err
-			}
-			o, err := e.Process(ctx, d)
-			if err != nil {
-				// It stays pending and is tried again next scan; the rest
-				// of the pass goes on.
-				errs.add("document not processed; will retry", err, "id", d.ID, "path", d.Path)
-				failed[d.ID] = true
-				if firstErr == nil {
-					firstErr = fmt.Errorf("processing %s (%s): %w", d.ID, d.Path, err)
-				}
-				continue
-			}
-			out = append(out, o)
+		last := docs[len(docs)-1]
+		pub, id = last.Published, last.ID
+		// The index is loaded only when there is something to check.
+		if err := e.Copies.ensureLoaded(ctx, e.Store, e.Log); err != nil {
+			return err
+		}
+		page := e.prepare(docs)
+		for _, w := range page {
+			w.err = e.checkCopy(ctx, w)
+		}
+		select {
+		case pages <- page:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
 }
 
-// Process analyses one stored document, detects copies, places it in
-// stories and enqueues the resulting messages, then marks it processed. It
-// is idempotent: processing a document again enqueues nothing new.
-func (e *Engine) Process(ctx context.Context, d corpus.Document) (Outcome, error) {
-	o := Outcome{Doc: d, Stories: map[string]int64{}}
-	text := d.Text()
-	o.Analysis = e.Analyzer.Analyze(text)
-	if err := e.Store.SetAnalysis(ctx, d.ID, o.Analysis); err != nil {
-		return o, fmt.Errorf("storing analysis: %w", err)
-	}
-	if e.Copies != nil {
-		orig, err := e.Copies.Check(ctx, d.ID, text)
-		if err != nil {
-			return o, fmt.Errorf("copy detection: %w", err)
+// prepare analyses and fingerprints docs, on as many goroutines as there
+// are processors, and returns them in order of publication, then path.
+func (e *Engine) prepare(docs []corpus.Document) []*work {
+	slices.SortStableFunc(docs, func(a, b corpus.Document) int {
+		if c := a.Published.Compare(b.Published); c != 0 {
+			return c
 		}
-		if orig != "" && orig != d.ID {
-			o.CopyOf = orig
-			if err := e.Store.SetCopyOf(ctx, d.ID, orig); err != nil {
-				return o, fmt.Errorf("recording copy: %w", err)
+		if c := strings.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	page := make([]*work, len(docs))
+	parallel(len(docs), func(i int) {
+		text := docs[i].Text()
+		w := &work{doc: docs[i], analysis: e.Analyzer.Analyze(text)}
+		if e.Copies != nil {
+			w.fp = e.Copies.Detector.Fingerprint(text)
+		}
+		page[i] = w
+	})
+	return page
+}
+
+// processPage writes everything decided for a page of documents in one
+// transaction. When that fails it writes them one per transaction, so
+// that one bad document does not hold up the others.
+func (e *Engine) processPage(ctx context.Context, page []*work, each func(Outcome), errs *errorTally) (int, error) {
+	var firstErr error
+	ok := page[:0:0]
+	for _, w := range page {
+		if w.err != nil {
+			e.failed(w, w.err, &firstErr, errs)
+			continue
+		}
+		ok = append(ok, w)
+	}
+	if len(ok) == 0 {
+		return 0, firstErr
+	}
+	mutes, err := e.mutes(ctx, ok)
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	if err := e.write(ctx, ok, mutes); err == nil {
+		done = len(ok)
+		e.finish(ok, each)
+	} else {
+		e.Log.Warn("batch not written; writing its documents one by one", "documents", len(ok), "err", err)
+		for _, w := range ok {
+			if err := e.write(ctx, []*work{w}, mutes); err != nil {
+				e.failed(w, err, &firstErr, errs)
+				continue
+			}
+			done++
+			e.finish([]*work{w}, each)
+		}
+	}
+	return done, firstErr
+}
+
+// failed counts a document that is left pending for the next pass; errs
+// logs it at the end of the pass.
+func (e *Engine) failed(w *work, err error, first *error, errs *errorTally) {
+	errs.add("document not processed; will retry", err, "id", w.doc.ID, "path", w.doc.Path)
+	if *first == nil {
+		*first = fmt.Errorf("processing %s (%s): %w", w.doc.ID, w.doc.Path, err)
+	}
+}
+
+// checkCopy runs copy detection on a prepared document.
+func (e *Engine) checkCopy(ctx context.Context, w *work) error {
+	w.out = Outcome{Doc: w.doc, Analysis: w.analysis, Stories: map[string]int64{}}
+	if e.Copies == nil || w.fp == nil {
+		return nil
+	}
+	v, err := e.Copies.Detector.CheckFingerprint(ctx, w.doc.ID, w.fp)
+	if err != nil {
+		return fmt.Errorf("copy detection: %w", err)
+	}
+	w.verdict = v
+	if v.CopyOf != "" && v.CopyOf != w.doc.ID {
+		w.out.CopyOf = v.CopyOf
+	}
+	return nil
+}
+
+// mutes returns the mutes in force when a document of the batch matched a
+// rule.
+func (e *Engine) mutes(ctx context.Context, ws []*work) ([]store.Mute, error) {
+	for _, w := range ws {
+		if len(w.analysis.Matches) > 0 {
+			m, err := e.Store.Mutes(ctx, e.Clock.Now())
+			if err != nil {
+				return nil, fmt.Errorf("reading mutes: %w", err)
+			}
+			return m, nil
+		}
+	}
+	return nil, nil
+}
+
+// write records, in one transaction, what the engine found and decided
+// for ws: analyses, sketches, copies, stories, outbox rows, and that they
+// are processed.
+func (e *Engine) write(ctx context.Context, ws []*work, mutes []store.Mute) error {
+	for _, w := range ws {
+		w.out.Stories, w.out.Enqueued, w.opened = map[string]int64{}, 0, nil
+	}
+	return e.Store.Write(ctx, func(tx store.Tx) error {
+		for _, w := range ws {
+			if err := e.record(ctx, tx, w, mutes); err != nil {
+				return fmt.Errorf("document %s (%s): %w", w.doc.ID, w.doc.Path, err)
 			}
 		}
+		return nil
+	})
+}
+
+// record writes what was found for one document and places it in the
+// stories of the rules it matched.
+func (e *Engine) record(ctx context.Context, tx store.Tx, w *work, mutes []store.Mute) error {
+	d := w.doc
+	if err := tx.SetAnalysis(ctx, d.ID, w.analysis); err != nil {
+		return fmt.Errorf("storing analysis: %w", err)
 	}
-	var mutes []store.Mute
-	if len(o.Analysis.Matches) > 0 {
-		var err error
-		if mutes, err = e.Store.Mutes(ctx, e.Clock.Now()); err != nil {
-			return o, fmt.Errorf("reading mutes: %w", err)
+	if w.verdict.Sketch != nil {
+		if err := tx.SetSketch(ctx, d.ID, w.verdict.Sketch); err != nil {
+			return fmt.Errorf("storing sketch: %w", err)
 		}
 	}
-	for _, m := range o.Analysis.Matches {
+	if w.out.CopyOf != "" {
+		if err := tx.SetCopyOf(ctx, d.ID, w.out.CopyOf); err != nil {
+			return fmt.Errorf("recording copy: %w", err)
+		}
+	}
+	for _, m := range w.analysis.Matches {
 		rule := e.rule(m.Rule)
 		if rule == nil {
 			continue
 		}
-		id, n, err := e.place(ctx, d, o.CopyOf, rule, m, mutes, o.Analysis.Regions)
+		id, n, opened, err := e.place(ctx, tx, d, w.out.CopyOf, rule, m, mutes, w.analysis.Regions)
 		if err != nil {
-			return o, fmt.Errorf("rule %s: %w", m.Rule, err)
+			return fmt.Errorf("rule %s: %w", m.Rule, err)
 		}
-		o.Stories[m.Rule] = id
-		o.Enqueued += n
+		if opened {
+			w.opened = append(w.opened, rule.Name)
+		}
+		w.out.Stories[m.Rule] = id
+		w.out.Enqueued += n
 	}
-	if err := e.Store.MarkProcessed(ctx, d.ID); err != nil {
-		return o, fmt.Errorf("marking processed: %w", err)
+	if err := tx.MarkProcessed(ctx, d.ID); err != nil {
+		return fmt.Errorf("marking processed: %w", err)
 	}
-	if o.Enqueued > 0 && e.Notify != nil {
+	return nil
+}
+
+// finish hands over the outcomes of a committed batch and wakes the
+// delivery loop when rows were enqueued.
+func (e *Engine) finish(ws []*work, each func(Outcome)) {
+	enqueued := 0
+	for _, w := range ws {
+		enqueued += w.out.Enqueued
+		for _, r := range w.opened {
+			e.Metrics.Use().StoriesOpened.Inc(r)
+		}
+		for _, m := range w.analysis.Matches {
+			e.Metrics.Use().RuleMatches.Inc(m.Rule)
+		}
+		if each != nil {
+			each(w.out)
+		}
+	}
+	if enqueued > 0 && e.Notify != nil {
 		e.Notify()
 	}
-	return o, nil
+}
+
+// Process processes one stored document as ProcessPending does, whether
+// or not it was processed before, and returns its outcome. Processing a
+// document again enqueues nothing new.
+func (e *Engine) Process(ctx context.Context, d corpus.Document) (Outcome, error) {
+	if err := e.Copies.ensureLoaded(ctx, e.Store, e.Log); err != nil {
+		return Outcome{}, err
+	}
+	page := e.prepare([]corpus.Document{d})
+	if err := e.checkCopy(ctx, page[0]); err != nil {
+		return page[0].out, err
+	}
+	mutes, err := e.mutes(ctx, page)
+	if err != nil {
+		return page[0].out, err
+	}
+	if err := e.write(ctx, page, mutes); err != nil {
+		return page[0].out, err
+	}
+	e.finish(page, nil)
+	return page[0].out, nil
 }
 
 func (e *Engine) rule(name string) *rules.Rule {
@@ -188,321 +378,4 @@ func (e *Engine) rule(name string) *rules.Rule {
 		}
 	}
 	return nil
-}
-
-func groupWindow(r *rules.Rule) time.Duration {
-	if r.GroupWindow > 0 {
-		return time.Duration(r.GroupWindow)
-	}
-	return DefaultGroupWindow
-}
-
-func updateInterval(r *rules.Rule) time.Duration {
-	if r.UpdateInterval > 0 {
-		return time.Duration(r.UpdateInterval)
-	}
-	return DefaultUpdateInterval
-}
-
-// place puts d in a story of rule r and enqueues what that means: an alert
-// for a new story, an edit when d copies a document already posted, an
-// update otherwise. It returns the story and how many rows it touched.
-func (e *Engine) place(ctx context.Context, d corpus.Document, copyOf string, r *rules.Rule, m corpus.DocMatch, mutes []store.Mute, regions []corpus.DocRegion) (int64, int, error) {
-	if copyOf != "" {
-		st, ok, err := e.storyOf(ctx, copyOf, r.Name)
-		if err != nil {
-			return 0, 0, err
-		}
-		if ok {
-			if err := e.Store.AddToStory(ctx, st.ID, store.StoryMember{DocID: d.ID, Published: d.Published, CopyOf: copyOf}); err != nil {
-				return 0, 0, fmt.Errorf("adding copy to story: %w", err)
-			}
-			n, err := e.enqueueEdits(ctx, st, d.ID, copyOf, r)
-			return st.ID, n, err
-		}
-	}
-	// A document already in a story of this rule (reprocessed after a
-	// crash) keeps its story.
-	if st, ok, err := e.storyOf(ctx, d.ID, r.Name); err != nil {
-		return 0, 0, err
-	} else if ok {
-		n, err := e.enqueueForMember(ctx, st, d, r, mutes, m, regions)
-		return st.ID, n, err
-	}
-	key := m.GroupKey
-	if key == "" || key == "none" {
-		// A document naming no place has nothing to group it by: it is a
-		// story of its own (its copies still join it), rather than every
-		// placeless report chaining into one story.
-		key = "doc:" + d.ID
-	}
-	st, err := e.Store.FindStory(ctx, r.Name, key, d.Published, groupWindow(r))
-	if errors.Is(err, store.ErrNotFound) {
-		st, err = e.Store.CreateStory(ctx, store.Story{
-			Rule: r.Name, Key: key, KeyName: m.GroupName,
-			First: d.Published, Last: d.Published, CreatedAt: e.Clock.Now(),
-		})
-		if err == nil {
-			e.Metrics.Use().StoriesOpened.Inc(r.Name)
-		}
-	}
-	if err != nil {
-		return 0, 0, fmt.Errorf("finding story: %w", err)
-	}
-	if err := e.Store.AddToStory(ctx, st.ID, store.StoryMember{DocID: d.ID, Published: d.Published}); err != nil {
-		return 0, 0, fmt.Errorf("adding to story: %w", err)
-	}
-	n, err := e.enqueueForMember(ctx, st, d, r, mutes, m, regions)
-	return st.ID, n, err
-}
-
-// storyOf returns the story of rule that holds doc.
-func (e *Engine) storyOf(ctx context.Context, doc, rule string) (store.Story, bool, error) {
-	stories, err := e.Store.StoriesOf(ctx, doc)
-	if err != nil {
-		return store.Story{}, false, fmt.Errorf("stories of %s: %w", doc, err)
-	}
-	for _, s := range stories {
-		if s.Rule == rule {
-			return s, true, nil
-		}
-	}
-	return store.Story{}, false, nil
-}
-
-// enqueueForMember enqueues, per destination, the alert when d leads the
-// story, or adds d to the destination's open thread reply.
-func (e *Engine) enqueueForMember(ctx context.Context, st store.Story, d corpus.Document, r *rules.Rule, mutes []store.Mute, m corpus.DocMatch, regions []corpus.DocRegion) (int, error) {
-	n := 0
-	for _, dest := range e.dests(r) {
-		if e.DryRun {
-			continue
-		}
-		akey := alertKey(st.ID, dest)
-		arow, err := e.Store.OutboxRow(ctx, akey)
-		alertExists := err == nil
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return n, fmt.Errorf("reading alert row: %w", err)
-		}
-		if alertExists {
-			// Reprocessed after a crash: the alert may already carry d.
-			if rf, err := decodeRef(arow.Payload); err == nil && slices.Contains(rf.Docs, d.ID) {
-				if err := e.Store.SetState(ctx, carrierState(st.ID, dest, d.ID), akey); err != nil {
-					return n, fmt.Errorf("recording carrier: %w", err)
-				}
-				continue
-			}
-		}
-		if mu := muteOf(mutes, dest, st.ID, r.Name, m, regions); mu != nil {
-			// Muted here: not posted, but counted (for /status and
-			// /mutes). When the mute ends, the next report posts: the
-			// alert when none was posted, else a reply in its thread.
-			if err := e.recordMuted(ctx, st, dest, d, alertExists, mu); err != nil {
-				return n, err
-			}
-			continue
-		}
-		if !alertExists {
-			// No alert here yet: this report opens the story in this
-			// destination (a new story, or one alerted while muted here).
-			ins, err := e.Store.Enqueue(ctx, store.OutboxRow{
-				Key: akey, Transport: dest.Transport, Channel: dest.Channel, Kind: store.OutboxAlert,
-				StoryID: st.ID, Payload: ref{Rule: r.Name, Story: st.ID, Docs: []string{d.ID}}.encode(),
-			})
-			if err != nil {
-				return n, fmt.Errorf("enqueueing alert: %w", err)
-			}
-			if err := e.Store.SetState(ctx, carrierState(st.ID, dest, d.ID), akey); err != nil {
-				return n, fmt.Errorf("recording carrier: %w", err)
-			}
-			if ins {
-				n++
-			}
-			continue
-		}
-		added, err := e.addToUpdate(ctx, st, dest, d.ID, akey, r)
-		if err != nil {
-			return n, err
-		}
-		if added {
-			n++
-		}
-	}
-	k, err := e.notifyFollowers(ctx, st, d, r)
-	return n + k, err
-}
-
-// addToUpdate adds doc to the destination's open reply while that is still
-// waiting to be sent; otherwise it enqueues a new reply, due one update
-// interval from now, so every report arriving meanwhile joins it (as
-// Alertmanager's group_interval batches notifications). The reply threads
-// under the row whose key is parent ("": a message of its own, as the
-// private reports to a story's followers are).
-func (e *Engine) addToUpdate(ctx context.Context, st store.Story, dest Dest, doc, parent string, r *rules.Rule) (bool, error) {
-	cstate := carrierState(st.ID, dest, doc)
-	if _, err := e.Store.GetState(ctx, cstate); err == nil {
-		return false, nil // already carried
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return false, fmt.Errorf("reading carrier: %w", err)
-	}
-	now := e.Clock.Now()
-	// Reprocessed after a crash: a reply may already carry doc.
-	if _, err := e.Store.OutboxRow(ctx, updateKey(st.ID, dest, doc)); err == nil {
-		return false, e.Store.SetState(ctx, cstate, updateKey(st.ID, dest, doc))
-	}
-	if key, err := e.Store.GetState(ctx, openUpdateState(st.ID, dest)); err == nil {
-		row, err := e.Store.OutboxRow(ctx, key)
-		if err != nil {
-			return false, fmt.Errorf("reading open reply: %w", err)
-		}
-		rf, err := decodeRef(row.Payload)
-		if err != nil {
-			return false, err
-		}
-		if slices.Contains(rf.Docs, doc) {
-			return false, e.Store.SetState(ctx, cstate, key)
-		}
-		// A reply whose last send had no answer may be posted already:
-		// what it did not carry then goes in a new reply.
-		if row.State == store.Pending && !store.IsUnknownOutcome(row.LastError) {
-			rf.Docs = append(rf.Docs, doc)
-			ok, err := e.Store.UpdatePending(ctx, row.ID, rf.encode())
-			if err != nil {
-				return false, fmt.Errorf("extending reply: %w", err)
-			}
-			if !ok {
-				goto fresh // claimed for delivery meanwhile
-			}
-			if err := e.Store.SetState(ctx, cstate, key); err != nil {
-				return false, fmt.Errorf("recording carrier: %w", err)
-			}
-			return true, nil
-		}
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return false, fmt.Errorf("reading open reply: %w", err)
-	}
-fresh:
-	key := updateKey(st.ID, dest, doc)
-	if _, err := e.Store.Enqueue(ctx, store.OutboxRow{
-		Key: key, Transport: dest.Transport, Channel: dest.Channel, Kind: store.OutboxUpdate,
-		StoryID: st.ID, ParentKey: parent, Due: now.Add(updateInterval(r)),
-		Payload: ref{Rule: r.Name, Story: st.ID, Docs: []string{doc}}.encode(),
-	}); err != nil {
-		return false, fmt.Errorf("enqueueing reply: %w", err)
-	}
-	if err := e.Store.SetState(ctx, openUpdateState(st.ID, dest), key); err != nil {
-		return false, fmt.Errorf("recording open reply: %w", err)
-	}
-	if err := e.Store.SetState(ctx, cstate, key); err != nil {
-		return false, fmt.Errorf("recording carrier: %w", err)
-	}
-	return true, nil
-}
-
-// enqueueEdits enqueues, per destination that carries the original, an
-// edit of the message carrying it: the copy raises its source count.
-func (e *Engine) enqueueEdits(ctx context.Context, st store.Story, doc, orig string, r *rules.Rule) (int, error) {
-	n := 0
-	for _, dest := range e.dests(r) {
-		if e.DryRun {
-			continue
-		}
-		carrier, err := e.Store.GetState(ctx, carrierState(st.ID, dest, orig))
-		if errors.Is(err, store.ErrNotFound) {
-			continue // the original never went there (muted, or added later)
-		}
-		if err != nil {
-			return n, fmt.Errorf("reading carrier: %w", err)
-		}
-		ins, err := e.Store.Enqueue(ctx, store.OutboxRow{
-			Key: editKey(st.ID, dest, doc), Transport: dest.Transport, Channel: dest.Channel,
-			Kind: store.OutboxEdit, StoryID: st.ID, ParentKey: carrier,
-			Payload: ref{Rule: r.Name, Story: st.ID, Docs: []string{doc}, Carrier: carrier}.encode(),
-		})
-		if err != nil {
-			return n, fmt.Errorf("enqueueing edit: %w", err)
-		}
-		if ins {
-			n++
-		}
-	}
-	return n, nil
-}
-
-func (e *Engine) dests(r *rules.Rule) []Dest {
-	var out []Dest
-	seen := map[string]bool{}
-	for _, c := range r.Channels {
-		for _, d := range e.Routes[c] {
-			if !seen[d.String()] {
-				seen[d.String()] = true
-				out = append(out, d)
-			}
-		}
-	}
-	return out
-}
-
-// muteOf returns the mute in force that covers story st of rule, or a
-// place of the document, in dest; nil when none does. Targets are what
-// /mute and the alert buttons store (see store.Mute): "story:12",
-// "rule:NAME", "group:AF.02", "admin1:AF.02", "country:AF", "place:ID" or
-// "region:NAME" (a region of rules.yaml), several joined with "&" when all
-// must hold; a bare name is compared with the rule and group names.
-func muteOf(mutes []store.Mute, dest Dest, st int64, rule string, m corpus.DocMatch, regions []corpus.DocRegion) *store.Mute {
-	for i, mu := range mutes {
-		if mu.Transport != dest.Transport || mu.Channel != dest.Channel {
-			continue
-		}
-		all := true
-		for part := range strings.SplitSeq(mu.Target, "&") {
-			if !targetHolds(part, st, rule, m, regions) {
-				all = false
-				break
-			}
-		}
-		if all {
-			return &mutes[i]
-		}
-	}
-	return nil
-}
-
-// targetHolds reports whether one part of a mute target covers a story's
-// document.
-func targetHolds(target string, st int64, rule string, m corpus.DocMatch, regions []corpus.DocRegion) bool {
-	kind, val, ok := strings.Cut(target, ":")
-	switch {
-	case !ok:
-		t := corpus.Fold(target)
-		return t == corpus.Fold(rule) || t == corpus.Fold(m.GroupKey) || groupNameMatches(t, m.GroupName)
-	case kind == "story":
-		return val == strconv.FormatInt(st, 10)
-	case kind == "rule":
-		return val == rule
-	case kind == "group":
-		return val == m.GroupKey
-	case kind == "region":
-		for _, reg := range m.Regions {
-			if name, _, _ := strings.Cut(reg, " ("); corpus.Fold(name) == corpus.Fold(val) {
-				return true
-			}
-		}
-		return false
-	}
-	for _, r := range regions {
-		if kind == "admin1" && r.Admin1 == val || kind == "country" && r.Country == val ||
-			kind == "place" && strconv.FormatInt(r.PlaceID, 10) == val {
-			return true
-		}
-	}
-	return false
-}
-
-func groupNameMatches(folded, groupName string) bool {
-	if groupName == "" {
-		return false
-	}
-	name, _, _ := strings.Cut(groupName, ",")
-	return folded == corpus.Fold(name) || folded == corpus.Fold(groupName)
 }

@@ -30,11 +30,11 @@ func (fixedAnalyzer) Analyze(string) corpus.Analysis {
 	}
 }
 
-type detectorAdapter struct{ d *dedup.Detector }
-
-func (a detectorAdapter) Check(ctx context.Context, id, text string) (string, error) {
-	v, err := a.d.Check(ctx, id, text)
-	return v.CopyOf, err
+// processAll runs ProcessPending and returns the outcomes in order.
+func processAll(ctx context.Context, e *Engine) ([]Outcome, error) {
+	var outs []Outcome
+	_, err := e.ProcessPending(ctx, func(o Outcome) { outs = append(outs, o) })
+	return outs, err
 }
 
 type engineFixture struct {
@@ -49,10 +49,7 @@ func newEngineFixture(t *testing.T) *engineFixture {
 	t.Helper()
 	clock := newFakeClock()
 	st := openTestStore(t, clock)
-	det, err := dedup.NewDetector(st, func(ctx context.Context, id string) (string, error) {
-		d, err := st.Document(ctx, id)
-		return d.Text(), err
-	}, dedup.Options{})
+	det, err := NewCopies(st, dedup.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +58,7 @@ func newEngineFixture(t *testing.T) *engineFixture {
 		Rules:    []rules.Rule{{Name: "assault", Channels: []string{"ops", "field"}}},
 	}
 	e := &Engine{
-		Store: st, Analyzer: fixedAnalyzer{}, Copies: detectorAdapter{det}, Rules: cfg, Clock: clock,
+		Store: st, Analyzer: fixedAnalyzer{}, Copies: det, Rules: cfg, Clock: clock,
 		Log: slog.New(slog.DiscardHandler),
 		Routes: map[string][]Dest{
 			"ops":   {{Transport: "slack", Channel: "C1", Name: "ops"}},
@@ -89,6 +86,27 @@ func (f *engineFixture) putSeed(n string, published time.Time) corpus.Document {
 	}
 	f.ids[n] = d.ID
 	return d
+}
+
+// carried returns the documents row carries: those of its payload, then
+// the reports added to it.
+func (f *engineFixture) carried(r store.OutboxRow) []string {
+	f.t.Helper()
+	rf, err := decodeRef(r.Payload)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	added, total, err := f.store.ReplyDocs(context.Background(), r.ID, 1000)
+	if err != nil || total != len(added) {
+		f.t.Fatalf("ReplyDocs: %d of %d, %v", len(added), total, err)
+	}
+	out := rf.Docs
+	for _, d := range added {
+		if !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 func (f *engineFixture) rows() []store.OutboxRow {
@@ -133,7 +151,7 @@ func TestEngineSeedStory(t *testing.T) {
 	f.putSeed("003", day(7))
 	f.putSeed("004", day(7))
 
-	outs, err := f.engine.ProcessPending(ctx)
+	outs, err := processAll(ctx, f.engine)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,8 +189,8 @@ func TestEngineSeedStory(t *testing.T) {
 			}
 		case "update":
 			want := []string{f.ids["004"], f.ids["000"], f.ids["002"]}
-			if !slices.Equal(rf.Docs, want) {
-				t.Errorf("reply carries %v, want 004, 000, 002 in one batch", rf.Docs)
+			if got := f.carried(r); !slices.Equal(got, want) {
+				t.Errorf("reply carries %v, want 004, 000, 002 in one batch", got)
 			}
 		case "edit":
 			if rf.Docs[0] != f.ids["001"] || rf.Carrier != updateKey(story, Dest{Transport: r.Transport, Channel: r.Channel}, f.ids["004"]) {
@@ -204,7 +222,7 @@ func TestEngineRendersCopyCounts(t *testing.T) {
 	f := newEngineFixture(t)
 	f.putSeed("000", day(8))
 	f.putSeed("001", day(8))
-	if _, err := f.engine.ProcessPending(ctx); err != nil {
+	if _, err := processAll(ctx, f.engine); err != nil {
 		t.Fatal(err)
 	}
 	rows := f.rows()
@@ -264,8 +282,7 @@ func TestEngineBurstWindowAndNewStory(t *testing.T) {
 	var updates [][]string
 	for _, r := range f.rows() {
 		if r.Kind == "update" && r.Transport == "slack" {
-			rf, _ := decodeRef(r.Payload)
-			updates = append(updates, rf.Docs)
+			updates = append(updates, f.carried(r))
 		}
 	}
 	if len(updates) != 2 || len(updates[0]) != 2 || len(updates[1]) != 1 {
@@ -305,7 +322,7 @@ func TestEngineMuteSkipsAlert(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.putSeed("003", day(7))
-	f.engine.ProcessPending(ctx)
+	processAll(ctx, f.engine)
 	var got []string
 	for _, r := range f.rows() {
 		got = append(got, r.Transport+":"+string(r.Kind))
@@ -315,18 +332,28 @@ func TestEngineMuteSkipsAlert(t *testing.T) {
 	}
 }
 
-// failingState is the real store, but SetState of carrier marks fails while
-// fail is set: a crash between enqueueing a row and recording it.
+// failingState is the real store, but in its transactions SetState of
+// carrier marks fails while fail is set: a crash between enqueueing a row
+// and recording it.
 type failingState struct {
 	store.Store
 	fail bool
 }
 
-func (f *failingState) SetState(ctx context.Context, key, value string) error {
-	if f.fail && strings.HasPrefix(key, "carrier/") {
+func (f *failingState) Write(ctx context.Context, fn func(tx store.Tx) error) error {
+	return f.Store.Write(ctx, func(tx store.Tx) error { return fn(failingTx{tx, f}) })
+}
+
+type failingTx struct {
+	store.Tx
+	f *failingState
+}
+
+func (t failingTx) SetState(ctx context.Context, key, value string) error {
+	if t.f.fail && strings.HasPrefix(key, "carrier/") {
 		return errors.New("injected crash")
 	}
-	return f.Store.SetState(ctx, key, value)
+	return t.Tx.SetState(ctx, key, value)
 }
 
 func TestEngineReprocessingAfterCrashPostsNothingTwice(t *testing.T) {
@@ -339,7 +366,7 @@ func TestEngineReprocessingAfterCrashPostsNothingTwice(t *testing.T) {
 		t.Fatal("injected failure not reported")
 	}
 	fs.fail = false
-	if _, err := f.engine.ProcessPending(ctx); err != nil {
+	if _, err := processAll(ctx, f.engine); err != nil {
 		t.Fatal(err)
 	}
 	// A reply that crashed after being enqueued: the same again.
@@ -349,7 +376,7 @@ func TestEngineReprocessingAfterCrashPostsNothingTwice(t *testing.T) {
 		t.Fatal("injected failure not reported")
 	}
 	fs.fail = false
-	if _, err := f.engine.ProcessPending(ctx); err != nil {
+	if _, err := processAll(ctx, f.engine); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
@@ -394,7 +421,7 @@ func TestMutedTargets(t *testing.T) {
 
 func mustProcess(t *testing.T, f *engineFixture) {
 	t.Helper()
-	if _, err := f.engine.ProcessPending(context.Background()); err != nil {
+	if _, err := processAll(context.Background(), f.engine); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -420,7 +447,7 @@ func TestEnginePlacelessDocumentsAreStoriesOfTheirOwn(t *testing.T) {
 	f.putSeed("003", day(7))
 	f.putSeed("000", day(7))
 	f.putSeed("001", day(7)) // a copy of 000: joins its story
-	outs, err := f.engine.ProcessPending(ctx)
+	outs, err := processAll(ctx, f.engine)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,21 +25,16 @@ const (
 	DefaultFeedSlow = 10 * time.Second
 )
 
-// DocumentPutter stores documents; the store's Documents is one.
-type DocumentPutter interface {
-	PutDocument(ctx context.Context, d corpus.Document) (created bool, err error)
-}
-
 // FeedPoller fetches the feeds of the rules in force apart from the scans:
 // each feed on its own interval and with its own deadline, at most Limit
 // at a time, so a slow or failing feed holds up neither a scan of the
-// corpus folder nor the other feeds. The items it fetches are stored; the
-// next scan (or OnNew) processes them. It keeps each feed's record across
-// rules reloads (by label and URL) for /status and the metrics.
+// corpus folder nor the other feeds. The items it fetches are stored, in
+// batches, through the feed's Ingester; the next scan (or OnNew) processes
+// them. It keeps each feed's record across rules reloads (by label and
+// URL) for /status and the metrics.
 type FeedPoller struct {
 	// Feeds returns the feeds of the rules in force.
 	Feeds func() []*FeedSource
-	Store DocumentPutter
 	Clock Clock
 	Log   *slog.Logger
 	// Limit, Tick and Slow default to DefaultFeedFetches, DefaultFeedTick
@@ -130,30 +125,33 @@ func (p *FeedPoller) startDue(ctx context.Context) {
 		go func() {
 			defer p.wg.Done()
 			defer func() { <-p.slots }()
-			p.fetch(ctx, f, r, p.put)
+			p.fetch(ctx, f, r, nil) //nolint:errcheck // recorded for /status and logged
 		}()
 	}
 }
 
-// FetchAll fetches every feed now, at most Limit at a time, hands their
-// items to fn (one call at a time) and waits for them all. It returns
-// the errors of the feeds that failed. `bot scan` reads feeds this way.
-func (p *FeedPoller) FetchAll(ctx context.Context, fn corpus.Handler) []error {
+// FetchAll fetches every feed now, at most Limit at a time, stores their
+// items, hands each to observe (when set, one call at a time), and waits
+// for them all. It returns how many items were new and how many exact
+// duplicates, and the errors of the feeds that failed. `bot scan` reads
+// feeds this way.
+func (p *FeedPoller) FetchAll(ctx context.Context, observe func(corpus.Document)) (created, dupes int, errs []error) {
 	p.init()
 	var mu sync.Mutex
-	var errs []error
 	var wg sync.WaitGroup
-	serial := func(ctx context.Context, d corpus.Document) error {
+	serial := func(d corpus.Document) {
 		mu.Lock()
 		defer mu.Unlock()
-		return fn(ctx, d)
+		if observe != nil {
+			observe(d)
+		}
 	}
 	for _, f := range p.Feeds() {
 		select {
 		case p.slots <- struct{}{}:
 		case <-ctx.Done():
 			wg.Wait()
-			return append(errs, ctx.Err())
+			return created, dupes, append(errs, ctx.Err())
 		}
 		r := p.record(f)
 		p.begin(r, p.Clock.Now())
@@ -161,15 +159,17 @@ func (p *FeedPoller) FetchAll(ctx context.Context, fn corpus.Handler) []error {
 		go func() {
 			defer wg.Done()
 			defer func() { <-p.slots }()
-			if err := p.fetch(ctx, f, r, serial); err != nil {
-				mu.Lock()
+			c, d, err := p.fetch(ctx, f, r, serial)
+			mu.Lock()
+			created, dupes = created+c, dupes+d
+			if err != nil {
 				errs = append(errs, err)
-				mu.Unlock()
 			}
+			mu.Unlock()
 		}()
 	}
 	wg.Wait()
-	return errs
+	return created, dupes, errs
 }
 
 func (p *FeedPoller) record(f *FeedSource) *feedRecord {
@@ -190,21 +190,22 @@ func (p *FeedPoller) begin(r *feedRecord, now time.Time) {
 	r.inFlight, r.started = true, now
 }
 
-// put stores a fetched item.
-func (p *FeedPoller) put(ctx context.Context, d corpus.Document) error {
-	if _, err := p.Store.PutDocument(ctx, d); err != nil {
-		return fmt.Errorf("storing %s: %w", d.URL, err)
-	}
-	return nil
-}
-
-// fetch fetches f once, handing its items to fn, and records how it went.
-func (p *FeedPoller) fetch(ctx context.Context, f *FeedSource, r *feedRecord, fn corpus.Handler) error {
+// fetch fetches f once, stores its items through the feed's Ingester
+// (handing each to observe, when set), and records how it went. It returns
+// how many items were new and how many exact duplicates.
+func (p *FeedPoller) fetch(ctx context.Context, f *FeedSource, r *feedRecord, observe func(corpus.Document)) (created, dupes int, err error) {
 	items := 0
-	err := f.Scan(ctx, func(ctx context.Context, d corpus.Document) error {
+	err = f.Scan(ctx, func(ctx context.Context, d corpus.Document) error {
 		items++
-		return fn(ctx, d)
+		if observe != nil {
+			observe(d)
+		}
+		return f.Ingest.Document(ctx, d)
 	})
+	created, dupes, ferr := f.Ingest.Flush(ctx)
+	if err == nil && ferr != nil {
+		err = fmt.Errorf("feed %s: storing its items: %w", f.Label, ferr)
+	}
 	now := p.Clock.Now()
 	m := p.Metrics.Use()
 	m.FeedFetches.Inc(f.Label)
@@ -227,7 +228,7 @@ func (p *FeedPoller) fetch(ctx context.Context, f *FeedSource, r *feedRecord, fn
 	default:
 		r.err, r.failures, r.ok = "", 0, now
 		r.results["ok"]++
-		r.docs += items
+		r.docs += created
 	}
 	failures := r.failures
 	p.mu.Unlock()
@@ -239,12 +240,12 @@ func (p *FeedPoller) fetch(ctx context.Context, f *FeedSource, r *feedRecord, fn
 	case err != nil:
 		p.Log.Debug("feed still failing", "feed", f.Label, "failures", failures, "err", err)
 	case failures == 0 && items > 0:
-		p.Log.Debug("feed fetched", "feed", f.Label, "items", items)
-		if p.OnNew != nil {
+		p.Log.Debug("feed fetched", "feed", f.Label, "items", items, "new", created)
+		if p.OnNew != nil && created > 0 {
 			p.OnNew()
 		}
 	}
-	return err
+	return created, dupes, err
 }
 
 // FeedStatus is how one feed is doing.

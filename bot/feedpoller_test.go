@@ -79,7 +79,8 @@ func TestTricklingFeedDelaysNoScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	scanner := &Scanner{Sources: []Source{NewDirSource(dir, f.store, corpus.Parser{})}, Engine: f.engine, Log: log}
+	in := &Ingester{Store: f.store}
+	scanner := &Scanner{Sources: []Source{NewDirSource(dir, f.store, in, corpus.Parser{})}, Engine: f.engine, Ingest: in, Log: log}
 
 	srv := &trickle{body: readRSS(t), step: make(chan struct{}), started: make(chan struct{})}
 	ts := httptest.NewServer(srv)
@@ -89,7 +90,7 @@ func TestTricklingFeedDelaysNoScan(t *testing.T) {
 		Timeout: rules.Duration(time.Minute), PrivateNetwork: true}, f.store, clock)
 	fetched := make(chan struct{}, 1)
 	m := NewMetrics()
-	poller := &FeedPoller{Feeds: func() []*FeedSource { return []*FeedSource{feed} }, Store: f.store, Clock: clock,
+	poller := &FeedPoller{Feeds: func() []*FeedSource { return []*FeedSource{feed} }, Clock: clock,
 		Log: log, Metrics: m, OnNew: func() { fetched <- struct{}{} }}
 	poller.DeclareGauges(m)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -181,7 +182,12 @@ func (s *countingFeeds) count() (n int, by map[string]int) {
 func testPoller(t *testing.T, clock Clock, feeds []*FeedSource, limit int, m *Metrics) (*FeedPoller, func()) {
 	t.Helper()
 	f := newEngineFixture(t)
-	p := &FeedPoller{Feeds: func() []*FeedSource { return feeds }, Store: f.store, Clock: clock, Limit: limit,
+	for _, fd := range feeds {
+		if fd.Ingest.Store == nil {
+			fd.Ingest.Store = f.store // feedAt keeps no store
+		}
+	}
+	p := &FeedPoller{Feeds: func() []*FeedSource { return feeds }, Clock: clock, Limit: limit,
 		Log: slog.New(slog.DiscardHandler), Metrics: m}
 	p.DeclareGauges(m)
 	ctx, cancel := context.WithCancel(context.Background())

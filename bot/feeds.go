@@ -15,10 +15,12 @@ import (
 )
 
 // FeedSource is one RSS/Atom feed of rules.yaml: fetched every Interval,
-// each fetch bounded by the feed's timeout. Its conditional-GET state
-// lives in the store.
+// each fetch bounded by the feed's timeout. Its items are stored in
+// batches through Ingest; its conditional-GET state lives in the store,
+// written once the items before it are stored.
 type FeedSource struct {
 	Feed     *corpus.FeedSource
+	Ingest   *Ingester
 	Interval time.Duration
 	// Label names the feed in /status, logs and metrics: its name in
 	// rules.yaml, or its host and path (never its query, which may hold a
@@ -26,11 +28,14 @@ type FeedSource struct {
 	Label string
 }
 
-// NewFeedSource builds the feed f of rules.yaml, keeping its state in st.
-func NewFeedSource(f rules.Feed, st store.State, clock Clock) *FeedSource {
+// NewFeedSource builds the feed f of rules.yaml, storing its items and
+// keeping its state in st.
+func NewFeedSource(f rules.Feed, st IngestStore, clock Clock) *FeedSource {
+	in := &Ingester{Store: st}
 	return &FeedSource{
-		Feed: &corpus.FeedSource{URL: f.URL, Name: f.Name, State: FeedStates{st}, Now: clock.Now,
+		Feed: &corpus.FeedSource{URL: f.URL, Name: f.Name, State: FeedStates{Store: st, Sync: in.Sync}, Now: clock.Now,
 			Timeout: time.Duration(f.Timeout), AllowPrivate: f.PrivateNetwork},
+		Ingest:   in,
 		Interval: time.Duration(f.Interval),
 		Label:    feedLabel(f.Name, f.URL),
 	}
@@ -67,8 +72,13 @@ func (f *FeedSource) Scan(ctx context.Context, fn corpus.Handler) error {
 	return nil
 }
 
-// FeedStates keeps feed conditional-GET state in a store.
-type FeedStates struct{ Store store.State }
+// FeedStates keeps feed conditional-GET state in a store. With Sync set,
+// a new state is written only after Sync made the items handed over before
+// it durable, so a crash never records a feed as read without its items.
+type FeedStates struct {
+	Store store.State
+	Sync  func(context.Context) error
+}
 
 // FeedState implements corpus.FeedStateStore.
 func (s FeedStates) FeedState(ctx context.Context, url string) (corpus.FeedState, error) {
@@ -91,6 +101,11 @@ func (s FeedStates) SetFeedState(ctx context.Context, url string, fs corpus.Feed
 	b, err := json.Marshal(fs)
 	if err != nil {
 		return fmt.Errorf("encoding feed state: %w", err)
+	}
+	if s.Sync != nil {
+		if err := s.Sync(ctx); err != nil {
+			return fmt.Errorf("storing the items before the feed's state: %w", err)
+		}
 	}
 	return s.Store.SetState(ctx, "feed/"+url, string(b))
 }

@@ -53,6 +53,7 @@ type Shared struct {
 type RuleSet struct {
 	Config   *rules.Config
 	Engine   *Engine
+	Ingest   *Ingester
 	Scanner  *Scanner
 	Digester *Digester
 	Router   *Router
@@ -78,6 +79,9 @@ type Live struct {
 	changed chan struct{}
 	feeds   *FeedPoller
 	fetched chan struct{}
+	// copies is kept across reloads that keep the dedup options: its
+	// index of recent documents stays.
+	copies *Copies
 }
 
 type liveRules struct {
@@ -93,7 +97,7 @@ func NewLive(path string, cfg *rules.Config, gaz *geo.Gazetteer, load LoadFunc, 
 	if err != nil {
 		return nil, err
 	}
-	l.feeds = &FeedPoller{Feeds: func() []*FeedSource { return l.Rules().Feeds }, Store: shared.Store,
+	l.feeds = &FeedPoller{Feeds: func() []*FeedSource { return l.Rules().Feeds },
 		Clock: shared.Clock, Log: shared.Log, Metrics: shared.Metrics, OnNew: func() {
 			select {
 			case l.fetched <- struct{}{}:
@@ -187,15 +191,12 @@ func (l *Live) build(cfg *rules.Config, gaz *geo.Gazetteer) (*RuleSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compiling rules: %w", err)
 	}
-	det, err := dedup.NewDetector(st, func(ctx context.Context, id string) (string, error) {
-		d, err := st.Document(ctx, id)
-		if err != nil {
-			return "", err
+	copies := l.copies
+	opts := dedup.Options{Shingle: cfg.Dedup.Shingle, Containment: cfg.Dedup.Containment}
+	if copies == nil || copies.Detector.Options() != opts.WithDefaults() {
+		if copies, err = NewCopies(st, opts); err != nil {
+			return nil, fmt.Errorf("dedup options in %s: %w", l.path, err)
 		}
-		return d.Text(), nil
-	}, dedup.Options{Shingle: cfg.Dedup.Shingle, Containment: cfg.Dedup.Containment})
-	if err != nil {
-		return nil, fmt.Errorf("dedup options in %s: %w", l.path, err)
 	}
 	places := gaz
 	if len(cfg.Aliases) > 0 {
@@ -207,7 +208,7 @@ func (l *Live) build(cfg *rules.Config, gaz *geo.Gazetteer) (*RuleSet, error) {
 	}
 	routes := Routes(cfg, sh.Transports, sh.Console, sh.Log)
 	rs := &RuleSet{Config: cfg, Places: places}
-	rs.Engine = &Engine{Store: st, Analyzer: matcherAnalyzer{matcher}, Copies: detectorCopies{det}, Rules: cfg,
+	rs.Engine = &Engine{Store: st, Analyzer: matcherAnalyzer{matcher}, Copies: copies, Rules: cfg,
 		Routes: routes, Clock: sh.Clock, Log: sh.Log, Notify: sh.Wake, Metrics: sh.Metrics}
 	rs.Digester = &Digester{Store: st, Rules: cfg, Routes: routes, Clock: sh.Clock, Log: sh.Log, Notify: sh.Wake}
 	rs.Router = &Router{Store: st, Rules: cfg, Places: places, Digests: rs.Digester, Clock: sh.Clock, Log: sh.Log,
@@ -223,8 +224,10 @@ func (l *Live) build(cfg *rules.Config, gaz *geo.Gazetteer) (*RuleSet, error) {
 		feedNames = append(feedNames, src.Label)
 	}
 	sh.Metrics.Preset(nil, ruleNames, feedNames, nil)
-	rs.Scanner = &Scanner{Sources: []Source{NewDirSource(sh.CorpusDir, st, sh.Parser)},
-		Engine: rs.Engine, Log: sh.Log, Metrics: sh.Metrics, Writes: sh.Writes}
+	rs.Ingest = &Ingester{Store: st}
+	rs.Scanner = &Scanner{Sources: []Source{NewDirSource(sh.CorpusDir, st, rs.Ingest, sh.Parser)},
+		Engine: rs.Engine, Ingest: rs.Ingest, Log: sh.Log, Metrics: sh.Metrics, Writes: sh.Writes}
+	l.copies = copies
 	return rs, nil
 }
 
@@ -243,14 +246,6 @@ func transportsMayAct(transports map[string]chat.Transport) func(ctx context.Con
 type matcherAnalyzer struct{ m *rules.Matcher }
 
 func (a matcherAnalyzer) Analyze(text string) corpus.Analysis { return a.m.Analysis(a.m.Match(text)) }
-
-// detectorCopies is the near-copy detector as the engine's CopyDetector.
-type detectorCopies struct{ d *dedup.Detector }
-
-func (c detectorCopies) Check(ctx context.Context, id, text string) (string, error) {
-	v, err := c.d.Check(ctx, id, text)
-	return v.CopyOf, err
-}
 
 // Routes maps each channel of rules.yaml to its destinations. With console
 // set every channel prints on the one console (so an alert prints once,

@@ -317,9 +317,4 @@ func (m *Metrics) scanned(rep ScanReport, err error, end time.Time) {
 		m.ScanSkipped.Add(float64(n), reason)
 	}
 	m.ScanSkipped.Add(float64(rep.Unreadable), UnreadableReason)
-	for _, o := range rep.Outcomes {
-		for _, match := range o.Analysis.Matches {
-			m.RuleMatches.Inc(match.Rule)
-		}
-	}
 }

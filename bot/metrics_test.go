@@ -121,8 +121,9 @@ func TestMetricsRecordScansAndDeliveries(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "empty.txt"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sc := &Scanner{Sources: []Source{NewDirSource(dir, f.store, corpus.Parser{Logger: slog.New(slog.DiscardHandler)})},
-		Engine: f.engine, Log: slog.New(slog.DiscardHandler), Metrics: m}
+	in := &Ingester{Store: f.store}
+	sc := &Scanner{Sources: []Source{NewDirSource(dir, f.store, in, corpus.Parser{Logger: slog.New(slog.DiscardHandler)})},
+		Engine: f.engine, Ingest: in, Log: slog.New(slog.DiscardHandler), Metrics: m}
 	if _, err := sc.Scan(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,14 @@ type RenderStore interface {
 	PutActionRef(ctx context.Context, r store.ActionRef) (store.ActionRef, error)
 	// Mutes returns the mutes in force at now.
 	Mutes(ctx context.Context, now time.Time) ([]store.Mute, error)
+	// ReplyDocs returns the first reports added to a reply and how many
+	// there are.
+	ReplyDocs(ctx context.Context, id int64, limit int) ([]string, int, error)
 }
+
+// MaxReplyItems is how many reports a thread reply shows at most; the
+// reply says how many more there are and which command lists them.
+const MaxReplyItems = 10
 
 // Renderer builds the chat message of an outbox row from the store when the
 // row is sent, so alerts and replies show the latest source counts.
@@ -53,13 +60,13 @@ func (r *Renderer) Render(ctx context.Context, row store.OutboxRow) (chat.Messag
 		if err != nil {
 			return chat.Message{}, err
 		}
-		m, err := r.story(ctx, rf, row.Kind == store.OutboxAlert)
+		m, total, err := r.story(ctx, rf, row, row.Kind == store.OutboxAlert)
 		m.Channel, m.Zone = row.Channel, r.Zone
 		if err == nil && m.Kind == chat.KindAlert {
 			err = r.withControls(ctx, &m, rf.Story, row)
 		}
-		if err == nil && m.Kind == chat.KindUpdate && row.ParentKey == "" {
-			m.Text = followText(rf.Story, len(m.Items))
+		if err == nil && m.Kind == chat.KindUpdate {
+			m.Text = replyText(rf.Story, total, len(m.Items), row.ParentKey == "")
 		}
 		return m, err
 	case store.OutboxEdit:
@@ -75,9 +82,12 @@ func (r *Renderer) Render(ctx context.Context, row store.OutboxRow) (chat.Messag
 		if err != nil {
 			return chat.Message{}, err
 		}
-		m, err := r.story(ctx, crf, carrier.Kind == store.OutboxAlert)
+		m, total, err := r.story(ctx, crf, carrier, carrier.Kind == store.OutboxAlert)
 		if err == nil && m.Kind == chat.KindAlert {
 			err = r.withControls(ctx, &m, crf.Story, row)
+		}
+		if err == nil && m.Kind == chat.KindUpdate {
+			m.Text = replyText(crf.Story, total, len(m.Items), carrier.ParentKey == "")
 		}
 		m.Kind = chat.KindEdit
 		m.Channel, m.Zone = row.Channel, r.Zone
@@ -92,29 +102,47 @@ func (r *Renderer) Render(ctx context.Context, row store.OutboxRow) (chat.Messag
 	}
 }
 
-// story renders an alert (lead article) or an update (items) of a story.
-func (r *Renderer) story(ctx context.Context, rf ref, alert bool) (chat.Message, error) {
+// story renders an alert (lead article) or an update (items) of a story:
+// the documents of row's payload, then those added to it as a reply, at
+// most MaxReplyItems. It returns how many reports the row carries in all.
+func (r *Renderer) story(ctx context.Context, rf ref, row store.OutboxRow, alert bool) (chat.Message, int, error) {
 	st, err := r.Store.Story(ctx, rf.Story)
 	if err != nil {
-		return chat.Message{}, fmt.Errorf("story %d: %w", rf.Story, err)
+		return chat.Message{}, 0, fmt.Errorf("story %d: %w", rf.Story, err)
 	}
 	members, err := r.Store.StoryMembers(ctx, st.ID)
 	if err != nil {
-		return chat.Message{}, fmt.Errorf("story %d members: %w", st.ID, err)
+		return chat.Message{}, 0, fmt.Errorf("story %d members: %w", st.ID, err)
+	}
+	docs, total := rf.Docs, len(rf.Docs)
+	if !alert {
+		added, n, err := r.Store.ReplyDocs(ctx, row.ID, MaxReplyItems)
+		if err != nil {
+			return chat.Message{}, 0, fmt.Errorf("reports of %s: %w", row.Key, err)
+		}
+		total += n
+		for _, id := range added {
+			if slices.Contains(docs, id) {
+				total-- // in the payload already
+				continue
+			}
+			docs = append(docs, id)
+		}
+		docs = docs[:min(len(docs), MaxReplyItems)]
 	}
 	m := chat.Message{Kind: chat.KindUpdate, Heading: heading(st)}
-	for i, id := range rf.Docs {
+	for i, id := range docs {
 		d, err := r.Store.Document(ctx, id)
 		if err != nil {
-			return m, fmt.Errorf("document %s: %w", id, err)
+			return m, 0, fmt.Errorf("document %s: %w", id, err)
 		}
 		a, err := r.Store.Analysis(ctx, id)
 		if err != nil {
-			return m, fmt.Errorf("analysis of %s: %w", id, err)
+			return m, 0, fmt.Errorf("analysis of %s: %w", id, err)
 		}
 		outlets, sources, err := r.copies(ctx, d, members)
 		if err != nil {
-			return m, err
+			return m, 0, err
 		}
 		art := ArticleOf(d, a, st.Rule)
 		if alert && i == 0 {
@@ -131,10 +159,20 @@ func (r *Renderer) story(ctx context.Context, rf ref, alert bool) (chat.Message,
 		}
 		m.Items = append(m.Items, art)
 	}
-	if !alert {
-		m.Text = fmt.Sprintf("Story #%d: %s", st.ID, english.Plural(len(m.Items), "more report"))
+	return m, total, nil
+}
+
+// replyText heads a thread reply, or (private) the report sent to a
+// story's followers, that carries total reports and shows shown of them.
+func replyText(story int64, total, shown int, private bool) string {
+	s := fmt.Sprintf("Story #%d: %s", story, english.Plural(total, "more report"))
+	if private {
+		s = followText(story, total)
 	}
-	return m, nil
+	if more := total - shown; more > 0 {
+		s += fmt.Sprintf(" (the first %d below; %d more: /reports %d lists them all)", shown, more, story)
+	}
+	return s
 }
 
 // copies returns the outlets that carried d (itself and its near-copies in

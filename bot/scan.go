@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -26,12 +25,20 @@ type Source interface {
 type Scanner struct {
 	Sources []Source
 	// Feeds, when set, are fetched in the pass too, at the same time as
-	// the sources are read, and waited for (`bot scan`). The running bot
-	// leaves it nil: its FeedPoller fetches feeds apart from the scans.
-	Feeds   *FeedPoller
-	Engine  *Engine
+	// the sources are read, and waited for (`bot scan`); ObserveFeeds, when
+	// set, sees each item they hand over. The running bot leaves Feeds nil:
+	// its FeedPoller fetches feeds apart from the scans.
+	Feeds        *FeedPoller
+	ObserveFeeds func(corpus.Document)
+	Engine       *Engine
+	// Ingest stores what the sources read; the directory and feed sources
+	// record their progress through it too.
+	Ingest  *Ingester
 	Log     *slog.Logger
 	Metrics *Metrics
+	// Each, when set, receives the outcome of every document processed,
+	// in order of processing, once it is stored.
+	Each func(Outcome)
 	// Writes, when set, learns from each pass whether the store took its
 	// writes.
 	Writes *StoreHealth
@@ -47,7 +54,6 @@ type ScanReport struct {
 	Dupes     int
 	Processed int
 	Errors    []string
-	Outcomes  []Outcome
 	// Skipped counts the files passed over, by reason (a corpus.SkipError
 	// reason); Unreadable the files that could not be read and are tried
 	// again next time.
@@ -56,46 +62,29 @@ type ScanReport struct {
 }
 
 // Scan runs one pass. A failing source is logged and the others still run;
-// the error returned is the first failure of storing or processing.
+// the error returned is the first failure of storing or processing. Memory
+// does not grow with the number of documents: they are stored in batches
+// as they are read, processed in batches, and their outcomes handed to
+// Each.
 func (s *Scanner) Scan(ctx context.Context) (ScanReport, error) {
 	rep := ScanReport{At: s.Engine.Clock.Now()}
-	var mu sync.Mutex // rep and storeErr, while feeds are fetched
-	var storeErr error
-	put := func(ctx context.Context, d corpus.Document) error {
-		created, err := s.Engine.Store.PutDocument(ctx, d)
-		if err != nil {
-			err = fmt.Errorf("storing %s: %w", d.Path, err)
-			mu.Lock()
-			if storeErr == nil && ctx.Err() == nil {
-				storeErr = err
-			}
-			mu.Unlock()
-			return err
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		if created {
-			rep.New++
-		} else {
-			rep.Dupes++
-		}
-		return nil
-	}
-	var feedErrs []error
 	feedsDone := make(chan struct{})
+	var feedNew, feedDupes int
+	var feedErrs []error
 	if s.Feeds != nil {
 		go func() {
 			defer close(feedsDone)
-			feedErrs = s.Feeds.FetchAll(ctx, put)
+			feedNew, feedDupes, feedErrs = s.Feeds.FetchAll(ctx, s.ObserveFeeds)
 		}()
 	} else {
 		close(feedsDone)
 	}
 	for _, src := range s.Sources {
-		err := src.Scan(ctx, put)
+		err := src.Scan(ctx, s.Ingest.Document)
 		if err != nil {
 			if ctx.Err() != nil {
 				<-feedsDone
+				s.Ingest.Flush(ctx) //nolint:errcheck // ending anyway
 				return rep, ctx.Err()
 			}
 			s.Log.Error("source failed; other sources go on", "source", src.Name(), "err", err)
@@ -104,7 +93,12 @@ func (s *Scanner) Scan(ctx context.Context) (ScanReport, error) {
 		}
 		rep.addSkips(src)
 	}
+	var storeErr error
+	if rep.New, rep.Dupes, storeErr = s.Ingest.Flush(ctx); storeErr != nil {
+		storeErr = fmt.Errorf("storing documents: %w", storeErr)
+	}
 	<-feedsDone
+	rep.New, rep.Dupes = rep.New+feedNew, rep.Dupes+feedDupes
 	for _, err := range feedErrs {
 		s.Log.Error("feed failed; other sources go on", "err", err)
 		rep.Errors = append(rep.Errors, err.Error())
@@ -112,14 +106,12 @@ func (s *Scanner) Scan(ctx context.Context) (ScanReport, error) {
 	if ctx.Err() != nil {
 		return rep, ctx.Err()
 	}
-	outcomes, err := s.Engine.ProcessPending(ctx)
-	rep.Outcomes = outcomes
-	rep.Processed = len(outcomes)
+	n, err := s.Engine.ProcessPending(ctx, s.Each)
+	rep.Processed = n
 	s.Metrics.Use().scanned(rep, err, s.Engine.Clock.Now())
 	s.recordWrites(ctx, rep, storeErr, err)
 	s.mu.Lock()
 	s.last = rep
-	s.last.Outcomes = nil // the caller has them; keep no bodies around
 	s.mu.Unlock()
 	level := slog.LevelDebug
 	attrs := []any{"new", rep.New, "duplicates", rep.Dupes, "processed", rep.Processed}
@@ -136,8 +128,8 @@ func (s *Scanner) Scan(ctx context.Context) (ScanReport, error) {
 	return rep, err
 }
 
-// recordWrites tells Writes how the pass's writes went: failed when a
-// document could not be stored (storeErr) or processed (processErr), went
+// recordWrites tells Writes how the pass's writes went: failed when
+// documents could not be stored (storeErr) or processed (processErr), went
 // through when the pass wrote something without error. A pass that had
 // nothing to write says nothing.
 func (s *Scanner) recordWrites(ctx context.Context, rep ScanReport, storeErr, processErr error) {
@@ -162,45 +154,71 @@ func (s *Scanner) Last() ScanReport {
 	return s.last
 }
 
-// DirSource adapts corpus.DirSource, keeping its seen-state in the store.
+// DirSource adapts corpus.DirSource: files are compared with the records
+// of the store, read in one query per pass, and recorded through the
+// Ingester with their documents.
 type DirSource struct {
-	Dir  corpus.DirSource
+	Root   string
+	Parser corpus.Parser
+	Files  store.Ingest
+	Ingest *Ingester
+	// All reads every file again, whatever was recorded.
+	All  bool
 	last corpus.Stats
 }
 
-// NewDirSource reads root, recording files in st.
-func NewDirSource(root string, st store.FileStates, p corpus.Parser) *DirSource {
-	return &DirSource{Dir: corpus.DirSource{Root: root, Seen: SeenStore{st}, Parser: p}}
+// NewDirSource reads root, recording files in st through in.
+func NewDirSource(root string, st store.Ingest, in *Ingester, p corpus.Parser) *DirSource {
+	return &DirSource{Root: root, Parser: p, Files: st, Ingest: in}
 }
 
 // Name is "dir:" and the root.
-func (d *DirSource) Name() string { return "dir:" + d.Dir.Root }
+func (d *DirSource) Name() string { return "dir:" + d.Root }
 
 // Scan reads new and changed files.
 func (d *DirSource) Scan(ctx context.Context, fn corpus.Handler) error {
-	st, err := d.Dir.Scan(ctx, fn)
+	seen := &SeenFiles{Ingest: d.Ingest}
+	if !d.All {
+		if err := seen.Load(ctx, d.Files, d.Root); err != nil {
+			return err
+		}
+	}
+	src := corpus.DirSource{Root: d.Root, Seen: seen, Parser: d.Parser}
+	st, err := src.Scan(ctx, fn)
 	d.last = st
 	return err
 }
 
-// SeenStore keeps corpus file state in the store.
-type SeenStore struct{ Store store.FileStates }
+// SeenFiles is the corpus.SeenStore of one pass: the records of the files
+// under a root, read at once, and the records of the files read, handed
+// to the Ingester.
+type SeenFiles struct {
+	Ingest *Ingester
+	files  map[string]store.FileState
+}
+
+// Load reads the records of the files under root.
+func (s *SeenFiles) Load(ctx context.Context, st store.Ingest, root string) error {
+	s.files = map[string]store.FileState{}
+	err := st.EachFileState(ctx, root, func(fs store.FileState) error {
+		s.files[fs.Path] = fs
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("reading the records of %s: %w", root, err)
+	}
+	return nil
+}
 
 // FileSeen implements corpus.SeenStore.
-func (s SeenStore) FileSeen(ctx context.Context, path string) (int64, time.Time, bool, error) {
-	fs, err := s.Store.FileState(ctx, path)
-	if errors.Is(err, store.ErrNotFound) {
-		return 0, time.Time{}, false, nil
-	}
-	if err != nil {
-		return 0, time.Time{}, false, err
-	}
-	return fs.Size, fs.ModTime, true, nil
+func (s *SeenFiles) FileSeen(_ context.Context, path string) (int64, time.Time, bool, error) {
+	fs, ok := s.files[path]
+	return fs.Size, fs.ModTime, ok, nil
 }
 
 // MarkFile implements corpus.SeenStore.
-func (s SeenStore) MarkFile(ctx context.Context, path string, size int64, mod time.Time, docID, skipped string) error {
-	return s.Store.SetFileState(ctx, store.FileState{Path: path, Size: size, ModTime: mod, DocID: docID, Skipped: skipped})
+func (s *SeenFiles) MarkFile(ctx context.Context, path string, size int64, mod time.Time, docID, skipped string) error {
+	return s.Ingest.File(ctx, store.FileState{Path: path, Size: size, ModTime: mod, DocID: docID, Skipped: skipped})
 }
 
-var _ corpus.SeenStore = SeenStore{}
+var _ corpus.SeenStore = (*SeenFiles)(nil)

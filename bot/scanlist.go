@@ -1,9 +1,12 @@
 package bot
 
 import (
+	"bytes"
 	"context"
+	"encoding/hex"
 	"fmt"
-	"time"
+	"io"
+	"slices"
 
 	"github.com/wirewatch/wirewatch/corpus"
 )
@@ -18,68 +21,124 @@ type ScanRequest struct {
 	All bool
 }
 
-// ScanList is what one pass of `bot scan` found.
-type ScanList struct {
-	Report ScanReport
-	// Docs are the documents the sources handed over, each once, in input
-	// order, with what the engine decided for them in this pass or an
-	// earlier one. Doc carries every path the store knows.
-	Docs []Outcome
+// ScanOutput prints what one pass of `bot scan` found.
+type ScanOutput struct {
+	W io.Writer
+	// JSON prints one JSON object per document read, in input order, with
+	// what the engine decided for it in this pass or an earlier one;
+	// otherwise the documents of the pass that matched a rule print as
+	// they are processed, then a count.
+	JSON bool
+	// DryRun says nothing is stored (the count says so).
+	DryRun bool
+	// Places names the countries of the JSON output.
+	Places PlaceLookup
 }
 
-// List runs one pass over what req names and returns every document it
-// read with what the engine decided.
-func (rs *RuleSet) List(ctx context.Context, sh Shared, req ScanRequest) (ScanList, error) {
-	var order []string
-	record := func(d corpus.Document) { order = append(order, d.ID) }
+// List runs one pass over what req names and prints it to out, with
+// memory that does not grow with the documents: the summary prints each
+// document as it is processed, and the JSON output keeps only the IDs of
+// the documents read (16 bytes each) and reads each back from the store.
+func (rs *RuleSet) List(ctx context.Context, sh Shared, req ScanRequest, out ScanOutput) (ScanReport, error) {
+	var order idList
+	record := func(d corpus.Document) { order.add(d.ID) }
+	if !out.JSON {
+		record = func(corpus.Document) {}
+	}
+	ing := &Ingester{Store: sh.Store}
 	var sources []Source
 	var feeds *FeedPoller
 	if len(req.Paths) > 0 {
 		sources = []Source{&pathSource{paths: req.Paths, parser: sh.Parser, record: record}}
 	} else {
-		seen := corpus.SeenStore(SeenStore{sh.Store})
-		if req.All {
-			seen = rereadAll{SeenStore{sh.Store}}
-		}
-		dir := &DirSource{Dir: corpus.DirSource{Root: sh.CorpusDir, Seen: seen, Parser: sh.Parser}}
+		dir := NewDirSource(sh.CorpusDir, sh.Store, ing, sh.Parser)
+		dir.All = req.All
 		sources = []Source{recordingSource{dir, record}}
 		feeds = &FeedPoller{Feeds: func() []*FeedSource { return rs.Feeds }, Clock: sh.Clock, Log: sh.Log}
 	}
-	sc := &Scanner{Sources: sources, Feeds: feeds, Engine: rs.Engine, Log: sh.Log}
+	sum := &summary{w: out.W}
+	sc := &Scanner{Sources: sources, Feeds: feeds, ObserveFeeds: record, Engine: rs.Engine, Ingest: ing, Log: sh.Log}
+	if !out.JSON {
+		sc.Each = sum.add
+	}
 	rep, err := sc.Scan(ctx)
-	list := ScanList{Report: rep}
 	if err != nil {
-		return list, err
+		return rep, err
 	}
-	byID := map[string]Outcome{}
-	for _, o := range rep.Outcomes {
-		byID[o.Doc.ID] = o
+	if out.JSON {
+		return rep, writeScanJSON(ctx, out.W, rs.Engine.Store, order, out.Places)
 	}
-	done := map[string]bool{}
-	for _, id := range order {
-		if done[id] {
-			continue
-		}
-		done[id] = true
-		o, ok := byID[id]
-		if !ok {
-			if o, err = storedOutcome(ctx, rs.Engine.Store, id); err != nil {
-				return list, err
-			}
-		}
-		if o.Doc, err = rs.Engine.Store.Document(ctx, id); err != nil {
-			return list, fmt.Errorf("reading %s: %w", id, err)
-		}
-		list.Docs = append(list.Docs, o)
-	}
-	return list, nil
+	return rep, sum.finish(rep, out.DryRun)
 }
 
-// storedOutcome rebuilds what the engine decided for a document processed
-// earlier: its analysis, the original it copies and its stories.
+// idList keeps document IDs in the order they were read, 16 bytes each
+// when they are ContentIDs.
+type idList struct {
+	bin   [][16]byte
+	other map[int]string // IDs that are not 32 hex digits, by position
+}
+
+func (l *idList) add(id string) {
+	var b [16]byte
+	if len(id) == 32 {
+		if _, err := hex.Decode(b[:], []byte(id)); err == nil {
+			l.bin = append(l.bin, b)
+			return
+		}
+	}
+	if l.other == nil {
+		l.other = map[int]string{}
+	}
+	l.other[len(l.bin)] = id
+	l.bin = append(l.bin, [16]byte{})
+}
+
+// each calls fn with every ID once, in the order first read.
+func (l *idList) each(fn func(id string) error) error {
+	// IDs read more than once (exact duplicates) are found by sorting a
+	// copy; only they need remembering.
+	sorted := slices.Clone(l.bin)
+	slices.SortFunc(sorted, func(a, b [16]byte) int { return bytes.Compare(a[:], b[:]) })
+	twice := map[[16]byte]bool{}
+	for i := 1; i < len(sorted); i++ {
+		if sorted[i] == sorted[i-1] {
+			twice[sorted[i]] = false
+		}
+	}
+	sorted = nil
+	seenOther := map[string]bool{}
+	for i, b := range l.bin {
+		if id, ok := l.other[i]; ok {
+			if seenOther[id] {
+				continue
+			}
+			seenOther[id] = true
+			if err := fn(id); err != nil {
+				return err
+			}
+			continue
+		}
+		if done, dup := twice[b]; dup {
+			if done {
+				continue
+			}
+			twice[b] = true
+		}
+		if err := fn(hex.EncodeToString(b[:])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// storedOutcome reads back a document and what the engine decided for
+// it: its analysis, the original it copies and its stories.
 func storedOutcome(ctx context.Context, st EngineStore, id string) (Outcome, error) {
 	o := Outcome{Stories: map[string]int64{}}
 	var err error
+	if o.Doc, err = st.Document(ctx, id); err != nil {
+		return o, fmt.Errorf("reading %s: %w", id, err)
+	}
 	if o.Analysis, err = st.Analysis(ctx, id); err != nil {
 		return o, fmt.Errorf("analysis of %s: %w", id, err)
 	}
@@ -94,14 +153,6 @@ func storedOutcome(ctx context.Context, st EngineStore, id string) (Outcome, err
 		o.Stories[s.Rule] = s.ID
 	}
 	return o, nil
-}
-
-// rereadAll reports every file unseen, so each is read again, and records
-// them as the directory source does.
-type rereadAll struct{ SeenStore }
-
-func (rereadAll) FileSeen(context.Context, string) (int64, time.Time, bool, error) {
-	return 0, time.Time{}, false, nil
 }
 
 type recordingSource struct {

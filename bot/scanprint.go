@@ -2,6 +2,7 @@ package bot
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -48,25 +49,30 @@ type regionJSON struct {
 	Weight float64 `json:"weight"`
 }
 
-// WriteJSON prints the documents of a scan as `bot scan --json` does: one
-// JSON object per document, in input order. places names the countries.
-func (l ScanList) WriteJSON(w io.Writer, places PlaceLookup) error {
+// writeScanJSON prints the documents of ids as `bot scan --json` does: one
+// JSON object per document, in input order, read back from the store.
+// places names the countries.
+func writeScanJSON(ctx context.Context, w io.Writer, st EngineStore, ids idList, places PlaceLookup) error {
 	enc := json.NewEncoder(w)
-	for _, o := range l.Docs {
+	return ids.each(func(id string) error {
+		o, err := storedOutcome(ctx, st, id)
+		if err != nil {
+			return err
+		}
 		doc := o.Doc
 		j := scanJSON{
 			ID: doc.ID, Path: doc.Path, URL: doc.URL, Source: doc.Source, Title: doc.Title,
 			Published: doc.Published, DateFromFile: doc.DateFromFile,
 			Regions: regionsOf(o.Analysis, places), Matches: o.Analysis.Matches, CopyOf: o.CopyOf,
 		}
-		if len(doc.Paths) > 1 {
-			j.Paths = doc.Paths
-		}
 		at := corpus.Attribute(doc.Body)
 		if at.Outlet != "" {
 			j.Outlets = []string{at.Outlet}
 		}
 		j.Credits, j.Dateline = at.Credits, at.Dateline
+		if len(doc.Paths) > 1 {
+			j.Paths = doc.Paths
+		}
 		if j.Matches == nil {
 			j.Matches = []corpus.DocMatch{}
 		}
@@ -82,44 +88,54 @@ func (l ScanList) WriteJSON(w io.Writer, places PlaceLookup) error {
 		if err := enc.Encode(j); err != nil {
 			return fmt.Errorf("writing JSON: %w", err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
-// WriteSummary prints the documents of the pass that matched a rule and a
-// count of what it read. dryRun says nothing was stored.
-func (l ScanList) WriteSummary(w io.Writer, dryRun bool) error {
-	matched, queued := 0, 0
-	for _, o := range l.Report.Outcomes {
-		queued += o.Enqueued
-		if len(o.Analysis.Matches) == 0 {
-			continue
-		}
-		matched++
-		var rs []string
-		for _, m := range o.Analysis.Matches {
-			rs = append(rs, m.Rule)
-		}
-		cp := ""
-		if o.CopyOf != "" {
-			cp = " (copy of " + o.CopyOf[:8] + ")"
-		}
-		fmt.Fprintf(w, "%s  %s  %s  [%s]%s\n", o.Doc.Published.Format("2006-01-02"), o.Doc.ID[:8], o.Doc.Title, strings.Join(rs, ", "), cp)
+// summary prints the documents of a pass that matched a rule as they are
+// processed, then a count of what the pass read.
+type summary struct {
+	w               io.Writer
+	matched, queued int
+	err             error
+}
+
+func (s *summary) add(o Outcome) {
+	s.queued += o.Enqueued
+	if len(o.Analysis.Matches) == 0 || s.err != nil {
+		return
 	}
-	rep := l.Report
-	fmt.Fprintf(w, "%s, %s, %d matched a rule", english.Plural(rep.New, "new document"),
-		english.Plural(rep.Dupes, "duplicate"), matched)
+	s.matched++
+	var rs []string
+	for _, m := range o.Analysis.Matches {
+		rs = append(rs, m.Rule)
+	}
+	cp := ""
+	if o.CopyOf != "" {
+		cp = " (copy of " + o.CopyOf[:min(8, len(o.CopyOf))] + ")"
+	}
+	_, s.err = fmt.Fprintf(s.w, "%s  %s  %s  [%s]%s\n", o.Doc.Published.Format("2006-01-02"), o.Doc.ID[:min(8, len(o.Doc.ID))],
+		o.Doc.Title, strings.Join(rs, ", "), cp)
+}
+
+// finish prints the count. dryRun says nothing was stored.
+func (s *summary) finish(rep ScanReport, dryRun bool) error {
+	if s.err != nil {
+		return s.err
+	}
+	fmt.Fprintf(s.w, "%s, %s, %d matched a rule", english.Plural(rep.New, "new document"),
+		english.Plural(rep.Dupes, "duplicate"), s.matched)
 	if sum := rep.SkipSummary(); sum != "" {
-		fmt.Fprintf(w, "; %s", sum)
+		fmt.Fprintf(s.w, "; %s", sum)
 	}
 	var err error
 	switch {
 	case dryRun:
-		_, err = fmt.Fprintln(w, " (dry run: nothing stored or sent)")
-	case queued > 0:
-		_, err = fmt.Fprintf(w, "; %s queued for `bot run` to deliver\n", english.Plural(queued, "message"))
+		_, err = fmt.Fprintln(s.w, " (dry run: nothing stored or sent)")
+	case s.queued > 0:
+		_, err = fmt.Fprintf(s.w, "; %s queued for `bot run` to deliver\n", english.Plural(s.queued, "message"))
 	default:
-		_, err = fmt.Fprintln(w, "; nothing to send")
+		_, err = fmt.Fprintln(s.w, "; nothing to send")
 	}
 	return err
 }

@@ -152,23 +152,19 @@ func (p *Parser) readAndHand(ctx context.Context, path string, st *Stats, fn Han
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	switch f, _ := FormatOf(path); f {
+	case FormatJSONL:
+		return p.streamJSONL(ctx, path, st, fn, seen)
+	case FormatFeed:
+		if info, err := os.Stat(path); err == nil && info.Size() > p.maxSize() {
+			return p.streamFeed(ctx, path, st, fn, seen)
+		}
+	}
 	docs, info, err := p.readFile(path)
 	var se *SkipError
 	switch {
 	case errors.As(err, &se):
-		st.Skipped++
-		st.Skips = append(st.Skips, se)
-		attrs := []any{"path", path, "reason", se.Reason}
-		if se.Err != nil {
-			attrs = append(attrs, "err", se.Err)
-		}
-		p.logger().Warn("corpus: skipped file", attrs...)
-		if seen != nil {
-			if err := seen.MarkFile(ctx, path, info.Size(), info.ModTime().UTC(), "", se.Reason); err != nil {
-				return fmt.Errorf("record %s: %w", path, err)
-			}
-		}
-		return nil
+		return p.skipped(ctx, st, se, info, seen)
 	case err != nil:
 		p.fail(st, path, err)
 		return nil
@@ -183,6 +179,24 @@ func (p *Parser) readAndHand(ctx context.Context, path string, st *Stats, fn Han
 	if seen != nil {
 		if err := seen.MarkFile(ctx, path, info.Size(), info.ModTime().UTC(), docs[0].ID, ""); err != nil {
 			return fmt.Errorf("record %s: %w", path, err)
+		}
+	}
+	return nil
+}
+
+// skipped counts, logs and records a file that held no readable
+// document.
+func (p *Parser) skipped(ctx context.Context, st *Stats, se *SkipError, info os.FileInfo, seen SeenStore) error {
+	st.Skipped++
+	st.Skips = append(st.Skips, se)
+	attrs := []any{"path", se.Path, "reason", se.Reason}
+	if se.Err != nil {
+		attrs = append(attrs, "err", se.Err)
+	}
+	p.logger().Warn("corpus: skipped file", attrs...)
+	if seen != nil {
+		if err := seen.MarkFile(ctx, se.Path, info.Size(), info.ModTime().UTC(), "", se.Reason); err != nil {
+			return fmt.Errorf("record %s: %w", se.Path, err)
 		}
 	}
 	return nil

@@ -50,13 +50,57 @@ type feedParser struct {
 	d *xml.Decoder
 	// main holds the namespaces of the feed's own vocabulary.
 	main map[string]bool
+	feedOptions
+}
+
+// feedOptions make a feedParser stream: each item goes to onItem as soon
+// as it is read (with what the feed said of itself before it) instead of
+// into feed.Items, and an item of more than max bytes is passed over (its
+// text is not kept) and reported to tooBig with the line it starts on.
+type feedOptions struct {
+	max    int64
+	onItem func(f *feed, it feedItem) error
+	tooBig func(line int, size int64)
+}
+
+// item reads an item or entry with fill and hands it on, or reports it
+// when it is over the size limit.
+func (p *feedParser) item(f *feed, it feedItem, fill func(*feedItem) func(xml.StartElement) error) error {
+	start := p.d.InputOffset()
+	line, _ := p.d.InputPos()
+	handler := fill(&it)
+	over := false
+	err := p.children(func(el xml.StartElement) error {
+		if over {
+			return p.d.Skip()
+		}
+		err := handler(el)
+		if p.max > 0 && p.d.InputOffset()-start > p.max {
+			over = true
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if over {
+		if p.tooBig != nil {
+			p.tooBig(line, p.d.InputOffset()-start)
+		}
+		return nil
+	}
+	if p.onItem != nil {
+		return p.onItem(f, it)
+	}
+	f.Items = append(f.Items, it)
+	return nil
 }
 
 // parseFeed reads an RSS 0.9x, 1.0 (RDF) or 2.0 feed or an Atom 1.0 (or
 // 0.3) feed. It tolerates undeclared HTML entities, unclosed elements and
 // declared encodings other than UTF-8. Malformed XML gives an error wrapping
 // the *xml.SyntaxError; XML that is no feed gives one wrapping ErrNotFeed.
-func parseFeed(r io.Reader) (*feed, error) {
+func parseFeed(r io.Reader, opts feedOptions) (*feed, error) {
 	d := xml.NewDecoder(r)
 	d.Strict = false
 	d.Entity = xml.HTMLEntity
@@ -75,7 +119,7 @@ func parseFeed(r io.Reader) (*feed, error) {
 			break
 		}
 	}
-	p := &feedParser{d: d, main: map[string]bool{"": true, root.Name.Space: true}}
+	p := &feedParser{d: d, main: map[string]bool{"": true, root.Name.Space: true}, feedOptions: opts}
 	f := &feed{}
 	var err error
 	switch strings.ToLower(root.Name.Local) {
@@ -152,10 +196,7 @@ func (p *feedParser) rss(f *feed) error {
 		case p.is(el, "channel"):
 			return p.children(channel)
 		case p.is(el, "item"):
-			var it feedItem
-			if err = p.children(p.rssItem(&it)); err == nil {
-				f.Items = append(f.Items, it)
-			}
+			err = p.item(f, feedItem{}, p.rssItem)
 		case p.is(el, "title"):
 			f.Title, err = p.text(false)
 			f.Title = oneLine(htmlText(f.Title))
@@ -230,9 +271,7 @@ func (p *feedParser) atom(f *feed) error {
 			if it.Language == "" {
 				it.Language = f.Language
 			}
-			if err = p.children(p.atomEntry(&it)); err == nil {
-				f.Items = append(f.Items, it)
-			}
+			err = p.item(f, it, p.atomEntry)
 		case p.is(el, "title"):
 			f.Title, err = p.atomText(el)
 			f.Title = oneLine(f.Title)
@@ -330,8 +369,14 @@ func (p *feedParser) text(escape bool) (string, error) {
 		if err != nil {
 			return "", err
 		}
+		// Text past the size limit belongs to an item that is dropped
+		// whole: it is not kept.
+		full := p.max > 0 && int64(b.Len()) > p.max
 		switch t := tok.(type) {
 		case xml.CharData:
+			if full {
+				continue
+			}
 			if escape {
 				b.WriteString(html.EscapeString(string(t)))
 			} else {
@@ -374,40 +419,45 @@ func isHTTP(s string) bool {
 // the feed; otherwise an item's own source or the feed's title does.
 // Relative links are resolved against the feed's link or base.
 func (f *feed) documents(source string, base *url.URL) []Document {
+	docs := make([]Document, 0, len(f.Items))
+	for _, it := range f.Items {
+		docs = append(docs, f.document(it, source, base))
+	}
+	return docs
+}
+
+// document turns one item into a document, as documents does.
+func (f *feed) document(it feedItem, source string, base *url.URL) Document {
 	if f.Link != "" {
 		if u, err := resolve(base, f.Link); err == nil {
 			base = u
 		}
 	}
-	docs := make([]Document, 0, len(f.Items))
-	for _, it := range f.Items {
-		d := Document{Title: it.Title, Body: it.Content, Language: it.Language, Source: it.Source}
-		if strings.TrimSpace(d.Body) == "" {
-			d.Body = it.Summary
-		}
-		if d.Source == "" {
-			d.Source = source
-		}
-		if d.Source == "" {
-			d.Source = f.Title
-		}
-		if d.Language == "" {
-			d.Language = f.Language
-		}
-		if it.Link != "" {
-			if u, err := resolve(base, it.Link); err == nil {
-				d.URL = u.String()
-			}
-		}
-		for _, v := range []string{it.Published, it.Updated} {
-			if t, err := ParseTime(v); err == nil {
-				d.Published = t
-				break
-			}
-		}
-		docs = append(docs, d)
+	d := Document{Title: it.Title, Body: it.Content, Language: it.Language, Source: it.Source}
+	if strings.TrimSpace(d.Body) == "" {
+		d.Body = it.Summary
 	}
-	return docs
+	if d.Source == "" {
+		d.Source = source
+	}
+	if d.Source == "" {
+		d.Source = f.Title
+	}
+	if d.Language == "" {
+		d.Language = f.Language
+	}
+	if it.Link != "" {
+		if u, err := resolve(base, it.Link); err == nil {
+			d.URL = u.String()
+		}
+	}
+	for _, v := range []string{it.Published, it.Updated} {
+		if t, err := ParseTime(v); err == nil {
+			d.Published = t
+			break
+		}
+	}
+	return d
 }
 
 func resolve(base *url.URL, ref string) (*url.URL, error) {
@@ -423,7 +473,7 @@ func resolve(base *url.URL, ref string) (*url.URL, error) {
 
 // parseFeedFile reads a feed stored as a file.
 func parseFeedFile(data []byte) ([]Document, error) {
-	f, err := parseFeed(bytes.NewReader(data))
+	f, err := parseFeed(bytes.NewReader(data), feedOptions{})
 	if err != nil {
 		return nil, err
 	}

@@ -160,7 +160,7 @@ func TestParseFeedErrors(t *testing.T) {
 		{"invalid UTF-8", "<rss><channel><item><title>\xff\xfe</title></item></channel></rss>", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f, err := parseFeed(strings.NewReader(tc.in))
+			f, err := parseFeed(strings.NewReader(tc.in), feedOptions{})
 			if err == nil {
 				t.Fatalf("no error, feed %+v", f)
 			}
@@ -201,7 +201,7 @@ func TestParseFeedTolerance(t *testing.T) {
 			"t", "d", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f, err := parseFeed(strings.NewReader(tc.in))
+			f, err := parseFeed(strings.NewReader(tc.in), feedOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

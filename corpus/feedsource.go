@@ -185,7 +185,7 @@ func (s *FeedSource) fetch(ctx context.Context) ([]Document, *FeedState, error) 
 	if int64(len(data)) > maxSize {
 		return nil, nil, fmt.Errorf("corpus: fetch %s: %w: limit %d", s.URL, ErrFeedTooLarge, maxSize)
 	}
-	f, err := parseFeed(bytes.NewReader(data))
+	f, err := parseFeed(bytes.NewReader(data), feedOptions{})
 	if err != nil {
 		return nil, nil, fmt.Errorf("corpus: %s: %w", s.URL, err)
 	}

@@ -60,35 +60,6 @@ func (p *Parser) warnDate(at string) func(error) {
 	}
 }
 
-// parseJSONL reads a .jsonl file, one article object per line. A bad line is
-// logged as file:line and skipped; the file is malformed only when no line
-// is good.
-func (p *Parser) parseJSONL(path string, data []byte) ([]Document, error) {
-	var docs []Document
-	bad, n := 0, 0
-	var lastErr error
-	for line := range bytes.Lines(data) {
-		n++
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 {
-			continue
-		}
-		at := fmt.Sprintf("%s:%d", path, n)
-		d, err := decodeArticle(line, p.warnDate(at))
-		if err != nil {
-			bad++
-			lastErr = fmt.Errorf("line %d: %w", n, err)
-			p.logger().Warn("corpus: skipped bad line", "at", at, "err", err)
-			continue
-		}
-		docs = append(docs, d)
-	}
-	if len(docs) == 0 && bad > 0 {
-		return nil, fmt.Errorf("jsonl: no valid line (%d bad): %w", bad, lastErr)
-	}
-	return docs, nil
-}
-
 // decodeArticle reads one article object. Field names match without regard
 // to case; fields it does not know are ignored; a body in HTML is turned
 // into plain text. A publication time it cannot read is passed to warn and

@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"bytes"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -105,6 +106,15 @@ func (p *Parser) parse(path string, data []byte, fallback, modTime time.Time) ([
 	if !ok {
 		return nil, skip(path, ReasonUnsupported, nil)
 	}
+	if format == FormatJSONL {
+		// The size limit applies to each line, not to the file.
+		var docs []Document
+		_, err := p.readJSONL(path, bytes.NewReader(data), fallback, modTime, func(d Document) error {
+			docs = append(docs, d)
+			return nil
+		})
+		return docs, err
+	}
 	data, enc, err := decodeFile(data, format == FormatFeed)
 	if err != nil {
 		return nil, skip(path, ReasonMalformed, err)
@@ -125,8 +135,6 @@ func (p *Parser) parse(path string, data []byte, fallback, modTime time.Time) ([
 		}
 	case FormatJSON:
 		docs, err = p.parseJSON(path, data)
-	case FormatJSONL:
-		docs, err = p.parseJSONL(path, data)
 	case FormatFeed:
 		docs, err = parseFeedFile(data)
 	}

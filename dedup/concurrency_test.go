@@ -5,12 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
-
-	"github.com/wirewatch/wirewatch/store"
 )
-
-// store.Store keeps bands for the engine, so it must satisfy BandStore.
-var _ BandStore = store.Bands(nil)
 
 // TestDetectorConcurrent checks documents from several goroutines: every
 // check is counted, and of each pair of identical texts exactly one is
@@ -29,7 +24,7 @@ func TestDetectorConcurrent(t *testing.T) {
 		defer mu.Unlock()
 		return texts[id], nil
 	}
-	d, err := NewDetector(&MemBands{}, text, Options{CacheSize: 3})
+	d, err := NewDetector(text, Options{CacheSize: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,18 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 )
-
-// BandStore keeps the LSH band hashes of documents. store.Bands satisfies
-// it, so detection survives restarts; MemBands keeps them in memory.
-type BandStore interface {
-	// PutBands records a document's band hashes.
-	PutBands(ctx context.Context, docID string, bands []uint64) error
-	// BandCandidates returns the IDs of documents sharing at least one
-	// band hash with bands, except exclude.
-	BandCandidates(ctx context.Context, bands []uint64, exclude string) ([]string, error)
-}
 
 // ErrNoText is returned by Check when a candidate's shingles are not in the
 // cache and the Detector has no TextFunc to load its text.
@@ -37,8 +28,15 @@ type Verdict struct {
 	// Containment and Jaccard compare the document with Nearest;
 	// containment leaves boilerplate aside (see Options.Common).
 	Containment, Jaccard float64
-	// Candidates is how many earlier documents shared a band.
+	// Candidates is how many earlier documents were compared: those
+	// sharing a band, at most Options.MaxCandidates.
 	Candidates int
+	// Compared are their IDs, the most bands shared first.
+	Compared []string
+	// Sketch is the compact form of the document's bands for the store
+	// to keep, so a restarted Detector can Load it (nil for a text
+	// without words).
+	Sketch []byte
 }
 
 // Stats count a Detector's work since it was made.
@@ -49,17 +47,22 @@ type Stats struct {
 	// CacheHits counts candidates whose shingles were in memory; Loads
 	// those whose text was loaded with the TextFunc.
 	CacheHits, Loads int
+	// Capped counts the checks that found more candidates than
+	// Options.MaxCandidates and compared only the best.
+	Capped int
 }
 
 // Detector finds near-copies among documents checked one at a time. It is
 // safe for concurrent use; checks run one at a time, so each sees every
 // document checked before it.
 type Detector struct {
-	opts  Options
-	bands BandStore
-	text  TextFunc
+	opts   Options
+	text   TextFunc
+	prints sync.Pool // of *Fingerprinter, for Fingerprint
 
 	mu    sync.Mutex
+	index *Index
+	keys  []uint32
 	fpr   *Fingerprinter
 	other *Fingerprinter
 	cache *lru
@@ -71,21 +74,22 @@ type Detector struct {
 	rare   []bool
 }
 
-// NewDetector returns a Detector that keeps bands in bands and loads the
-// text of a candidate not in its cache with text. It returns an error when
-// the options are out of range.
-func NewDetector(bands BandStore, text TextFunc, o Options) (*Detector, error) {
+// NewDetector returns a Detector with an empty index that loads the text
+// of a candidate not in its cache with text. It returns an error when the
+// options are out of range.
+func NewDetector(text TextFunc, o Options) (*Detector, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
 	o = o.withDefaults()
 	d := &Detector{
-		opts:  o,
-		bands: bands,
-		text:  text,
-		fpr:   NewFingerprinter(o),
-		other: NewFingerprinter(o),
-		cache: newLRU(o.CacheSize),
+		opts:   o,
+		text:   text,
+		prints: sync.Pool{New: func() any { return NewFingerprinter(o) }},
+		index:  NewIndex(o.Window, o.PerBand, SignatureSize/o.Rows),
+		fpr:    NewFingerprinter(o),
+		other:  NewFingerprinter(o),
+		cache:  newLRU(o.CacheSize),
 	}
 	if o.Common > 0 {
 		d.common = newCommonSketch()
@@ -96,57 +100,117 @@ func NewDetector(bands BandStore, text TextFunc, o Options) (*Detector, error) {
 // Options returns the options in force, defaults filled in.
 func (d *Detector) Options() Options { return d.opts }
 
-// Check compares the document id with text against the documents checked
-// before it, then records its bands so later documents are compared with
-// it. The original chosen is the candidate with the highest containment at
-// or above the threshold; among equal containments the higher Jaccard
-// similarity (the closer in length) wins, then the smaller ID. Chains are
-// not followed: a copy of a copy names the copy when that is the best
-// match. A text without words is never a copy and records no bands.
-//
-// Checking an id again compares it with everything but itself. Errors come
-// from the BandStore and the TextFunc, wrapped, or are ErrNoText; after an
-// error the document's bands may not be recorded, and checking it again is
-// safe.
+// Fingerprint returns the fingerprint of text under the detector's options,
+// for CheckFingerprint. It is safe to call from several goroutines at once,
+// beside Check.
+func (d *Detector) Fingerprint(text string) *Fingerprint {
+	f := d.prints.Get().(*Fingerprinter)
+	fp := f.Fingerprint(text)
+	out := &Fingerprint{Shingles: slices.Clone(fp.Shingles), Signature: fp.Signature, Bands: slices.Clone(fp.Bands)}
+	d.prints.Put(f)
+	return out
+}
+
+// Check fingerprints text and checks it as CheckFingerprint does.
 func (d *Detector) Check(ctx context.Context, id, text string) (Verdict, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	return d.check(ctx, id, d.fpr.Fingerprint(text))
+}
+
+// CheckFingerprint compares the document id, of fingerprint fp (made by a
+// Fingerprinter with the detector's Options, so that it can be computed on
+// another goroutine), against the documents of the index, then adds it to
+// the index so later documents are compared with it. Candidates are the
+// documents sharing a band, the Options.MaxCandidates sharing the most
+// bands (then the newest); the original chosen is the candidate with the
+// highest containment at or above the threshold; among equal containments
+// the higher Jaccard similarity (the closer in length) wins, then the
+// smaller ID. Chains are not followed: a copy of a copy names the copy when
+// that is the best match. A text without words is never a copy and is not
+// added.
+//
+// Checking an id again compares it with everything but itself. Errors come
+// from the TextFunc, wrapped, or are ErrNoText; after an error the document
+// is not added, and checking it again is safe.
+func (d *Detector) CheckFingerprint(ctx context.Context, id string, fp *Fingerprint) (Verdict, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.check(ctx, id, fp)
+}
+
+func (d *Detector) check(ctx context.Context, id string, fp *Fingerprint) (Verdict, error) {
 	d.stats.Checks++
-	fp := d.fpr.Fingerprint(text)
 	if len(fp.Shingles) == 0 {
 		return Verdict{}, nil
 	}
-	ids, err := d.bands.BandCandidates(ctx, fp.Bands, id)
-	if err != nil {
-		return Verdict{}, fmt.Errorf("dedup: candidates of %s: %w", id, err)
+	d.keys = bandKeys(d.keys, fp.Bands)
+	cands := d.index.Candidates(d.keys, id, d.opts.MaxCandidates+1)
+	if len(cands) > d.opts.MaxCandidates {
+		d.stats.Capped++
+		cands = cands[:d.opts.MaxCandidates]
 	}
-	v := Verdict{Candidates: len(ids)}
+	v := Verdict{Candidates: len(cands)}
 	rare := -1
-	if len(ids) > 0 {
+	if len(cands) > 0 {
 		rare = d.markRare(fp.Shingles)
 	}
-	for _, cand := range ids {
-		set, err := d.shingles(ctx, cand)
+	for _, c := range cands {
+		v.Compared = append(v.Compared, c.ID)
+		set, err := d.shingles(ctx, c.ID)
 		if err != nil {
 			return Verdict{}, err
 		}
-		c, j := d.compare(fp.Shingles, rare, set)
-		if v.Nearest == "" || c > v.Containment ||
-			c == v.Containment && (j > v.Jaccard || j == v.Jaccard && cand < v.Nearest) {
-			v.Nearest, v.Containment, v.Jaccard = cand, c, j
+		cont, j := d.compare(fp.Shingles, rare, set)
+		if v.Nearest == "" || cont > v.Containment ||
+			cont == v.Containment && (j > v.Jaccard || j == v.Jaccard && c.ID < v.Nearest) {
+			v.Nearest, v.Containment, v.Jaccard = c.ID, cont, j
 		}
 	}
 	if v.Nearest != "" && v.Containment >= d.opts.Containment {
 		v.CopyOf = v.Nearest
 	}
-	if err := d.bands.PutBands(ctx, id, fp.Bands); err != nil {
-		return Verdict{}, fmt.Errorf("dedup: bands of %s: %w", id, err)
-	}
+	d.index.Add(id, d.keys)
+	v.Sketch = appendSketch(nil, d.opts.Shingle, d.opts.Rows, d.keys)
 	d.cache.put(id, fp.Shingles)
 	if d.common != nil {
 		d.common.add(fp.Shingles)
 	}
 	return v, nil
+}
+
+// Load adds to the index a document checked before, by the sketch its
+// Verdict carried, as if it had just been checked: to rebuild the index
+// when a process starts, oldest first. Its shingles are loaded with the
+// TextFunc when it becomes a candidate. A sketch made with other options
+// gives an error wrapping ErrSketchLayout and adds nothing.
+func (d *Detector) Load(id string, sketch []byte) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	keys, err := decodeSketch(d.keys, sketch, d.opts.Shingle, d.opts.Rows)
+	if err != nil {
+		return fmt.Errorf("dedup: load %s: %w", id, err)
+	}
+	d.keys = keys
+	d.index.Add(id, keys)
+	return nil
+}
+
+// Sketch returns the sketch of fingerprint fp, as a Verdict carries it:
+// what Load takes. It is nil for a text without words.
+func (d *Detector) Sketch(fp *Fingerprint) []byte {
+	if len(fp.Shingles) == 0 {
+		return nil
+	}
+	return appendSketch(nil, d.opts.Shingle, d.opts.Rows, bandKeys(nil, fp.Bands))
+}
+
+// IndexSize returns the number of documents the index holds and an
+// estimate of the bytes it takes.
+func (d *Detector) IndexSize() (docs, bytes int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.index.Len(), d.index.Bytes()
 }
 
 // shingles returns the shingle set of an earlier document, from the cache

@@ -27,7 +27,7 @@ func (m *memTexts) text(_ context.Context, id string) (string, error) {
 func newTestDetector(t *testing.T, o Options) (*Detector, *memTexts) {
 	t.Helper()
 	m := &memTexts{texts: map[string]string{}}
-	d, err := NewDetector(&MemBands{}, m.text, o)
+	d, err := NewDetector(m.text, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,22 +126,28 @@ func TestDetectorThreshold(t *testing.T) {
 	}
 }
 
-// TestDetectorRestart checks that a new Detector over the same BandStore,
-// with an empty cache, finds copies through the TextFunc.
+// TestDetectorRestart checks that a new Detector loaded with the sketches
+// of the first one, with an empty cache, finds copies through the TextFunc.
 func TestDetectorRestart(t *testing.T) {
 	seeds := readSeeds(t)
-	bands := &MemBands{}
 	m := &memTexts{texts: map[string]string{"000": seeds[0].text}}
 	ctx := context.Background()
-	first, err := NewDetector(bands, m.text, Options{})
+	first, err := NewDetector(m.text, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := first.Check(ctx, "000", seeds[0].text); err != nil {
+	v0, err := first.Check(ctx, "000", seeds[0].text)
+	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := NewDetector(bands, m.text, Options{})
+	if len(v0.Sketch) != 3+4*SignatureSize/DefaultRows {
+		t.Fatalf("sketch of %d bytes", len(v0.Sketch))
+	}
+	second, err := NewDetector(m.text, Options{})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := second.Load("000", v0.Sketch); err != nil {
 		t.Fatal(err)
 	}
 	v, err := second.Check(ctx, "001", seeds[1].text)
@@ -155,26 +161,27 @@ func TestDetectorRestart(t *testing.T) {
 	if st.Checks != 1 || st.Loads != 1 || st.CacheHits != 0 {
 		t.Errorf("stats %+v", st)
 	}
-}
-
-type failingBands struct{ MemBands }
-
-var errBroken = errors.New("broken")
-
-func (f *failingBands) BandCandidates(context.Context, []uint64, string) ([]string, error) {
-	return nil, errBroken
+	// A sketch made with other options is refused, not mixed in.
+	other, err := NewDetector(m.text, Options{Shingle: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Load("000", v0.Sketch); !errors.Is(err, ErrSketchLayout) {
+		t.Errorf("loading a shingle-5 sketch into a shingle-4 detector: %v", err)
+	}
+	for _, bad := range [][]byte{nil, {9, 5, 2}, v0.Sketch[:10]} {
+		if err := second.Load("x", bad); err == nil {
+			t.Errorf("loading sketch %v: no error", bad)
+		}
+	}
+	if n, _ := other.IndexSize(); n != 0 {
+		t.Errorf("refused sketches left %d documents in the index", n)
+	}
 }
 
 func TestDetectorErrors(t *testing.T) {
 	seeds := readSeeds(t)
 	ctx := context.Background()
-	d, err := NewDetector(&failingBands{}, nil, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := d.Check(ctx, "000", seeds[0].text); !errors.Is(err, errBroken) {
-		t.Errorf("band store error: got %v", err)
-	}
 	d, m := newTestDetector(t, Options{CacheSize: -1})
 	if _, err := d.Check(ctx, "000", seeds[0].text); err != nil {
 		t.Fatal(err)
@@ -186,7 +193,7 @@ func TestDetectorErrors(t *testing.T) {
 	if m.loads != 1 {
 		t.Errorf("%d loads, want 1", m.loads)
 	}
-	d, err = NewDetector(&MemBands{}, nil, Options{CacheSize: -1})
+	d, err := NewDetector(nil, Options{CacheSize: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,13 +219,16 @@ func TestOptionsValidate(t *testing.T) {
 		{Options{Rows: 3}, "rows"},
 		{Options{Common: 256}, "common"},
 		{Options{Common: -1, CacheSize: -1}, ""},
+		{Options{Window: -1}, "window"},
+		{Options{PerBand: -3}, "per band"},
+		{Options{MaxCandidates: -1}, "max candidates"},
 	}
 	for _, tc := range cases {
 		err := tc.o.Validate()
 		if tc.field == "" && err != nil || tc.field != "" && (err == nil || !strings.Contains(err.Error(), tc.field)) {
 			t.Errorf("%+v: got %v, want error naming %q", tc.o, err, tc.field)
 		}
-		if _, derr := NewDetector(&MemBands{}, nil, tc.o); (derr == nil) != (err == nil) {
+		if _, derr := NewDetector(nil, tc.o); (derr == nil) != (err == nil) {
 			t.Errorf("%+v: NewDetector %v, Validate %v", tc.o, derr, err)
 		}
 	}

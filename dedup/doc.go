@@ -29,9 +29,17 @@
 // layout of 128 bands of 1 row finds both always but makes about 22
 // candidates per Reuters story instead of 1.
 //
-// Detector ties these together incrementally over a BandStore, so detection
-// survives restarts and grows one document at a time. The default
-// containment threshold, 0.5, sits between copies (the seed copies at 0.81,
-// syndicated copies at 0.86 on average) and same-story rewrites that reuse
-// some paragraphs (seed 002 at 0.33).
+// Detector ties these together incrementally over an in-memory Index of
+// the band keys of the most recent documents (Options.Window), one
+// document at a time; each Verdict carries the document's sketch, its band
+// keys in 259 bytes, which the store keeps so that a restarted Detector
+// rebuilds its index with Load instead of reading texts. A document is
+// compared with at most Options.MaxCandidates candidates, those sharing the
+// most bands, and the index keeps per band value only the Options.PerBand
+// newest documents, so texts made from one template cost the same however
+// many there are.
+//
+// The default containment threshold, 0.5, sits between copies (the seed
+// copies at 0.81, syndicated copies at 0.86 on average) and same-story
+// rewrites that reuse some paragraphs (seed 002 at 0.33).
 package dedup

@@ -61,7 +61,7 @@ func FuzzFingerprint(f *testing.F) {
 			t.Fatalf("%d shingles, %d bands", len(a.Shingles), len(a.Bands))
 		}
 		// A text checked twice is a copy of itself, whole.
-		d, err := NewDetector(&MemBands{}, nil, o)
+		d, err := NewDetector(nil, o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +74,7 @@ func FuzzFingerprint(f *testing.F) {
 			t.Fatal(err)
 		}
 		if len(a.Shingles) > 0 && (v.CopyOf != "first" || v.Containment != 1 || v.Jaccard != 1) ||
-			len(a.Shingles) == 0 && v != (Verdict{}) {
+			len(a.Shingles) == 0 && (v.CopyOf != "" || v.Nearest != "" || v.Sketch != nil) {
 			t.Fatalf("second check of %q: %+v", text, v)
 		}
 	})

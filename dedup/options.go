@@ -12,10 +12,19 @@ const (
 	// DefaultRows is the number of signature values per LSH band.
 	DefaultRows = 2
 	// DefaultCacheSize is how many shingle sets a Detector keeps in memory.
-	DefaultCacheSize = 1024
+	DefaultCacheSize = 4096
 	// DefaultCommon is the number of recent documents a shingle must occur
 	// in to count as boilerplate.
 	DefaultCommon = 32
+	// DefaultWindow is how many of the most recent documents the index
+	// holds: a copy is found when its original is among them.
+	DefaultWindow = 100_000
+	// DefaultPerBand is how many of the most recent documents the index
+	// keeps per band value.
+	DefaultPerBand = 32
+	// DefaultMaxCandidates is how many candidates a document is compared
+	// with at most.
+	DefaultMaxCandidates = 32
 )
 
 // Options tune near-duplicate detection. The zero value means the defaults.
@@ -37,6 +46,17 @@ type Options struct {
 	// occur in for a Detector to treat it as boilerplate (a footer, a
 	// byline) and leave it out of containment; negative disables it.
 	Common int
+	// Window is how many of the most recent documents checked the index
+	// holds (it may hold up to one generation, at most 45,875 documents,
+	// more): older ones are no longer candidates.
+	Window int
+	// PerBand is how many of the most recent documents the index keeps for
+	// one band value. Templated texts share some band values with every
+	// document of their template; the cap keeps their cost flat.
+	PerBand int
+	// MaxCandidates is how many candidates a document is compared with at
+	// most: those sharing the most bands, then the newest.
+	MaxCandidates int
 }
 
 // withDefaults returns o with zero fields set to the defaults.
@@ -56,6 +76,15 @@ func (o Options) withDefaults() Options {
 	if o.Common == 0 {
 		o.Common = DefaultCommon
 	}
+	if o.Window == 0 {
+		o.Window = DefaultWindow
+	}
+	if o.PerBand == 0 {
+		o.PerBand = DefaultPerBand
+	}
+	if o.MaxCandidates == 0 {
+		o.MaxCandidates = DefaultMaxCandidates
+	}
 	return o
 }
 
@@ -71,6 +100,16 @@ func (o Options) Validate() error {
 		return fmt.Errorf("dedup: common %d: want at most 255 documents", o.Common)
 	case o.Rows < 1 || o.Rows > SignatureSize || SignatureSize%o.Rows != 0:
 		return fmt.Errorf("dedup: rows %d: want a divisor of %d", o.Rows, SignatureSize)
+	case o.Window < 1:
+		return fmt.Errorf("dedup: window %d: want at least 1 document", o.Window)
+	case o.PerBand < 1:
+		return fmt.Errorf("dedup: per band %d: want at least 1 document", o.PerBand)
+	case o.MaxCandidates < 1:
+		return fmt.Errorf("dedup: max candidates %d: want at least 1", o.MaxCandidates)
 	}
 	return nil
 }
+
+// WithDefaults returns o with its zero fields set to the defaults: the
+// options a Detector made with o works with.
+func (o Options) WithDefaults() Options { return o.withDefaults() }

@@ -7,49 +7,6 @@ import (
 	"testing"
 )
 
-func TestMemBands(t *testing.T) {
-	ctx := context.Background()
-	m := &MemBands{}
-	puts := []struct {
-		id    string
-		bands []uint64
-	}{
-		{"a", []uint64{1, 2, 3}},
-		{"b", []uint64{3, 4}},
-		{"c", []uint64{5}},
-		{"a", []uint64{6}}, // a again: adds a band
-	}
-	for _, p := range puts {
-		if err := m.PutBands(ctx, p.id, p.bands); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cases := []struct {
-		bands   []uint64
-		exclude string
-		want    []string
-	}{
-		{[]uint64{3}, "", []string{"a", "b"}},
-		{[]uint64{3}, "a", []string{"b"}},
-		{[]uint64{1, 2, 3, 4, 5}, "", []string{"a", "b", "c"}},
-		{[]uint64{6, 5}, "", []string{"a", "c"}},
-		{[]uint64{9}, "", nil},
-		{nil, "", nil},
-	}
-	for _, tc := range cases {
-		got, err := m.BandCandidates(ctx, tc.bands, tc.exclude)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !slices.Equal(got, tc.want) {
-			t.Errorf("BandCandidates(%v, %q) = %v, want %v", tc.bands, tc.exclude, got, tc.want)
-		}
-	}
-	if m.Len() != 3 {
-		t.Errorf("Len = %d, want 3", m.Len())
-	}
-}
-
 func TestLRU(t *testing.T) {
 	c := newLRU(2)
 	c.put("a", []uint64{1})

@@ -21,11 +21,16 @@ var ErrNotFound = errors.New("not found")
 type Store interface {
 	FileStates
 	Documents
+	Ingest
+	Writer
+	Sketches
 	Queries
-	Bands
 	Copies
 	Stories
+	StoryPlacer
 	Outbox
+	Replies
+	Retention
 	State
 	Subscriptions
 	Mutes
@@ -68,6 +73,10 @@ type Documents interface {
 	// Pending returns documents stored but not yet marked processed, in
 	// order of publication (then ID), at most limit.
 	Pending(ctx context.Context, limit int) ([]corpus.Document, error)
+	// PendingAfter returns, like Pending, documents not yet marked
+	// processed, those after (published, id) in that order: a cursor that
+	// pages through them while earlier pages are being processed.
+	PendingAfter(ctx context.Context, published time.Time, id string, limit int) ([]corpus.Document, error)
 	// MarkProcessed records that the engine finished with document id.
 	MarkProcessed(ctx context.Context, id string) error
 }
@@ -80,16 +89,6 @@ type Queries interface {
 	// Search returns the newest documents whose title or body contain all
 	// the words of query (full-text search), at most limit.
 	Search(ctx context.Context, query string, limit int) ([]Hit, error)
-}
-
-// Bands keeps the LSH band hashes that near-copy detection looks up
-// candidates by.
-type Bands interface {
-	// PutBands records a document's LSH band hashes.
-	PutBands(ctx context.Context, docID string, bands []uint64) error
-	// BandCandidates returns the IDs of documents sharing at least one band
-	// hash with bands, excluding exclude.
-	BandCandidates(ctx context.Context, bands []uint64, exclude string) ([]string, error)
 }
 
 // Copies records which document is a near-copy of which.

@@ -43,6 +43,10 @@ type Story struct {
 	First     time.Time
 	Last      time.Time
 	CreatedAt time.Time
+	// Lead is the document that opened the story ("" for a story made
+	// with CreateStory without one). A story is unique by (Rule, Key,
+	// Lead).
+	Lead string
 }
 
 // StoryMember is a document in a story.

@@ -79,14 +79,9 @@ func (e *Env) Scan(ctx context.Context, args []string) error {
 	defer closeStore()
 	rs := w.Live.Rules()
 	rs.Engine.DryRun = *dry
-	list, err := rs.List(ctx, w.Shared, bot.ScanRequest{Paths: paths, All: *asJSON})
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return list.WriteJSON(e.Stdout, rs.Places)
-	}
-	return list.WriteSummary(e.Stdout, *dry)
+	_, err = rs.List(ctx, w.Shared, bot.ScanRequest{Paths: paths, All: *asJSON},
+		bot.ScanOutput{W: e.Stdout, JSON: *asJSON, DryRun: *dry, Places: rs.Places})
+	return err
 }
 
 // Latest prints the newest documents about a place or words.

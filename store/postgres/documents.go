@@ -2,12 +2,12 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/wirewatch/wirewatch/corpus"
 	"github.com/wirewatch/wirewatch/store"
@@ -37,18 +37,69 @@ func (db *DB) FileState(ctx context.Context, path string) (store.FileState, erro
 
 // SetFileState records fs, replacing what was recorded for fs.Path.
 func (db *DB) SetFileState(ctx context.Context, fs store.FileState) error {
-	var mod *int64
-	if !fs.ModTime.IsZero() {
-		ns := fs.ModTime.UnixNano()
-		mod = &ns
-	}
-	_, err := db.pool.Exec(ctx, `INSERT INTO file_state (path, size, mod_time, doc_id, skipped)
-		VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (path) DO UPDATE SET size = excluded.size, mod_time = excluded.mod_time,
-			doc_id = excluded.doc_id, skipped = excluded.skipped`,
-		clean(fs.Path), fs.Size, mod, fs.DocID, clean(fs.Skipped))
-	if err != nil {
+	if err := db.setFileStates(ctx, db.pool, []store.FileState{fs}); err != nil {
 		return fmt.Errorf("postgres: set file state %s: %w", fs.Path, err)
+	}
+	return nil
+}
+
+// execer is what the pool and a transaction offer for writing.
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// setFileStates records files in one statement.
+func (db *DB) setFileStates(ctx context.Context, q execer, files []store.FileState) error {
+	if len(files) == 0 {
+		return nil
+	}
+	paths, sizes, mods := make([]string, len(files)), make([]int64, len(files)), make([]*int64, len(files))
+	docs, skips := make([]string, len(files)), make([]string, len(files))
+	for i, fs := range files {
+		paths[i], sizes[i], docs[i], skips[i] = clean(fs.Path), fs.Size, fs.DocID, clean(fs.Skipped)
+		if !fs.ModTime.IsZero() {
+			ns := fs.ModTime.UnixNano()
+			mods[i] = &ns
+		}
+	}
+	// A path given twice keeps its last state.
+	_, err := q.Exec(ctx, `INSERT INTO file_state (path, size, mod_time, doc_id, skipped)
+		SELECT DISTINCT ON (path) path, size, mod_time, doc_id, skipped
+		FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[]) WITH ORDINALITY
+			AS f(path, size, mod_time, doc_id, skipped, n)
+		ORDER BY path, n DESC
+		ON CONFLICT (path) DO UPDATE SET size = excluded.size, mod_time = excluded.mod_time,
+			doc_id = excluded.doc_id, skipped = excluded.skipped`, paths, sizes, mods, docs, skips)
+	return err
+}
+
+// EachFileState calls fn with every file recorded under prefix, in path
+// order.
+func (db *DB) EachFileState(ctx context.Context, prefix string, fn func(store.FileState) error) error {
+	rows, err := db.pool.Query(ctx, `SELECT path, size, mod_time, doc_id, skipped FROM file_state
+		WHERE path >= $1 ORDER BY path`, clean(prefix))
+	if err != nil {
+		return fmt.Errorf("postgres: file states under %s: %w", prefix, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var fs store.FileState
+		var mod *int64
+		if err := rows.Scan(&fs.Path, &fs.Size, &mod, &fs.DocID, &fs.Skipped); err != nil {
+			return fmt.Errorf("postgres: file states under %s: %w", prefix, err)
+		}
+		if !strings.HasPrefix(fs.Path, prefix) {
+			break
+		}
+		if mod != nil {
+			fs.ModTime = time.Unix(0, *mod).UTC()
+		}
+		if err := fn(fs); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("postgres: file states under %s: %w", prefix, err)
 	}
 	return nil
 }
@@ -56,52 +107,107 @@ func (db *DB) SetFileState(ctx context.Context, fs store.FileState) error {
 // PutDocument stores d, or adds its paths to the stored document with its
 // ID. The first path a document was stored with stays its Path.
 func (db *DB) PutDocument(ctx context.Context, d corpus.Document) (bool, error) {
-	if d.ID == "" {
-		return false, errors.New("postgres: put document: the document has no ID")
+	created, err := db.PutDocuments(ctx, []corpus.Document{d}, nil)
+	if err != nil {
+		return false, err
 	}
-	paths := store.DocPaths(d, clean)
-	first := ""
-	if len(paths) > 0 {
-		first = paths[0]
+	return created[0], nil
+}
+
+// PutDocuments stores docs, or adds their paths to the stored documents of
+// their IDs, then records files, all in one transaction of a few
+// statements whatever the number of documents.
+func (db *DB) PutDocuments(ctx context.Context, docs []corpus.Document, files []store.FileState) ([]bool, error) {
+	created := make([]bool, len(docs))
+	for _, d := range docs {
+		if d.ID == "" {
+			return nil, fmt.Errorf("postgres: put documents: a document from %q has no ID", d.Path)
+		}
 	}
-	created := false
-	err := db.tx(ctx, func(tx pgx.Tx) error {
-		var exists bool
-		if err := tx.QueryRow(ctx, `SELECT true FROM documents WHERE id = $1`, d.ID).Scan(&exists); err != nil &&
-			!errors.Is(err, pgx.ErrNoRows) {
-			return err
-		}
-		if !exists {
-			tag, err := tx.Exec(ctx, `INSERT INTO documents (id, source, path, url, title, published,
-				date_from_file, title_derived, body, language, stored_at, fts)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, strip(to_tsvector('simple', $12)))
-				ON CONFLICT (id) DO NOTHING`,
-				d.ID, clean(d.Source), first, clean(d.URL), clean(d.Title), ts(d.Published),
-				d.DateFromFile, d.TitleDerived, clean(d.Body), clean(d.Language), db.now(),
-				corpus.Fold(d.Title)+" "+corpus.Fold(d.Body))
-			if err != nil {
-				return err
-			}
-			created = tag.RowsAffected() == 1
-		}
-		if !created && first != "" {
-			if _, err := tx.Exec(ctx, `UPDATE documents SET path = $1 WHERE id = $2 AND path = ''`,
-				first, d.ID); err != nil {
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if len(docs) > 0 {
+			if err := db.insertDocuments(ctx, tx, docs, created); err != nil {
 				return err
 			}
 		}
-		for _, p := range paths {
-			if _, err := tx.Exec(ctx, `INSERT INTO document_paths (doc_id, path) VALUES ($1, $2)
-				ON CONFLICT DO NOTHING`, d.ID, p); err != nil {
-				return fmt.Errorf("adding path: %w", err)
-			}
-		}
-		return nil
+		return db.setFileStates(ctx, tx, files)
 	})
 	if err != nil {
-		return false, fmt.Errorf("postgres: put document %s: %w", d.ID, err)
+		return nil, fmt.Errorf("postgres: put documents: %w", err)
 	}
 	return created, nil
+}
+
+// insertDocuments inserts the documents that are new, sets created, and
+// adds every document's paths.
+func (db *DB) insertDocuments(ctx context.Context, tx pgx.Tx, docs []corpus.Document, created []bool) error {
+	n := len(docs)
+	ids, sources, firsts, urls, titles := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	pubs, dff, derived := make([]time.Time, n), make([]bool, n), make([]bool, n)
+	bodies, langs, folded := make([]string, n), make([]string, n), make([]string, n)
+	for i, d := range docs {
+		if ps := store.DocPaths(d, clean); len(ps) > 0 {
+			firsts[i] = ps[0]
+		}
+		ids[i], sources[i], urls[i], titles[i] = d.ID, clean(d.Source), clean(d.URL), clean(d.Title)
+		pubs[i], dff[i], derived[i] = ts(d.Published), d.DateFromFile, d.TitleDerived
+		bodies[i], langs[i] = clean(d.Body), clean(d.Language)
+		folded[i] = corpus.Fold(d.Title) + " " + corpus.Fold(d.Body)
+	}
+	// The first of several equal IDs in the batch is the one stored.
+	rows, err := tx.Query(ctx, `INSERT INTO documents (id, source, path, url, title, published,
+			date_from_file, title_derived, body, language, stored_at, fts)
+		SELECT DISTINCT ON (id) id, source, path, url, title, published, dff, derived, body, lang, $12,
+			strip(to_tsvector('simple', folded))
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+			$7::boolean[], $8::boolean[], $9::text[], $10::text[], $11::text[]) WITH ORDINALITY
+			AS d(id, source, path, url, title, published, dff, derived, body, lang, folded, n)
+		ORDER BY id, n
+		ON CONFLICT (id) DO NOTHING RETURNING id`,
+		ids, sources, firsts, urls, titles, pubs, dff, derived, bodies, langs, folded, db.now())
+	if err != nil {
+		return err
+	}
+	fresh, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	isNew := make(map[string]bool, len(fresh))
+	for _, id := range fresh {
+		isNew[id] = true
+	}
+	// Every path but a new document's own goes to document_paths.
+	var pathDocs, paths, pendDocs []string
+	var pendPubs []time.Time
+	for i, d := range docs {
+		ps := store.DocPaths(d, clean)
+		if isNew[d.ID] {
+			created[i] = true
+			delete(isNew, d.ID) // a later copy in the batch is a duplicate
+			pendDocs, pendPubs = append(pendDocs, d.ID), append(pendPubs, pubs[i])
+			if len(ps) > 0 {
+				ps = ps[1:]
+			}
+		}
+		for _, p := range ps {
+			pathDocs, paths = append(pathDocs, d.ID), append(paths, p)
+		}
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO pending_docs (published, doc_id)
+		SELECT * FROM unnest($1::timestamptz[], $2::text[])`, pendPubs, pendDocs); err != nil {
+		return fmt.Errorf("queueing: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE documents d SET path = f.path
+		FROM unnest($1::text[], $2::text[]) AS f(id, path)
+		WHERE d.id = f.id AND d.path = '' AND f.path <> ''`, ids, firsts); err != nil {
+		return fmt.Errorf("setting paths: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO document_paths (doc_id, path)
+		SELECT doc_id, path FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS p(doc_id, path, n)
+		ORDER BY n ON CONFLICT DO NOTHING`, pathDocs, paths); err != nil {
+		return fmt.Errorf("adding paths: %w", err)
+	}
+	return nil
 }
 
 // docColumns are the columns scanDoc reads, of documents aliased d.
@@ -150,7 +256,9 @@ func queryDocs(ctx context.Context, q querier, sql string, args ...any) ([]corpu
 	return docs, nil
 }
 
-// loadPaths sets the Paths of docs, in the order the paths were added.
+// loadPaths sets the Paths of docs: Path, then the other paths in the
+// order they were added. (document_paths holds the other paths; documents
+// stored before also have their Path there.)
 func loadPaths(ctx context.Context, q querier, docs []corpus.Document) error {
 	if len(docs) == 0 {
 		return nil
@@ -160,6 +268,10 @@ func loadPaths(ctx context.Context, q querier, docs []corpus.Document) error {
 	for i, d := range docs {
 		index[d.ID] = i
 		ids = append(ids, d.ID)
+		docs[i].Paths = nil
+		if d.Path != "" {
+			docs[i].Paths = []string{d.Path}
+		}
 	}
 	rows, err := q.Query(ctx, `SELECT doc_id, path FROM document_paths WHERE doc_id = ANY($1) ORDER BY seq`, ids)
 	if err != nil {
@@ -167,7 +279,7 @@ func loadPaths(ctx context.Context, q querier, docs []corpus.Document) error {
 	}
 	var id, p string
 	_, err = pgx.ForEachRow(rows, []any{&id, &p}, func() error {
-		if i, ok := index[id]; ok {
+		if i, ok := index[id]; ok && p != docs[i].Path {
 			docs[i].Paths = append(docs[i].Paths, p)
 		}
 		return nil
@@ -176,119 +288,4 @@ func loadPaths(ctx context.Context, q querier, docs []corpus.Document) error {
 		return fmt.Errorf("reading paths: %w", err)
 	}
 	return nil
-}
-
-// Pending returns up to limit documents not yet marked processed, in the
-// order they were stored.
-func (db *DB) Pending(ctx context.Context, limit int) ([]corpus.Document, error) {
-	if limit <= 0 {
-		return nil, nil
-	}
-	docs, err := queryDocs(ctx, db.pool, `SELECT `+docColumns+` FROM documents d
-		WHERE NOT d.processed ORDER BY d.published, d.id LIMIT $1`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: pending documents: %w", err)
-	}
-	return docs, nil
-}
-
-// MarkProcessed records that the engine finished with document id, or
-// returns store.ErrNotFound.
-func (db *DB) MarkProcessed(ctx context.Context, id string) error {
-	tag, err := db.pool.Exec(ctx, `UPDATE documents SET processed = true WHERE id = $1`, id)
-	if err != nil {
-		return fmt.Errorf("postgres: mark processed %s: %w", id, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("postgres: mark processed %s: %w", id, store.ErrNotFound)
-	}
-	return nil
-}
-
-// SetAnalysis replaces the regions and matches of document id, or returns
-// store.ErrNotFound when there is no such document.
-func (db *DB) SetAnalysis(ctx context.Context, id string, a corpus.Analysis) error {
-	err := db.tx(ctx, func(tx pgx.Tx) error {
-		var pub time.Time
-		// Locking the document orders concurrent analyses of it.
-		if err := tx.QueryRow(ctx, `SELECT published FROM documents WHERE id = $1 FOR UPDATE`, id).
-			Scan(&pub); err != nil {
-			return notFound(err)
-		}
-		batch := &pgx.Batch{}
-		for _, table := range []string{"doc_regions", "doc_matches", "doc_places"} {
-			batch.Queue(`DELETE FROM `+table+` WHERE doc_id = $1`, id)
-		}
-		for i, r := range a.Regions {
-			batch.Queue(`INSERT INTO doc_regions (doc_id, seq, place_id, name, level, admin1, admin1_name,
-				country, text, "offset", country_name, weight, admin1_weight, country_weight)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-				id, i, r.PlaceID, clean(r.Name), clean(r.Level), clean(r.Admin1), clean(r.Admin1Name),
-				clean(r.Country), clean(r.Text), r.Offset, clean(r.CountryName), r.Weight, r.Admin1Weight, r.CountryWeight)
-		}
-		for i, m := range a.Matches {
-			kw, err := json.Marshal(m.Keywords)
-			if err != nil {
-				return fmt.Errorf("match %d: %w", i, err)
-			}
-			rg, err := json.Marshal(m.Regions)
-			if err != nil {
-				return fmt.Errorf("match %d: %w", i, err)
-			}
-			batch.Queue(`INSERT INTO doc_matches (doc_id, seq, rule, keywords, regions, group_key, group_name,
-				evidence) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-				id, i, clean(m.Rule), string(kw), string(rg), clean(m.GroupKey), clean(m.GroupName), clean(m.Evidence))
-		}
-		for _, p := range store.PlaceKeys(a.Regions) {
-			batch.Queue(`INSERT INTO doc_places (key, published, doc_id, place, "offset") VALUES ($1, $2, $3, $4, $5)`,
-				clean(p.Key), pub, id, clean(p.Place), p.Offset)
-		}
-		return tx.SendBatch(ctx, batch).Close()
-	})
-	if err != nil {
-		return fmt.Errorf("postgres: set analysis %s: %w", id, err)
-	}
-	return nil
-}
-
-// Analysis returns what SetAnalysis stored for document id, empty when
-// nothing was.
-func (db *DB) Analysis(ctx context.Context, id string) (corpus.Analysis, error) {
-	var a corpus.Analysis
-	rows, err := db.pool.Query(ctx, `SELECT place_id, name, level, admin1, admin1_name, country, text, "offset",
-		country_name, weight, admin1_weight, country_weight FROM doc_regions WHERE doc_id = $1 ORDER BY seq`, id)
-	if err != nil {
-		return a, fmt.Errorf("postgres: analysis %s: %w", id, err)
-	}
-	var r corpus.DocRegion
-	_, err = pgx.ForEachRow(rows, []any{&r.PlaceID, &r.Name, &r.Level, &r.Admin1, &r.Admin1Name, &r.Country,
-		&r.Text, &r.Offset, &r.CountryName, &r.Weight, &r.Admin1Weight, &r.CountryWeight}, func() error {
-		a.Regions = append(a.Regions, r)
-		return nil
-	})
-	if err != nil {
-		return corpus.Analysis{}, fmt.Errorf("postgres: analysis %s: %w", id, err)
-	}
-	rows, err = db.pool.Query(ctx, `SELECT rule, keywords, regions, group_key, group_name, evidence
-		FROM doc_matches WHERE doc_id = $1 ORDER BY seq`, id)
-	if err != nil {
-		return corpus.Analysis{}, fmt.Errorf("postgres: analysis %s: %w", id, err)
-	}
-	var m corpus.DocMatch
-	var kw, rg []byte
-	_, err = pgx.ForEachRow(rows, []any{&m.Rule, &kw, &rg, &m.GroupKey, &m.GroupName, &m.Evidence}, func() error {
-		x := corpus.DocMatch{Rule: m.Rule, GroupKey: m.GroupKey, GroupName: m.GroupName, Evidence: m.Evidence}
-		if err := json.Unmarshal(kw, &x.Keywords); err != nil {
-			return fmt.Errorf("keywords: %w", err)
-		}
-		if err := json.Unmarshal(rg, &x.Regions); err != nil {
-			return fmt.Errorf("regions: %w", err)
-		}
-		a.Matches = append(a.Matches, x)
-		return nil
-	})
-	if err != nil {
-		return corpus.Analysis{}, fmt.Errorf("postgres: analysis %s: %w", id, err)
-	}
-	return a, nil
 }

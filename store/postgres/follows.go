@@ -35,17 +35,17 @@ func (db *DB) Unfollow(ctx context.Context, transport, user string, story int64)
 }
 
 // Followers returns the follows of a story by transport and user.
-func (db *DB) Followers(ctx context.Context, story int64) ([]store.Follow, error) {
+func (db *runner) Followers(ctx context.Context, story int64) ([]store.Follow, error) {
 	return db.follows(ctx, `story = $1 ORDER BY transport, user_id`, story)
 }
 
 // FollowsOf returns a user's follows by story.
 func (db *DB) FollowsOf(ctx context.Context, transport, user string) ([]store.Follow, error) {
-	return db.follows(ctx, `transport = $1 AND user_id = $2 ORDER BY story`, clean(transport), clean(user))
+	return db.runner.follows(ctx, `transport = $1 AND user_id = $2 ORDER BY story`, clean(transport), clean(user))
 }
 
-func (db *DB) follows(ctx context.Context, where string, args ...any) ([]store.Follow, error) {
-	rows, err := db.pool.Query(ctx, `SELECT transport, user_id, user_name, story, channel, direct, created_at
+func (db *runner) follows(ctx context.Context, where string, args ...any) ([]store.Follow, error) {
+	rows, err := db.query(ctx, `SELECT transport, user_id, user_name, story, channel, direct, created_at
 		FROM follows WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: follows: %w", err)

@@ -55,8 +55,8 @@ func (db *DB) Unmute(ctx context.Context, transport, channel string, id int64) (
 }
 
 // RecordMuted records a report kept from a channel, once per document.
-func (db *DB) RecordMuted(ctx context.Context, r store.MutedReport) error {
-	if _, err := db.pool.Exec(ctx, `INSERT INTO muted_reports (transport, channel, story, doc, kind, mute_id, at)
+func (db *runner) RecordMuted(ctx context.Context, r store.MutedReport) error {
+	if err := db.later(ctx, nil, `INSERT INTO muted_reports (transport, channel, story, doc, kind, mute_id, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
 		clean(r.Transport), clean(r.Channel), r.Story, clean(r.Doc), string(r.Kind), r.MuteID, ts(r.At)); err != nil {
 		return fmt.Errorf("postgres: record muted report of story %d in %s/%s: %w", r.Story, r.Transport, r.Channel, err)

@@ -43,11 +43,11 @@ func (db *DB) queryOutbox(ctx context.Context, sql string, args ...any) ([]store
 // Row IDs order the rows of a channel. Rows enqueued at the same moment by
 // two replicas may commit in the other order than their IDs; their order
 // was not decided anyway.
-func (db *DB) Enqueue(ctx context.Context, r store.OutboxRow) (bool, error) {
+func (db *runner) Enqueue(ctx context.Context, r store.OutboxRow) (bool, error) {
 	if r.Key == "" || r.Transport == "" || r.Channel == "" {
 		return false, fmt.Errorf("postgres: enqueue %q: a row needs a key, a transport and a channel", r.Key)
 	}
-	now := db.now()
+	now := db.db.now()
 	if r.Due.IsZero() {
 		r.Due = now
 	}
@@ -55,7 +55,7 @@ func (db *DB) Enqueue(ctx context.Context, r store.OutboxRow) (bool, error) {
 	if payload == nil {
 		payload = []byte{}
 	}
-	tag, err := db.pool.Exec(ctx, `INSERT INTO outbox (key, transport, channel, kind, story_id, parent_key,
+	tag, err := db.exec(ctx, `INSERT INTO outbox (key, transport, channel, kind, story_id, parent_key,
 		payload, state, due, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)
 		ON CONFLICT (key) DO NOTHING`,
 		clean(r.Key), clean(r.Transport), clean(r.Channel), clean(string(r.Kind)), r.StoryID, clean(r.ParentKey),
@@ -156,19 +156,19 @@ func (db *DB) finish(ctx context.Context, op string, id int64, sql string, args 
 }
 
 // exists returns store.ErrNotFound when there is no row id.
-func (db *DB) exists(ctx context.Context, id int64) error {
+func (db *runner) exists(ctx context.Context, id int64) error {
 	var one int
-	return notFound(db.pool.QueryRow(ctx, `SELECT 1 FROM outbox WHERE id = $1`, id).Scan(&one))
+	return notFound(db.queryRow(ctx, `SELECT 1 FROM outbox WHERE id = $1`, id).Scan(&one))
 }
 
 // UpdatePending replaces the payload of row id when it is still pending
 // and reports whether it did. It returns store.ErrNotFound when there is
 // no such row.
-func (db *DB) UpdatePending(ctx context.Context, id int64, payload []byte) (bool, error) {
+func (db *runner) UpdatePending(ctx context.Context, id int64, payload []byte) (bool, error) {
 	if payload == nil {
 		payload = []byte{}
 	}
-	tag, err := db.pool.Exec(ctx, `UPDATE outbox SET payload = $1 WHERE id = $2 AND state = 'pending'`, payload, id)
+	tag, err := db.exec(ctx, `UPDATE outbox SET payload = $1 WHERE id = $2 AND state = 'pending'`, payload, id)
 	if err != nil {
 		return false, fmt.Errorf("postgres: update pending %d: %w", id, err)
 	}
@@ -202,8 +202,8 @@ func (db *DB) ResetInflight(ctx context.Context) (int, error) {
 }
 
 // OutboxRow returns the row with this key, or store.ErrNotFound.
-func (db *DB) OutboxRow(ctx context.Context, key string) (store.OutboxRow, error) {
-	r, err := scanOutbox(db.pool.QueryRow(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE key = $1`, clean(key)))
+func (db *runner) OutboxRow(ctx context.Context, key string) (store.OutboxRow, error) {
+	r, err := scanOutbox(db.queryRow(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE key = $1`, clean(key)))
 	if err != nil {
 		return store.OutboxRow{}, fmt.Errorf("postgres: outbox row %s: %w", key, notFound(err))
 	}
@@ -240,4 +240,50 @@ func (db *DB) DeadRows(ctx context.Context, limit int) ([]store.OutboxRow, error
 		return nil, fmt.Errorf("postgres: dead rows: %w", err)
 	}
 	return out, nil
+}
+
+// AddReplyDoc adds doc to the reports of row id while the row is pending;
+// see store.ReplyWriter. The row is locked while it checks, so a replica
+// claiming it meanwhile waits and then renders the reply with doc.
+func (r *runner) AddReplyDoc(ctx context.Context, id int64, doc string) (bool, error) {
+	ok := false
+	err := r.inTx(ctx, func(r *runner) error {
+		var state string
+		if err := r.queryRow(ctx, `SELECT state FROM outbox WHERE id = $1 FOR SHARE`, id).Scan(&state); err != nil {
+			return notFound(err)
+		}
+		if state == string(store.Pending) {
+			ok = true
+			return r.later(ctx, nil, `INSERT INTO reply_docs (outbox_id, doc_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+				id, clean(doc))
+		}
+		err := r.queryRow(ctx, `SELECT true FROM reply_docs WHERE outbox_id = $1 AND doc_id = $2`, id, clean(doc)).Scan(&ok)
+		if isNoRows(err) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("postgres: add %s to reply %d: %w", doc, id, err)
+	}
+	return ok, nil
+}
+
+// ReplyDocs returns the first limit documents added to row id and how many
+// there are.
+func (db *DB) ReplyDocs(ctx context.Context, id int64, limit int) ([]string, int, error) {
+	var total int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM reply_docs WHERE outbox_id = $1`, id).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("postgres: reports of reply %d: %w", id, err)
+	}
+	rows, err := db.pool.Query(ctx, `SELECT doc_id FROM reply_docs WHERE outbox_id = $1 ORDER BY seq LIMIT $2`,
+		id, max(limit, 0))
+	if err != nil {
+		return nil, 0, fmt.Errorf("postgres: reports of reply %d: %w", id, err)
+	}
+	docs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, 0, fmt.Errorf("postgres: reports of reply %d: %w", id, err)
+	}
+	return docs, total, nil
 }

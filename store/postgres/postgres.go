@@ -33,6 +33,9 @@ type DB struct {
 	Now func() time.Time
 
 	pool *pgxpool.Pool
+	// runner runs the methods that a transaction (Tx) offers too, each in
+	// a transaction of its own where it needs one.
+	*runner
 	// instance identifies this handle in outbox.claimed_by; life holds
 	// the advisory lock that tells other replicas it is alive.
 	instance int64
@@ -66,6 +69,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
 	db := &DB{Now: time.Now, pool: pool, leases: map[*pgx.Conn]string{}}
+	db.runner = &runner{db: db}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: open: %w", err)
@@ -153,11 +157,6 @@ func endSession(ctx context.Context, c *pgx.Conn) error {
 // now returns the store's clock reading in UTC, to the microsecond.
 func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
 
-// tx runs fn in a transaction, committing when fn returns nil.
-func (db *DB) tx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, db.pool, fn)
-}
-
 // ts prepares a time for a timestamptz parameter: UTC, to the microsecond
 // (as PostgreSQL keeps it).
 func ts(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
@@ -191,7 +190,7 @@ func notFound(err error) error {
 // the planner relies on (Search in particular). The server's autovacuum
 // does it in time; call it after storing many documents at once.
 func (db *DB) Analyze(ctx context.Context) error {
-	if _, err := db.pool.Exec(ctx, `ANALYZE documents, doc_places, lsh_bands, outbox`); err != nil {
+	if _, err := db.pool.Exec(ctx, `ANALYZE documents, doc_places, doc_sketches, outbox`); err != nil {
 		return fmt.Errorf("postgres: analyze: %w", err)
 	}
 	return nil

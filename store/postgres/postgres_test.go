@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -277,5 +278,108 @@ func TestLeaseHolder(t *testing.T) {
 	defer release()
 	if got := b.LeaseHolder(ctx, "schedule"); !strings.HasPrefix(got, "PostgreSQL session ") {
 		t.Errorf("LeaseHolder of a held lease = %q", got)
+	}
+}
+
+// TestUpgradeTo0020 opens a schema made before migration 0020: its band
+// rows go, its stories get their earliest member as lead (a later story
+// with the same rule, key and lead gets a lead of its own), and it works.
+func TestUpgradeTo0020(t *testing.T) {
+	ctx := t.Context()
+	url := newSchema(t, baseURL(t))
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := store.LoadMigrations(migrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, `CREATE TABLE schema_migrations (version integer PRIMARY KEY,
+		name text NOT NULL, applied_at timestamptz NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Version >= 20 && m.Version < 30 {
+			continue
+		}
+		if _, err := conn.Exec(ctx, m.SQL); err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
+		}
+		if _, err := conn.Exec(ctx, `INSERT INTO schema_migrations VALUES ($1, $2, now())`, m.Version, m.Name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t0 := time.Date(2021, 7, 7, 0, 0, 0, 0, time.UTC)
+	for _, q := range []string{
+		`INSERT INTO lsh_bands VALUES (1, 'a'), (2, 'a')`,
+		`INSERT INTO stories (id, rule, key, first_at, last_at, created_at) OVERRIDING SYSTEM VALUE VALUES
+			(1, 'r', 'K', $1, $1, $1), (2, 'r', 'K', $1, $1, $1), (3, 'r', 'K', $1, $1, $1), (4, 'r', 'L', $1, $1, $1)`,
+		`INSERT INTO story_members VALUES (1, 'b', $1::timestamptz + interval '1 hour', ''), (1, 'a', $1, ''), (2, 'c', $1, ''),
+			(3, 'a', $1, '')`,
+		`INSERT INTO documents (id, path, published, stored_at, processed, fts) VALUES
+			('p1', 'a.txt', $1, $1, false, ''), ('p2', 'b.txt', $1, $1, true, '')`,
+		`INSERT INTO document_paths (doc_id, path) VALUES ('p1', 'a.txt'), ('p2', 'b.txt'), ('p2', 'c.txt')`,
+		`INSERT INTO doc_regions (doc_id, seq, place_id, name, level, admin1, admin1_name, country, text, "offset",
+				country_name, weight, admin1_weight, country_weight)
+			VALUES ('p2', 1, 7, 'Herat', 'admin1', 'AF.11', 'Herat', 'AF', 'Herat', 40, 'Afghanistan', 0.25, 0.25, 0.5),
+			('p2', 0, 5, 'Qala-i-Naw', 'city', 'AF.02', 'Badghis', 'AF', 'Qala-e-Naw', 12, 'Afghanistan', 0.75, 0.75, 1)`,
+		`INSERT INTO doc_matches (doc_id, seq, rule, keywords, regions, group_key, group_name, evidence)
+			VALUES ('p2', 0, 'assault', '["assault"]', 'null', 'AF.02', 'Badghis, AF', 'assault in Badghis')`,
+	} {
+		args := []any{t0}
+		if !strings.Contains(q, "$1") {
+			args = nil
+		}
+		if _, err := conn.Exec(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	conn.Close(ctx)
+
+	db, err := Open(ctx, url)
+	if err != nil {
+		t.Fatalf("Open of a schema made before 0020: %v", err)
+	}
+	defer db.Close()
+	for id, want := range map[int64]string{1: "a", 2: "c", 3: "a#3", 4: ""} {
+		s, err := db.Story(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Lead != want {
+			t.Errorf("story %d: lead %q, want %q", id, s.Lead, want)
+		}
+	}
+	var n int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()
+		AND tablename = 'lsh_bands'`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("lsh_bands still there (%d, %v)", n, err)
+	}
+	pending, err := db.Pending(ctx, 10)
+	if err != nil || len(pending) != 1 || pending[0].ID != "p1" {
+		t.Errorf("pending after the upgrade: %v, %v; want p1 alone", pending, err)
+	}
+	d, err := db.Document(ctx, "p2")
+	if err != nil || strings.Join(d.Paths, ",") != "b.txt,c.txt" {
+		t.Errorf("paths of a document stored before: %v, %v", d.Paths, err)
+	}
+	a, err := db.Analysis(ctx, "p2")
+	want := corpus.Analysis{
+		Regions: []corpus.DocRegion{
+			{PlaceID: 5, Name: "Qala-i-Naw", Level: "city", Admin1: "AF.02", Admin1Name: "Badghis", Country: "AF",
+				CountryName: "Afghanistan", Weight: 0.75, Admin1Weight: 0.75, CountryWeight: 1, Text: "Qala-e-Naw", Offset: 12},
+			{PlaceID: 7, Name: "Herat", Level: "admin1", Admin1: "AF.11", Admin1Name: "Herat", Country: "AF",
+				CountryName: "Afghanistan", Weight: 0.25, Admin1Weight: 0.25, CountryWeight: 0.5, Text: "Herat", Offset: 40},
+		},
+		Matches: []corpus.DocMatch{{Rule: "assault", Keywords: []string{"assault"}, GroupKey: "AF.02", GroupName: "Badghis, AF",
+			Evidence: "assault in Badghis"}},
+	}
+	if err != nil || !reflect.DeepEqual(a, want) {
+		t.Errorf("analysis kept through the upgrade:\n got %+v, %v\nwant %+v", a, err, want)
+	}
+	p, err := db.Place(ctx, store.Placement{Rule: "r", Key: "K", DocID: "a", Published: t0})
+	if err != nil || p.How != store.Member || p.Story.ID != 1 {
+		t.Errorf("placing a member of an old story: %+v, %v", p, err)
 	}
 }

@@ -10,17 +10,17 @@ import (
 )
 
 // GetState returns the value stored under key, or store.ErrNotFound.
-func (db *DB) GetState(ctx context.Context, key string) (string, error) {
+func (r *runner) GetState(ctx context.Context, key string) (string, error) {
 	var v string
-	if err := db.pool.QueryRow(ctx, `SELECT value FROM state WHERE key = $1`, clean(key)).Scan(&v); err != nil {
+	if err := r.queryRow(ctx, `SELECT value FROM state WHERE key = $1`, clean(key)).Scan(&v); err != nil {
 		return "", fmt.Errorf("postgres: get state %s: %w", key, notFound(err))
 	}
 	return v, nil
 }
 
 // SetState stores value under key, replacing the value it had.
-func (db *DB) SetState(ctx context.Context, key, value string) error {
-	if _, err := db.pool.Exec(ctx, `INSERT INTO state (key, value) VALUES ($1, $2)
+func (r *runner) SetState(ctx context.Context, key, value string) error {
+	if err := r.later(ctx, nil, `INSERT INTO state (key, value) VALUES ($1, $2)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, clean(key), clean(value)); err != nil {
 		return fmt.Errorf("postgres: set state %s: %w", key, err)
 	}

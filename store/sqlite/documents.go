@@ -3,9 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/wirewatch/wirewatch/corpus"
@@ -23,7 +22,7 @@ type querier interface {
 func (db *DB) FileState(ctx context.Context, path string) (store.FileState, error) {
 	fs := store.FileState{Path: path}
 	var mod sql.NullInt64
-	err := db.read.QueryRowContext(ctx,
+	err := db.runner.queryRow(ctx,
 		`SELECT size, mod_time, doc_id, skipped FROM file_state WHERE path = ?`, path,
 	).Scan(&fs.Size, &mod, &fs.DocID, &fs.Skipped)
 	if err != nil {
@@ -37,17 +36,52 @@ func (db *DB) FileState(ctx context.Context, path string) (store.FileState, erro
 
 // SetFileState records fs, replacing what was recorded for fs.Path.
 func (db *DB) SetFileState(ctx context.Context, fs store.FileState) error {
+	if err := db.runner.setFileState(ctx, fs); err != nil {
+		return fmt.Errorf("sqlite: set file state %s: %w", fs.Path, err)
+	}
+	return nil
+}
+
+func (r *runner) setFileState(ctx context.Context, fs store.FileState) error {
 	var mod any
 	if !fs.ModTime.IsZero() {
 		mod = fs.ModTime.UnixNano()
 	}
-	_, err := db.write.ExecContext(ctx, `INSERT INTO file_state (path, size, mod_time, doc_id, skipped)
+	_, err := r.exec(ctx, `INSERT INTO file_state (path, size, mod_time, doc_id, skipped)
 		VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (path) DO UPDATE SET size = excluded.size, mod_time = excluded.mod_time,
 			doc_id = excluded.doc_id, skipped = excluded.skipped`,
 		fs.Path, fs.Size, mod, fs.DocID, fs.Skipped)
+	return err
+}
+
+// EachFileState calls fn with every file recorded under prefix, in path
+// order.
+func (db *DB) EachFileState(ctx context.Context, prefix string, fn func(store.FileState) error) error {
+	rows, err := db.read.QueryContext(ctx, `SELECT path, size, mod_time, doc_id, skipped FROM file_state
+		WHERE path >= ? ORDER BY path`, prefix)
 	if err != nil {
-		return fmt.Errorf("sqlite: set file state %s: %w", fs.Path, err)
+		return fmt.Errorf("sqlite: file states under %s: %w", prefix, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var fs store.FileState
+		var mod sql.NullInt64
+		if err := rows.Scan(&fs.Path, &fs.Size, &mod, &fs.DocID, &fs.Skipped); err != nil {
+			return fmt.Errorf("sqlite: file states under %s: %w", prefix, err)
+		}
+		if !strings.HasPrefix(fs.Path, prefix) {
+			break
+		}
+		if mod.Valid {
+			fs.ModTime = fromNanos(mod.Int64)
+		}
+		if err := fn(fs); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite: file states under %s: %w", prefix, err)
 	}
 	return nil
 }
@@ -55,54 +89,118 @@ func (db *DB) SetFileState(ctx context.Context, fs store.FileState) error {
 // PutDocument stores d, or adds its paths to the stored document with its
 // ID. The first path a document was stored with stays its Path.
 func (db *DB) PutDocument(ctx context.Context, d corpus.Document) (bool, error) {
-	if d.ID == "" {
-		return false, errors.New("sqlite: put document: the document has no ID")
+	created, err := db.PutDocuments(ctx, []corpus.Document{d}, nil)
+	if err != nil {
+		return false, err
 	}
-	paths := store.DocPaths(d, nil)
-	first := ""
-	if len(paths) > 0 {
-		first = paths[0]
+	return created[0], nil
+}
+
+// PutDocuments stores docs, or adds their paths to the stored documents of
+// their IDs, then records files, all in one transaction of statements of
+// many rows each. The search index rows go in last, one statement after
+// the other: FTS5 writes its pending rows out whenever another statement
+// starts, so interleaving them with the documents' rows would write the
+// index once per document.
+func (db *DB) PutDocuments(ctx context.Context, docs []corpus.Document, files []store.FileState) ([]bool, error) {
+	for _, d := range docs {
+		if d.ID == "" {
+			return nil, fmt.Errorf("sqlite: put documents: a document from %q has no ID", d.Path)
+		}
 	}
-	created := false
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO documents (id, source, path, url, title, published,
-			date_from_file, title_derived, body, language, stored_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-			d.ID, d.Source, first, d.URL, d.Title, micros(d.Published),
-			d.DateFromFile, d.TitleDerived, d.Body, d.Language, micros(db.now()))
+	created := make([]bool, len(docs))
+	err := db.write1(ctx, func(r *runner) error {
+		seqs, err := r.insertDocuments(ctx, docs, micros(db.now()))
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 1 {
-			created = true
-			seq, err := res.LastInsertId()
-			if err != nil {
-				return err
+		var paths, pending, fts [][]any
+		for i, d := range docs {
+			ps := store.DocPaths(d, nil)
+			if seq, ok := seqs[d.ID]; ok {
+				delete(seqs, d.ID) // a later copy in the batch is a duplicate
+				created[i] = true
+				pending = append(pending, []any{micros(d.Published), d.ID})
+				fts = append(fts, []any{seq, corpus.Fold(d.Title), corpus.Fold(d.Body)})
+				if len(ps) > 0 {
+					ps = ps[1:] // the document's path: document_paths keeps the others
+				}
+			} else if len(ps) > 0 {
+				if _, err := r.exec(ctx, `UPDATE documents SET path = ? WHERE id = ? AND path = ''`, ps[0], d.ID); err != nil {
+					return fmt.Errorf("document %s: %w", d.ID, err)
+				}
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)`,
-				seq, corpus.Fold(d.Title), corpus.Fold(d.Body)); err != nil {
-				return fmt.Errorf("indexing: %w", err)
-			}
-		} else if first != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE documents SET path = ? WHERE id = ? AND path = ''`,
-				first, d.ID); err != nil {
-				return err
+			for _, p := range ps {
+				paths = append(paths, []any{d.ID, p})
 			}
 		}
-		for _, p := range paths {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO document_paths (doc_id, path) VALUES (?, ?)
-				ON CONFLICT DO NOTHING`, d.ID, p); err != nil {
-				return fmt.Errorf("adding path: %w", err)
+		if err := r.insertRows(ctx, "INSERT OR IGNORE", "document_paths", "doc_id, path", paths); err != nil {
+			return err
+		}
+		if err := r.insertRows(ctx, "INSERT", "pending_docs", "published, doc_id", pending); err != nil {
+			return err
+		}
+		if err := r.insertRows(ctx, "INSERT", "documents_fts", "rowid, title, body", fts); err != nil {
+			return err
+		}
+		for _, fs := range files {
+			if err := r.setFileState(ctx, fs); err != nil {
+				return fmt.Errorf("file %s: %w", fs.Path, err)
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return false, fmt.Errorf("sqlite: put document %s: %w", d.ID, err)
+		return nil, fmt.Errorf("sqlite: put documents: %w", err)
 	}
 	return created, nil
+}
+
+// insertDocuments inserts the documents whose IDs are not stored and
+// returns the seq (the rowid of the search index row) of each it inserted.
+func (r *runner) insertDocuments(ctx context.Context, docs []corpus.Document, stored int64) (map[string]int64, error) {
+	const cols = 11
+	one := "(" + placeholders(cols) + ")"
+	seqs := make(map[string]int64, len(docs))
+	// In ID order the rows of the unique index on id land next to each
+	// other; the first of equal IDs stays first.
+	docs = slices.Clone(docs)
+	slices.SortStableFunc(docs, func(a, b corpus.Document) int { return strings.Compare(a.ID, b.ID) })
+	for rest := docs; len(rest) > 0; {
+		k := rowsPer
+		if len(rest) < rowsPer {
+			k = 1
+		}
+		args := make([]any, 0, k*cols)
+		for _, d := range rest[:k] {
+			first := ""
+			if ps := store.DocPaths(d, nil); len(ps) > 0 {
+				first = ps[0]
+			}
+			args = append(args, d.ID, d.Source, first, d.URL, d.Title, micros(d.Published),
+				d.DateFromFile, d.TitleDerived, d.Body, d.Language, stored)
+		}
+		rows, err := r.query(ctx, `INSERT INTO documents (id, source, path, url, title, published,
+			date_from_file, title_derived, body, language, stored_at)
+			VALUES `+strings.Repeat(one+", ", k-1)+one+` ON CONFLICT (id) DO NOTHING RETURNING id, seq`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("documents: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			var seq int64
+			if err := rows.Scan(&id, &seq); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("documents: %w", err)
+			}
+			seqs[id] = seq
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("documents: %w", err)
+		}
+		rest = rest[k:]
+	}
+	return seqs, nil
 }
 
 // docColumns are the columns scanDoc reads, of documents aliased d.
@@ -160,7 +258,9 @@ func queryDocs(ctx context.Context, q querier, query string, args ...any) ([]cor
 	return docs, nil
 }
 
-// loadPaths sets the Paths of docs, in the order the paths were added.
+// loadPaths sets the Paths of docs: Path, then the other paths in the
+// order they were added. (document_paths holds the other paths; documents
+// stored before also have their Path there.)
 func loadPaths(ctx context.Context, q querier, docs []corpus.Document) error {
 	if len(docs) == 0 {
 		return nil
@@ -170,6 +270,10 @@ func loadPaths(ctx context.Context, q querier, docs []corpus.Document) error {
 	for i, d := range docs {
 		index[d.ID] = i
 		args = append(args, d.ID)
+		docs[i].Paths = nil
+		if d.Path != "" {
+			docs[i].Paths = []string{d.Path}
+		}
 	}
 	rows, err := q.QueryContext(ctx, `SELECT doc_id, path FROM document_paths WHERE doc_id IN (`+
 		placeholders(len(args))+`) ORDER BY rowid`, args...)
@@ -182,7 +286,7 @@ func loadPaths(ctx context.Context, q querier, docs []corpus.Document) error {
 		if err := rows.Scan(&id, &p); err != nil {
 			return fmt.Errorf("reading paths: %w", err)
 		}
-		if i, ok := index[id]; ok {
+		if i, ok := index[id]; ok && p != docs[i].Path {
 			docs[i].Paths = append(docs[i].Paths, p)
 		}
 	}
@@ -200,30 +304,6 @@ func placeholders(n int) string {
 	return strings.Repeat("?, ", n-1) + "?"
 }
 
-// Pending returns up to limit documents not yet marked processed, in the
-// order they were stored.
-func (db *DB) Pending(ctx context.Context, limit int) ([]corpus.Document, error) {
-	if limit <= 0 {
-		return nil, nil
-	}
-	docs, err := queryDocs(ctx, db.read, `SELECT `+docColumns+` FROM documents d
-		WHERE d.processed = 0 ORDER BY d.published, d.id LIMIT ?`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: pending documents: %w", err)
-	}
-	return docs, nil
-}
-
-// MarkProcessed records that the engine finished with document id, or
-// returns store.ErrNotFound.
-func (db *DB) MarkProcessed(ctx context.Context, id string) error {
-	res, err := db.write.ExecContext(ctx, `UPDATE documents SET processed = 1 WHERE id = ?`, id)
-	if err != nil {
-		return fmt.Errorf("sqlite: mark processed %s: %w", id, err)
-	}
-	return oneRow(res, "sqlite: mark processed "+id)
-}
-
 // oneRow returns store.ErrNotFound, wrapped in op, when res touched no row.
 func oneRow(res sql.Result, op string) error {
 	n, err := res.RowsAffected()
@@ -234,103 +314,4 @@ func oneRow(res sql.Result, op string) error {
 		return fmt.Errorf("%s: %w", op, store.ErrNotFound)
 	}
 	return nil
-}
-
-// SetAnalysis replaces the regions and matches of document id, or returns
-// store.ErrNotFound when there is no such document.
-func (db *DB) SetAnalysis(ctx context.Context, id string, a corpus.Analysis) error {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		var pub int64
-		if err := tx.QueryRowContext(ctx, `SELECT published FROM documents WHERE id = ?`, id).Scan(&pub); err != nil {
-			return notFound(err)
-		}
-		for _, table := range []string{"doc_regions", "doc_matches", "doc_places"} {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE doc_id = ?`, id); err != nil {
-				return err
-			}
-		}
-		for i, r := range a.Regions {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO doc_regions (doc_id, seq, place_id, name, level,
-				admin1, admin1_name, country, text, "offset", country_name, weight, admin1_weight, country_weight)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				id, i, r.PlaceID, r.Name, r.Level, r.Admin1, r.Admin1Name, r.Country, r.Text, r.Offset,
-				r.CountryName, r.Weight, r.Admin1Weight, r.CountryWeight); err != nil {
-				return fmt.Errorf("region %d: %w", i, err)
-			}
-		}
-		for i, m := range a.Matches {
-			kw, err := json.Marshal(m.Keywords)
-			if err != nil {
-				return fmt.Errorf("match %d: %w", i, err)
-			}
-			rg, err := json.Marshal(m.Regions)
-			if err != nil {
-				return fmt.Errorf("match %d: %w", i, err)
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO doc_matches (doc_id, seq, rule, keywords, regions,
-				group_key, group_name, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-				id, i, m.Rule, string(kw), string(rg), m.GroupKey, m.GroupName, m.Evidence); err != nil {
-				return fmt.Errorf("match %d: %w", i, err)
-			}
-		}
-		for _, p := range store.PlaceKeys(a.Regions) {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO doc_places (key, published, doc_id, place, "offset")
-				VALUES (?, ?, ?, ?, ?)`, p.Key, pub, id, p.Place, p.Offset); err != nil {
-				return fmt.Errorf("place %s: %w", p.Key, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("sqlite: set analysis %s: %w", id, err)
-	}
-	return nil
-}
-
-// Analysis returns what SetAnalysis stored for document id, empty when
-// nothing was.
-func (db *DB) Analysis(ctx context.Context, id string) (corpus.Analysis, error) {
-	var a corpus.Analysis
-	rows, err := db.read.QueryContext(ctx, `SELECT place_id, name, level, admin1, admin1_name, country,
-		text, "offset", country_name, weight, admin1_weight, country_weight
-		FROM doc_regions WHERE doc_id = ? ORDER BY seq`, id)
-	if err != nil {
-		return a, fmt.Errorf("sqlite: analysis %s: %w", id, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r corpus.DocRegion
-		if err := rows.Scan(&r.PlaceID, &r.Name, &r.Level, &r.Admin1, &r.Admin1Name, &r.Country,
-			&r.Text, &r.Offset, &r.CountryName, &r.Weight, &r.Admin1Weight, &r.CountryWeight); err != nil {
-			return a, fmt.Errorf("sqlite: analysis %s: %w", id, err)
-		}
-		a.Regions = append(a.Regions, r)
-	}
-	if err := rows.Err(); err != nil {
-		return a, fmt.Errorf("sqlite: analysis %s: %w", id, err)
-	}
-	rows, err = db.read.QueryContext(ctx, `SELECT rule, keywords, regions, group_key, group_name, evidence
-		FROM doc_matches WHERE doc_id = ? ORDER BY seq`, id)
-	if err != nil {
-		return a, fmt.Errorf("sqlite: analysis %s: %w", id, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var m corpus.DocMatch
-		var kw, rg string
-		if err := rows.Scan(&m.Rule, &kw, &rg, &m.GroupKey, &m.GroupName, &m.Evidence); err != nil {
-			return a, fmt.Errorf("sqlite: analysis %s: %w", id, err)
-		}
-		if err := json.Unmarshal([]byte(kw), &m.Keywords); err != nil {
-			return a, fmt.Errorf("sqlite: analysis %s: keywords: %w", id, err)
-		}
-		if err := json.Unmarshal([]byte(rg), &m.Regions); err != nil {
-			return a, fmt.Errorf("sqlite: analysis %s: regions: %w", id, err)
-		}
-		a.Matches = append(a.Matches, m)
-	}
-	if err := rows.Err(); err != nil {
-		return a, fmt.Errorf("sqlite: analysis %s: %w", id, err)
-	}
-	return a, nil
 }

@@ -31,17 +31,17 @@ func (db *DB) Unfollow(ctx context.Context, transport, user string, story int64)
 }
 
 // Followers returns the follows of a story by transport and user.
-func (db *DB) Followers(ctx context.Context, story int64) ([]store.Follow, error) {
-	return db.follows(ctx, `story = ? ORDER BY transport, user_id`, story)
+func (r *runner) Followers(ctx context.Context, story int64) ([]store.Follow, error) {
+	return r.follows(ctx, `story = ? ORDER BY transport, user_id`, story)
 }
 
 // FollowsOf returns a user's follows by story.
 func (db *DB) FollowsOf(ctx context.Context, transport, user string) ([]store.Follow, error) {
-	return db.follows(ctx, `transport = ? AND user_id = ? ORDER BY story`, transport, user)
+	return db.runner.follows(ctx, `transport = ? AND user_id = ? ORDER BY story`, transport, user)
 }
 
-func (db *DB) follows(ctx context.Context, where string, args ...any) ([]store.Follow, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT transport, user_id, user_name, story, channel, direct, created_at
+func (r *runner) follows(ctx context.Context, where string, args ...any) ([]store.Follow, error) {
+	rows, err := r.query(ctx, `SELECT transport, user_id, user_name, story, channel, direct, created_at
 		FROM follows WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: follows: %w", err)

@@ -184,11 +184,16 @@ func TestQueryPlans(t *testing.T) {
 	}{
 		{"Latest", `SELECT doc_id FROM doc_places WHERE key = ? ORDER BY published DESC, doc_id DESC LIMIT ?`,
 			[]any{"a:AF.02", 10}, []string{"SEARCH doc_places USING PRIMARY KEY (key=?)"}},
-		{"BandCandidates", `SELECT DISTINCT doc_id FROM lsh_bands WHERE band IN (?, ?) AND doc_id <> ?`,
-			[]any{1, 2, "x"}, []string{"SEARCH lsh_bands USING PRIMARY KEY (band=?)"}},
+		{"RecentSketches", `SELECT doc_id, sketch FROM doc_sketches WHERE seq >= ? ORDER BY seq`,
+			[]any{1}, []string{"SEARCH doc_sketches USING INTEGER PRIMARY KEY (rowid>?)"}},
 		{"OutboxHeads", headsQuery, []any{1, 10}, []string{"SCAN outbox USING INDEX outbox_open", "rowid=?)"}},
-		{"Pending", `SELECT id FROM documents WHERE processed = 0 ORDER BY published, id LIMIT 10`,
-			nil, []string{"documents_pending"}},
+		{"PendingAfter", `SELECT d.id, d.body FROM pending_docs p JOIN documents d ON d.id = p.doc_id
+			WHERE (p.published, p.doc_id) > (?, ?) ORDER BY p.published, p.doc_id LIMIT 10`, []any{1, "x"},
+			[]string{"SEARCH p USING PRIMARY KEY ((published,doc_id)>(?,?))", "SEARCH d USING INDEX sqlite_autoindex_documents_1 (id=?)"}},
+		{"ReplyDocs", `SELECT doc_id FROM reply_docs WHERE outbox_id = ? ORDER BY rowid LIMIT ?`,
+			[]any{1, 10}, []string{"reply_docs"}},
+		{"Place, story of a document", `SELECT s.id FROM stories s JOIN story_members m ON m.story_id = s.id
+			WHERE m.doc_id = ? AND s.rule = ? ORDER BY s.id LIMIT 1`, []any{"d", "r"}, []string{"story_members_doc"}},
 		{"FindStory", `SELECT id FROM stories WHERE rule = ? AND key = ? AND last_at >= ? AND first_at <= ?`,
 			[]any{"r", "k", 1, 2}, []string{"stories_rule_key"}},
 		{"Search, many matches", `SELECT id FROM documents d INDEXED BY documents_published

@@ -62,8 +62,8 @@ func (db *DB) Unmute(ctx context.Context, transport, channel string, id int64) (
 }
 
 // RecordMuted records a report kept from a channel, once per document.
-func (db *DB) RecordMuted(ctx context.Context, r store.MutedReport) error {
-	if _, err := db.write.ExecContext(ctx, `INSERT INTO muted_reports (transport, channel, story, doc, kind, mute_id, at)
+func (db *runner) RecordMuted(ctx context.Context, r store.MutedReport) error {
+	if _, err := db.exec(ctx, `INSERT INTO muted_reports (transport, channel, story, doc, kind, mute_id, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		r.Transport, r.Channel, r.Story, r.Doc, string(r.Kind), r.MuteID, micros(r.At)); err != nil {
 		return fmt.Errorf("sqlite: record muted report of story %d in %s/%s: %w", r.Story, r.Transport, r.Channel, err)

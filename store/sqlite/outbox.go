@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -49,11 +50,11 @@ func (db *DB) queryOutbox(ctx context.Context, query string, args ...any) ([]sto
 // exists. The row is due at r.Due, or now when r.Due is zero; its
 // CreatedAt is now. State, Attempts, RemoteID, LastError and SentAt of r
 // are ignored.
-func (db *DB) Enqueue(ctx context.Context, r store.OutboxRow) (bool, error) {
+func (db *runner) Enqueue(ctx context.Context, r store.OutboxRow) (bool, error) {
 	if r.Key == "" || r.Transport == "" || r.Channel == "" {
 		return false, fmt.Errorf("sqlite: enqueue %q: a row needs a key, a transport and a channel", r.Key)
 	}
-	now := db.now()
+	now := db.db.now()
 	if r.Due.IsZero() {
 		r.Due = now
 	}
@@ -61,7 +62,7 @@ func (db *DB) Enqueue(ctx context.Context, r store.OutboxRow) (bool, error) {
 	if payload == nil {
 		payload = []byte{}
 	}
-	res, err := db.write.ExecContext(ctx, `INSERT INTO outbox (key, transport, channel, kind, story_id,
+	res, err := db.exec(ctx, `INSERT INTO outbox (key, transport, channel, kind, story_id,
 		parent_key, payload, state, due, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
 		ON CONFLICT (key) DO NOTHING`,
 		r.Key, r.Transport, r.Channel, r.Kind, r.StoryID, r.ParentKey, payload, micros(r.Due), micros(now))
@@ -177,11 +178,11 @@ func (db *DB) finish(ctx context.Context, op string, id int64, query string, arg
 // UpdatePending replaces the payload of row id when it is still pending
 // and reports whether it did. It returns store.ErrNotFound when there is
 // no such row.
-func (db *DB) UpdatePending(ctx context.Context, id int64, payload []byte) (bool, error) {
+func (db *runner) UpdatePending(ctx context.Context, id int64, payload []byte) (bool, error) {
 	if payload == nil {
 		payload = []byte{}
 	}
-	res, err := db.write.ExecContext(ctx, `UPDATE outbox SET payload = ? WHERE id = ? AND state = 'pending'`,
+	res, err := db.exec(ctx, `UPDATE outbox SET payload = ? WHERE id = ? AND state = 'pending'`,
 		payload, id)
 	if err != nil {
 		return false, fmt.Errorf("sqlite: update pending %d: %w", id, err)
@@ -192,7 +193,7 @@ func (db *DB) UpdatePending(ctx context.Context, id int64, payload []byte) (bool
 		return true, nil
 	}
 	var one int
-	if err := db.write.QueryRowContext(ctx, `SELECT 1 FROM outbox WHERE id = ?`, id).Scan(&one); err != nil {
+	if err := db.queryRow(ctx, `SELECT 1 FROM outbox WHERE id = ?`, id).Scan(&one); err != nil {
 		return false, fmt.Errorf("sqlite: update pending %d: %w", id, notFound(err))
 	}
 	return false, nil
@@ -223,8 +224,8 @@ func (db *DB) ResetInflight(ctx context.Context) (int, error) {
 }
 
 // OutboxRow returns the row with this key, or store.ErrNotFound.
-func (db *DB) OutboxRow(ctx context.Context, key string) (store.OutboxRow, error) {
-	r, err := scanOutbox(db.read.QueryRowContext(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE key = ?`, key))
+func (db *runner) OutboxRow(ctx context.Context, key string) (store.OutboxRow, error) {
+	r, err := scanOutbox(db.queryRow(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE key = ?`, key))
 	if err != nil {
 		return store.OutboxRow{}, fmt.Errorf("sqlite: outbox row %s: %w", key, notFound(err))
 	}
@@ -265,4 +266,58 @@ func (db *DB) DeadRows(ctx context.Context, limit int) ([]store.OutboxRow, error
 		return nil, fmt.Errorf("sqlite: dead rows: %w", err)
 	}
 	return out, nil
+}
+
+// AddReplyDoc adds doc to the reports of row id while the row is pending;
+// see store.ReplyWriter.
+func (r *runner) AddReplyDoc(ctx context.Context, id int64, doc string) (bool, error) {
+	var state string
+	err := r.inTx(ctx, func(r *runner) error {
+		if err := r.queryRow(ctx, `SELECT state FROM outbox WHERE id = ?`, id).Scan(&state); err != nil {
+			return notFound(err)
+		}
+		if state != string(store.Pending) {
+			var one int
+			err := r.queryRow(ctx, `SELECT 1 FROM reply_docs WHERE outbox_id = ? AND doc_id = ?`, id, doc).Scan(&one)
+			if err == nil {
+				state = string(store.Pending) // reported already
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			return nil
+		}
+		_, err := r.exec(ctx, `INSERT INTO reply_docs (outbox_id, doc_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, doc)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("sqlite: add %s to reply %d: %w", doc, id, err)
+	}
+	return state == string(store.Pending), nil
+}
+
+// ReplyDocs returns the first limit documents added to row id and how many
+// there are.
+func (db *DB) ReplyDocs(ctx context.Context, id int64, limit int) ([]string, int, error) {
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM reply_docs WHERE outbox_id = ?`, id).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("sqlite: reports of reply %d: %w", id, err)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT doc_id FROM reply_docs WHERE outbox_id = ? ORDER BY rowid LIMIT ?`,
+		id, max(limit, 0))
+	if err != nil {
+		return nil, 0, fmt.Errorf("sqlite: reports of reply %d: %w", id, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return nil, 0, fmt.Errorf("sqlite: reports of reply %d: %w", id, err)
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("sqlite: reports of reply %d: %w", id, err)
+	}
+	return out, total, nil
 }

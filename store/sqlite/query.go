@@ -149,18 +149,24 @@ func (db *DB) matches(ctx context.Context, match string, max int) ([]int64, erro
 // word: every word is a quoted string, so nothing the user types is read
 // as FTS5 syntax. It returns "" when the input has no words.
 func ftsQuery(q string) string {
-	words := strings.Fields(corpus.Fold(q))
-	if len(words) == 0 {
-		return ""
-	}
 	var b strings.Builder
-	for i, w := range words {
-		if i > 0 {
-			b.WriteByte(' ')
+	for _, w := range strings.Fields(corpus.Fold(q)) {
+		// The index keeps no positions, so every token is a term of its
+		// own: split where the ascii tokenizer splits.
+		for _, t := range strings.FieldsFunc(w, ftsSeparator) {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteByte('"')
+			b.WriteString(t)
+			b.WriteByte('"')
 		}
-		b.WriteByte('"')
-		b.WriteString(strings.ReplaceAll(w, `"`, `""`))
-		b.WriteByte('"')
 	}
 	return b.String()
+}
+
+// ftsSeparator reports whether FTS5's ascii tokenizer splits words at r:
+// ASCII characters other than letters and digits.
+func ftsSeparator(r rune) bool {
+	return r < 0x80 && !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
 }

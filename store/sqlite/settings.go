@@ -8,17 +8,17 @@ import (
 )
 
 // GetState returns the value stored under key, or store.ErrNotFound.
-func (db *DB) GetState(ctx context.Context, key string) (string, error) {
+func (r *runner) GetState(ctx context.Context, key string) (string, error) {
 	var v string
-	if err := db.read.QueryRowContext(ctx, `SELECT value FROM state WHERE key = ?`, key).Scan(&v); err != nil {
+	if err := r.queryRow(ctx, `SELECT value FROM state WHERE key = ?`, key).Scan(&v); err != nil {
 		return "", fmt.Errorf("sqlite: get state %s: %w", key, notFound(err))
 	}
 	return v, nil
 }
 
 // SetState stores value under key, replacing the value it had.
-func (db *DB) SetState(ctx context.Context, key, value string) error {
-	if _, err := db.write.ExecContext(ctx, `INSERT INTO state (key, value) VALUES (?, ?)
+func (r *runner) SetState(ctx context.Context, key, value string) error {
+	if _, err := r.exec(ctx, `INSERT INTO state (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
 		return fmt.Errorf("sqlite: set state %s: %w", key, err)
 	}

@@ -42,6 +42,11 @@ type DB struct {
 	read     *sql.DB
 	instance int64
 	leases   heldLeases
+	// wstmts and rstmts are the statements prepared on each pool.
+	wstmts, rstmts *stmtCache
+	// runner runs the methods that a transaction (Tx) offers too, each in
+	// a transaction of its own.
+	*runner
 
 	closeOnce sync.Once
 	closeErr  error
@@ -54,6 +59,9 @@ var (
 
 // pragmas are set on every connection of both pools.
 var pragmas = []string{
+	// Pages freed by retention go back to the file system (a new file
+	// only: an existing one keeps its mode and reuses its free pages).
+	"auto_vacuum(INCREMENTAL)",
 	"busy_timeout(10000)",
 	"journal_mode(WAL)",
 	"foreign_keys(1)",
@@ -90,11 +98,18 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	db := &DB{Now: time.Now, path: abs, instance: newInstance()}
+	db.runner = &runner{db: db}
 	if db.write, err = sql.Open("sqlite", dsn(abs, false)); err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	db.write.SetMaxOpenConns(1)
+	db.wstmts = newStmtCache(db.write)
 	if err := db.migrate(ctx); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if err := db.fillSearchIndex(ctx); err != nil {
+		db.wstmts.close()
 		db.write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -102,6 +117,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
+	db.rstmts = newStmtCache(db.read)
 	readers := max(4, runtime.GOMAXPROCS(0))
 	db.read.SetMaxOpenConns(readers)
 	db.read.SetMaxIdleConns(readers)
@@ -124,7 +140,7 @@ func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		live.remove(db.instance)
 		db.leases.releaseAll()
-		db.closeErr = errors.Join(db.read.Close(), db.write.Close())
+		db.closeErr = errors.Join(db.wstmts.close(), db.rstmts.close(), db.read.Close(), db.write.Close())
 		if db.closeErr != nil {
 			db.closeErr = fmt.Errorf("sqlite: close: %w", db.closeErr)
 		}
@@ -134,24 +150,6 @@ func (db *DB) Close() error {
 
 // now returns the store's clock reading in UTC.
 func (db *DB) now() time.Time { return db.Now().UTC() }
-
-// tx runs fn in a write transaction, committing when fn returns nil.
-func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		if rerr := tx.Rollback(); rerr != nil {
-			return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
-		}
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
-}
 
 // newInstance returns a random positive id for a handle.
 func newInstance() int64 { return rand.Int64N(math.MaxInt64) + 1 }

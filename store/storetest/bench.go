@@ -14,8 +14,8 @@ import (
 	"github.com/wirewatch/wirewatch/store"
 )
 
-// CorpusSize is the number of documents in the store that the Latest,
-// Search and BandCandidates benchmarks query.
+// CorpusSize is the number of documents in the store that the Latest
+// and Search benchmarks query.
 const CorpusSize = 20_000
 
 // RunBenchmarks measures the store's hot paths on the Reuters-21578 news
@@ -90,11 +90,10 @@ type analyzer interface {
 	Analyze(ctx context.Context) error
 }
 
-// benchDoc is a document with the analysis and bands the benchmarks give it.
+// benchDoc is a document with the analysis the benchmarks give it.
 type benchDoc struct {
 	corpus.Document
 	analysis corpus.Analysis
-	bands    []uint64
 }
 
 var (
@@ -128,8 +127,7 @@ func benchDocs(b *testing.B) []benchDoc {
 			}
 			d := corpus.Document{ID: fmt.Sprintf("reuters-%s-%d", s.NewID, i/len(stories)), Source: "Reuters",
 				Path: "reuters/" + s.NewID + ".txt", Title: s.Title, Body: body, Published: pub}
-			benchCache = append(benchCache, benchDoc{Document: d, analysis: benchAnalysis(i, s.Places),
-				bands: benchBands(i)})
+			benchCache = append(benchCache, benchDoc{Document: d, analysis: benchAnalysis(i, s.Places)})
 		}
 	})
 	if benchErr != nil {
@@ -161,23 +159,7 @@ func benchAnalysis(i int, places []string) corpus.Analysis {
 
 func benchPlace(n int) int64 { return int64(1_000_000 + n) }
 
-// benchBands gives document i 16 band hashes; four of them it shares with
-// the two documents next to it, as near-copies would.
-func benchBands(i int) []uint64 {
-	bands := make([]uint64, 16)
-	for j := range bands {
-		key := fmt.Sprintf("%d/%d", j, i)
-		if j < 4 {
-			key = fmt.Sprintf("%d/group%d", j, i/3)
-		}
-		h := fnv.New64a()
-		h.Write([]byte(key))
-		bands[j] = h.Sum64()
-	}
-	return bands
-}
-
-// load stores docs with their analyses and bands, four at a time.
+// load stores docs with their analyses, four at a time.
 func load(b *testing.B, s store.Store, docs []benchDoc) {
 	start := time.Now()
 	ctx := b.Context()
@@ -212,7 +194,7 @@ func loadOne(ctx context.Context, s store.Store, d benchDoc) error {
 	if err := s.SetAnalysis(ctx, d.ID, d.analysis); err != nil {
 		return err
 	}
-	return s.PutBands(ctx, d.ID, d.bands)
+	return nil
 }
 
 // benchQueries measures the queries on a store holding docs.
@@ -259,19 +241,4 @@ func benchQueries(b *testing.B, s store.Store, docs []benchDoc) {
 			}
 		})
 	}
-	b.Run("BandCandidates", func(b *testing.B) {
-		ctx := b.Context()
-		i := 0
-		for b.Loop() {
-			d := docs[(i*7919)%len(docs)]
-			ids, err := s.BandCandidates(ctx, d.bands, d.ID)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if len(ids) == 0 {
-				b.Fatal("no candidates")
-			}
-			i++
-		}
-	})
 }

@@ -54,7 +54,7 @@ func fillBeforeRestart(e *env, s store.Store) restartFill {
 		e.clock.Set(at(time.Duration(i) * time.Minute))
 		e.put(s, d)
 		e.must(s.SetAnalysis(e.ctx, d.ID, f.analysis), "SetAnalysis")
-		e.must(s.PutBands(e.ctx, d.ID, []uint64{uint64(i), 100}), "PutBands")
+		e.must(s.Write(e.ctx, func(tx store.Tx) error { return tx.SetSketch(e.ctx, d.ID, []byte{byte(i), 100}) }), "SetSketch")
 	}
 	dup := docs[0]
 	dup.Path = "mirror/000.txt"
@@ -108,9 +108,12 @@ func checkDocumentsAfterRestart(e *env, s store.Store, f restartFill) {
 	if len(hits) == 0 {
 		e.t.Errorf("Search finds nothing after a restart")
 	}
-	cands, err := s.BandCandidates(e.ctx, []uint64{2}, "")
-	e.must(err, "BandCandidates")
-	e.equal("BandCandidates", cands, []string{docs[2].ID})
+	var sketches []string
+	e.must(s.RecentSketches(e.ctx, 2, func(id string, sk []byte) error {
+		sketches = append(sketches, fmt.Sprintf("%s:%v", id, sk))
+		return nil
+	}), "RecentSketches")
+	e.equal("RecentSketches", sketches, []string{fmt.Sprintf("%s:[3 100]", docs[3].ID), fmt.Sprintf("%s:[4 100]", docs[4].ID)})
 	orig, err := s.CopyOf(e.ctx, docs[1].ID)
 	e.must(err, "CopyOf")
 	e.equal("CopyOf", orig, docs[0].ID)

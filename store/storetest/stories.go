@@ -1,51 +1,10 @@
 package storetest
 
 import (
-	"math"
 	"time"
 
 	"github.com/wirewatch/wirewatch/store"
 )
-
-func testBands(e *env) {
-	s := e.open()
-	high := uint64(1) << 63
-	e.must(s.PutBands(e.ctx, "d1", []uint64{1, 2, 3, high + 5}), "PutBands")
-	e.must(s.PutBands(e.ctx, "d2", []uint64{3, 4, math.MaxUint64}), "PutBands")
-	e.must(s.PutBands(e.ctx, "d3", []uint64{5}), "PutBands")
-	e.must(s.PutBands(e.ctx, "d3", []uint64{5, 6}), "PutBands again")
-	e.must(s.PutBands(e.ctx, "d4", nil), "PutBands without bands")
-	many := make([]uint64, 1000)
-	for i := range many {
-		many[i] = uint64(10_000 + i)
-	}
-	e.must(s.PutBands(e.ctx, "d5", many), "PutBands with many bands")
-
-	cases := []struct {
-		name    string
-		bands   []uint64
-		exclude string
-		want    []string
-	}{
-		{"shared band", []uint64{3}, "", []string{"d1", "d2"}},
-		{"exclude", []uint64{3}, "d1", []string{"d2"}},
-		{"several bands, each document once", []uint64{1, 2, 3, 5, 6}, "", []string{"d1", "d2", "d3"}},
-		{"high bit", []uint64{high + 5}, "", []string{"d1"}},
-		{"max", []uint64{math.MaxUint64}, "", []string{"d2"}},
-		{"not as signed", []uint64{5}, "", []string{"d3"}},
-		{"no match", []uint64{7, 8}, "", []string{}},
-		{"no bands", nil, "", []string{}},
-		{"long query", append([]uint64{11_000, 1}, many[990:]...), "", []string{"d1", "d5"}},
-	}
-	for _, tc := range cases {
-		got, err := s.BandCandidates(e.ctx, tc.bands, tc.exclude)
-		e.must(err, "BandCandidates "+tc.name)
-		if got == nil {
-			got = []string{}
-		}
-		e.equal("BandCandidates "+tc.name, got, tc.want)
-	}
-}
 
 func testCopyOf(e *env) {
 	s := e.open()

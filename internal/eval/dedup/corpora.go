@@ -17,14 +17,14 @@ import (
 // doc is a document to check: an ID and its text.
 type doc struct{ id, text string }
 
-// stream checks docs in order with a fresh detector over MemBands and
-// returns the verdicts.
+// stream checks docs in order with a fresh detector and returns the
+// verdicts.
 func stream(ctx context.Context, docs []doc, o dedup.Options) ([]dedup.Verdict, dedup.Stats, error) {
 	texts := make(map[string]string, len(docs))
 	for _, d := range docs {
 		texts[d.id] = d.text
 	}
-	det, err := dedup.NewDetector(&dedup.MemBands{}, func(_ context.Context, id string) (string, error) {
+	det, err := dedup.NewDetector(func(_ context.Context, id string) (string, error) {
 		return texts[id], nil
 	}, o)
 	if err != nil {

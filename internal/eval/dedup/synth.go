@@ -43,19 +43,6 @@ type record struct {
 	jaccard, contained float64
 }
 
-// recordingBands remembers the candidates of the last query.
-type recordingBands struct {
-	*dedup.MemBands
-	last []string
-}
-
-// BandCandidates returns the candidates of the MemBands and remembers them.
-func (r *recordingBands) BandCandidates(ctx context.Context, bands []uint64, exclude string) ([]string, error) {
-	ids, err := r.MemBands.BandCandidates(ctx, bands, exclude)
-	r.last = ids
-	return ids, err
-}
-
 // run checks the generated docs in order and labels each verdict.
 func run(ctx context.Context, docs []synth.Doc, o dedup.Options) ([]record, dedup.Stats, error) {
 	texts := make(map[string]string, len(docs))
@@ -70,8 +57,7 @@ func run(ctx context.Context, docs []synth.Doc, o dedup.Options) ([]record, dedu
 			source[d.Source] = d.Text
 		}
 	}
-	bands := &recordingBands{MemBands: &dedup.MemBands{}}
-	det, err := dedup.NewDetector(bands, func(_ context.Context, id string) (string, error) {
+	det, err := dedup.NewDetector(func(_ context.Context, id string) (string, error) {
 		return texts[id], nil
 	}, o)
 	if err != nil {
@@ -80,13 +66,12 @@ func run(ctx context.Context, docs []synth.Doc, o dedup.Options) ([]record, dedu
 	seen := map[int]bool{}
 	out := make([]record, len(docs))
 	for i, d := range docs {
-		bands.last = nil
 		v, err := det.Check(ctx, d.ID, d.Text)
 		if err != nil {
 			return nil, dedup.Stats{}, fmt.Errorf("check %s: %w", d.ID, err)
 		}
 		rec := record{doc: d, v: v, positive: seen[d.Group], nearestOK: v.Nearest != "" && group[v.Nearest] == d.Group}
-		for _, c := range bands.last {
+		for _, c := range v.Compared {
 			rec.candidateOK = rec.candidateOK || group[c] == d.Group
 		}
 		switch d.Kind {

@@ -89,13 +89,6 @@ type analyzer struct{ m *rules.Matcher }
 
 func (a analyzer) Analyze(text string) corpus.Analysis { return a.m.Analysis(a.m.Match(text)) }
 
-type copies struct{ d *dedup.Detector }
-
-func (c copies) Check(ctx context.Context, id, text string) (string, error) {
-	v, err := c.d.Check(ctx, id, text)
-	return v.CopyOf, err
-}
-
 // item is one labelled document.
 type item struct {
 	doc   corpus.Document
@@ -133,17 +126,11 @@ func newPipeline(t *testing.T) *pipeline {
 	st.Now = clock.Now
 	t.Cleanup(func() { st.Close() })
 	// As cmd/bot wires it: the dedup options of rules.yaml.
-	det, err := dedup.NewDetector(st, func(ctx context.Context, id string) (string, error) {
-		d, err := st.Document(ctx, id)
-		if err != nil {
-			return "", err
-		}
-		return d.Text(), nil
-	}, dedup.Options{Shingle: cfg.Dedup.Shingle, Containment: cfg.Dedup.Containment})
+	det, err := bot.NewCopies(st, dedup.Options{Shingle: cfg.Dedup.Shingle, Containment: cfg.Dedup.Containment})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &bot.Engine{Store: st, Analyzer: analyzer{m}, Copies: copies{det}, Rules: cfg, Clock: clock,
+	e := &bot.Engine{Store: st, Analyzer: analyzer{m}, Copies: det, Rules: cfg, Clock: clock,
 		Log: slog.New(slog.DiscardHandler)}
 	return &pipeline{cfg: cfg, st: st, engine: e}
 }
@@ -157,8 +144,8 @@ func (p *pipeline) run(t *testing.T, items []item) (map[string]bot.Outcome, []bo
 			t.Fatal(err)
 		}
 	}
-	outs, err := p.engine.ProcessPending(ctx)
-	if err != nil {
+	var outs []bot.Outcome
+	if _, err := p.engine.ProcessPending(ctx, func(o bot.Outcome) { outs = append(outs, o) }); err != nil {
 		t.Fatal(err)
 	}
 	byID := make(map[string]bot.Outcome, len(outs))

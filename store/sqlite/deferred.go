@@ -1,0 +1,305 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/wirewatch/wirewatch/corpus"
+	"github.com/wirewatch/wirewatch/store"
+)
+
+// deferred holds the per-document writes of a transaction that are made
+// many at a time: a batch of documents' analyses, sketches and processed
+// marks go in as a few statements of many rows each, not a dozen
+// statements per document. They are written before the transaction's next
+// other statement and before it commits, so its reads see them.
+type deferred struct {
+	analyses  []analysisWrite
+	sketches  []sketchWrite
+	copies    [][2]string // document, original
+	processed []string
+}
+
+type analysisWrite struct {
+	id string
+	a  corpus.Analysis
+}
+
+type sketchWrite struct {
+	id     string
+	sketch []byte
+}
+
+func (d *deferred) empty() bool {
+	return len(d.analyses)+len(d.sketches)+len(d.copies)+len(d.processed) == 0
+}
+
+// rowsPer is how many rows one multi-row statement writes; the rest of a
+// batch goes one row per statement, so that a few statements serve every
+// batch size.
+const rowsPer = 64
+
+// flush writes what was deferred, in order: analyses, sketches, marks.
+func (r *runner) flush(ctx context.Context) error {
+	if r.defer_ == nil || r.defer_.empty() || r.flushing {
+		return nil
+	}
+	r.flushing = true
+	defer func() { r.flushing = false }()
+	d := *r.defer_
+	*r.defer_ = deferred{}
+	if err := r.flushAnalyses(ctx, d.analyses); err != nil {
+		return err
+	}
+	if err := r.flushSketches(ctx, d.sketches); err != nil {
+		return err
+	}
+	copies := make([][]any, len(d.copies))
+	for i, c := range d.copies {
+		copies[i] = []any{c[0], c[1]}
+	}
+	if err := r.insertRows(ctx, "INSERT OR REPLACE", "copy_of", "doc_id, original", copies); err != nil {
+		return err
+	}
+	return r.flushProcessed(ctx, d.processed)
+}
+
+// insertRows inserts rows (each a list of values for cols) into table in
+// statements of rowsPer rows, then one row per statement. prefix is
+// "INSERT" or "INSERT OR REPLACE".
+func (r *runner) insertRows(ctx context.Context, prefix, table, cols string, rows [][]any) error {
+	n := strings.Count(cols, ",") + 1
+	one := "(" + placeholders(n) + ")"
+	for len(rows) > 0 {
+		k := rowsPer
+		if len(rows) < rowsPer {
+			k = 1
+		}
+		args := make([]any, 0, k*n)
+		for _, row := range rows[:k] {
+			args = append(args, row...)
+		}
+		q := prefix + " INTO " + table + " (" + cols + ") VALUES " + strings.Repeat(one+", ", k-1) + one
+		if _, err := r.exec(ctx, q, args...); err != nil {
+			return fmt.Errorf("%s: %w", table, err)
+		}
+		rows = rows[k:]
+	}
+	return nil
+}
+
+// inChunks runs query, whose last argument list is "IN (%s)", for ids in
+// chunks and returns the rows it affected.
+func (r *runner) inChunks(ctx context.Context, query string, ids []string) (int64, error) {
+	total := int64(0)
+	for len(ids) > 0 {
+		k := rowsPer
+		if len(ids) < rowsPer {
+			k = 1
+		}
+		args := make([]any, k)
+		for i, id := range ids[:k] {
+			args[i] = id
+		}
+		res, err := r.exec(ctx, fmt.Sprintf(query, placeholders(k)), args...)
+		if err != nil {
+			return total, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, err
+		}
+		total += n
+		ids = ids[k:]
+	}
+	return total, nil
+}
+
+func (r *runner) flushAnalyses(ctx context.Context, as []analysisWrite) error {
+	if len(as) == 0 {
+		return nil
+	}
+	// A document analysed twice in one transaction keeps its last analysis.
+	last := map[string]int{}
+	for i, w := range as {
+		last[w.id] = i
+	}
+	ids := make([]string, 0, len(last))
+	for i, w := range as {
+		if last[w.id] == i {
+			ids = append(ids, w.id)
+		}
+	}
+	published, err := r.publishedOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	if err := r.clearAnalyses(ctx, ids, published); err != nil {
+		return err
+	}
+	var analyses, places [][]any
+	for i, w := range as {
+		if last[w.id] != i {
+			continue
+		}
+		b, err := store.EncodeAnalysis(w.a)
+		if err != nil {
+			return fmt.Errorf("document %s: %w", w.id, err)
+		}
+		analyses = append(analyses, []any{w.id, string(b)})
+		for _, p := range store.PlaceKeys(w.a.Regions) {
+			places = append(places, []any{p.Key, published[w.id], w.id, p.Place, p.Offset})
+		}
+	}
+	// Rows in key order land next to each other in the tables' B-trees.
+	slices.SortFunc(analyses, func(a, b []any) int { return strings.Compare(a[0].(string), b[0].(string)) })
+	slices.SortFunc(places, func(a, b []any) int {
+		if c := strings.Compare(a[0].(string), b[0].(string)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a[1].(int64), b[1].(int64))
+	})
+	if err := r.insertRows(ctx, "INSERT", "doc_analysis", "doc_id, analysis", analyses); err != nil {
+		return err
+	}
+	return r.insertRows(ctx, "INSERT", "doc_places", `key, published, doc_id, place, "offset"`, places)
+}
+
+// clearAnalyses deletes the analyses of ids that have one, with their
+// doc_places rows, found by the keys the old analysis gives.
+func (r *runner) clearAnalyses(ctx context.Context, ids []string, published map[string]int64) error {
+	var had []string
+	var keys [][]any
+	for rest := ids; len(rest) > 0; {
+		k := rowsPer
+		if len(rest) < rowsPer {
+			k = 1
+		}
+		args := make([]any, k)
+		for i, id := range rest[:k] {
+			args[i] = id
+		}
+		rows, err := r.query(ctx, `SELECT doc_id, analysis FROM doc_analysis WHERE doc_id IN (`+placeholders(k)+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("reading analyses: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			var b []byte
+			if err := rows.Scan(&id, &b); err != nil {
+				rows.Close()
+				return fmt.Errorf("reading analyses: %w", err)
+			}
+			a, err := store.DecodeAnalysis(b)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("analysis of %s: %w", id, err)
+			}
+			had = append(had, id)
+			for _, p := range store.PlaceKeys(a.Regions) {
+				keys = append(keys, []any{p.Key, published[id], id})
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return fmt.Errorf("reading analyses: %w", err)
+		}
+		rest = rest[k:]
+	}
+	if err := r.deleteKeys(ctx, `DELETE FROM doc_places WHERE (key, published, doc_id) IN (VALUES %s)`, 3, keys); err != nil {
+		return fmt.Errorf("clearing doc_places: %w", err)
+	}
+	if _, err := r.inChunks(ctx, `DELETE FROM doc_analysis WHERE doc_id IN (%s)`, had); err != nil {
+		return fmt.Errorf("clearing analyses: %w", err)
+	}
+	return nil
+}
+
+// deleteKeys runs query, a DELETE whose "%s" takes a list of row values of
+// n columns, for keys in chunks.
+func (r *runner) deleteKeys(ctx context.Context, query string, n int, keys [][]any) error {
+	one := "(" + placeholders(n) + ")"
+	for len(keys) > 0 {
+		k := rowsPer
+		if len(keys) < rowsPer {
+			k = 1
+		}
+		args := make([]any, 0, k*n)
+		for _, key := range keys[:k] {
+			args = append(args, key...)
+		}
+		if _, err := r.exec(ctx, fmt.Sprintf(query, strings.Repeat(one+", ", k-1)+one), args...); err != nil {
+			return err
+		}
+		keys = keys[k:]
+	}
+	return nil
+}
+
+// publishedOf returns the publication times of documents ids, or an error
+// wrapping store.ErrNotFound naming one that is missing.
+func (r *runner) publishedOf(ctx context.Context, ids []string) (map[string]int64, error) {
+	out := make(map[string]int64, len(ids))
+	for rest := ids; len(rest) > 0; {
+		k := min(len(rest), rowsPer)
+		if k < rowsPer {
+			k = 1
+		}
+		args := make([]any, k)
+		for i, id := range rest[:k] {
+			args[i] = id
+		}
+		rows, err := r.query(ctx, `SELECT id, published FROM documents WHERE id IN (`+placeholders(k)+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id string
+			var pub int64
+			if err := rows.Scan(&id, &pub); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = pub
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		rest = rest[k:]
+	}
+	for _, id := range ids {
+		if _, ok := out[id]; !ok {
+			return nil, fmt.Errorf("document %s: %w", id, store.ErrNotFound)
+		}
+	}
+	return out, nil
+}
+
+func (r *runner) flushSketches(ctx context.Context, ss []sketchWrite) error {
+	rows := make([][]any, 0, len(ss))
+	for _, s := range ss {
+		rows = append(rows, []any{s.id, s.sketch})
+	}
+	// REPLACE gives a sketch set again a new seq: it becomes the newest.
+	return r.insertRows(ctx, "INSERT OR REPLACE", "doc_sketches", "doc_id, sketch", rows)
+}
+
+func (r *runner) flushProcessed(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	published, err := r.publishedOf(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("marking processed: %w", err)
+	}
+	keys := make([][]any, len(ids))
+	for i, id := range ids {
+		keys[i] = []any{published[id], id}
+	}
+	if err := r.deleteKeys(ctx, `DELETE FROM pending_docs WHERE (published, doc_id) IN (VALUES %s)`, 2, keys); err != nil {
+		return fmt.Errorf("marking processed: %w", err)
+	}
+	return nil
+}
