@@ -200,19 +200,26 @@ func (db *runner) UpdatePending(ctx context.Context, id int64, payload []byte) (
 }
 
 // ResetInflight returns to pending the rows left sending by a handle that
-// is gone (a process that died) or by this one, and returns how many there
-// were; their last error says the outcome of that send is unknown since
-// it was claimed. Rows claimed through another handle open in this process
-// are left alone. The attempts they counted stay counted.
+// is gone (closed, or its process died) or by this one, and returns how
+// many there were; their last error says the outcome of that send is
+// unknown since it was claimed. Rows claimed through another open handle,
+// in this process or another, are left alone: they are being sent. The
+// attempts they counted stay counted.
 func (db *DB) ResetInflight(ctx context.Context) (int, error) {
-	others, err := json.Marshal(live.others(db.instance))
+	gone, err := db.goneClaimants(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: reset inflight: %w", err)
 	}
+	ids, err := json.Marshal(gone)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: reset inflight: %w", err)
+	}
+	// Only the claimants known gone: a handle opened since the listing
+	// may claim rows meanwhile, and those are being sent.
 	res, err := db.write.ExecContext(ctx, `UPDATE outbox SET state = 'pending', claimed_by = NULL,
 		last_error = ? || coalesce(claimed_at, created_at) || ': ' || ?
-		WHERE state = 'sending' AND (claimed_by IS NULL OR claimed_by NOT IN (SELECT value FROM json_each(?)))`,
-		store.OutcomeUnknownPrefix, store.InterruptedSend, string(others))
+		WHERE state = 'sending' AND (claimed_by IS NULL OR claimed_by IN (SELECT value FROM json_each(?)))`,
+		store.OutcomeUnknownPrefix, store.InterruptedSend, string(ids))
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: reset inflight: %w", err)
 	}
@@ -221,6 +228,46 @@ func (db *DB) ResetInflight(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("sqlite: reset inflight: %w", err)
 	}
 	return int(n), nil
+}
+
+// goneClaimants returns the handles that claimed rows now sending and are
+// no longer open, and this handle when it claimed some.
+func (db *DB) goneClaimants(ctx context.Context) ([]int64, error) {
+	rows, err := db.write.QueryContext(ctx, `SELECT DISTINCT claimed_by FROM outbox
+		WHERE state = 'sending' AND claimed_by IS NOT NULL`)
+	if err != nil {
+		return nil, err
+	}
+	var claimants []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		claimants = append(claimants, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	gone := []int64{}
+	for _, id := range claimants {
+		if id != db.instance && live.has(id) {
+			continue
+		}
+		if id != db.instance {
+			open, err := claimsHeldElsewhere(ClaimsFile(db.path), id)
+			if err != nil {
+				return nil, err
+			}
+			if open {
+				continue
+			}
+		}
+		gone = append(gone, id)
+	}
+	return gone, nil
 }
 
 // OutboxRow returns the row with this key, or store.ErrNotFound.

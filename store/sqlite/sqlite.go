@@ -41,7 +41,9 @@ type DB struct {
 	write    *sql.DB
 	read     *sql.DB
 	instance int64
-	leases   heldLeases
+	// unclaim gives back the lock that says this handle is open.
+	unclaim func()
+	leases  heldLeases
 	// wstmts and rstmts are the statements prepared on each pool.
 	wstmts, rstmts *stmtCache
 	// runner runs the methods that a transaction (Tx) offers too, each in
@@ -126,6 +128,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.read.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
+	if db.unclaim, err = holdClaims(ClaimsFile(abs), db.instance); err != nil {
+		db.wstmts.close()
+		db.rstmts.close()
+		db.write.Close()
+		db.read.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
 	live.add(db.instance)
 	return db, nil
 }
@@ -139,6 +148,7 @@ func (db *DB) Path() string { return db.path }
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		live.remove(db.instance)
+		db.unclaim()
 		db.leases.releaseAll()
 		db.closeErr = errors.Join(db.wstmts.close(), db.rstmts.close(), db.read.Close(), db.write.Close())
 		if db.closeErr != nil {
@@ -151,11 +161,13 @@ func (db *DB) Close() error {
 // now returns the store's clock reading in UTC.
 func (db *DB) now() time.Time { return db.Now().UTC() }
 
-// newInstance returns a random positive id for a handle.
-func newInstance() int64 { return rand.Int64N(math.MaxInt64) + 1 }
+// newInstance returns a random positive id for a handle, an offset of the
+// claims file that record locks reach.
+func newInstance() int64 { return rand.Int64N(math.MaxInt64/2) + 1 }
 
 // live holds the ids of the handles open in this process: ResetInflight
-// leaves alone the rows they claimed.
+// leaves alone the rows they claimed (those of other processes' handles it
+// learns from the claims file).
 var live = instances{ids: map[int64]struct{}{}}
 
 type instances struct {
@@ -175,17 +187,12 @@ func (s *instances) remove(id int64) {
 	delete(s.ids, id)
 }
 
-// others returns the open handles other than self.
-func (s *instances) others(self int64) []int64 {
+// has reports whether the handle id is open in this process.
+func (s *instances) has(id int64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]int64, 0, len(s.ids))
-	for id := range s.ids {
-		if id != self {
-			out = append(out, id)
-		}
-	}
-	return out
+	_, ok := s.ids[id]
+	return ok
 }
 
 // micros converts t to the stored form of a time.
