@@ -133,7 +133,10 @@ func (s *summary) finish(rep ScanReport, dryRun bool) error {
 	case dryRun:
 		_, err = fmt.Fprintln(s.w, " (dry run: nothing stored or sent)")
 	case s.queued > 0:
-		_, err = fmt.Fprintf(s.w, "; %s queued for `bot run` to deliver\n", english.Plural(s.queued, "message"))
+		// Counted per report placed in a message (an alert, a reply
+		// gathering many, an edit): 50,000 reports of one story are two
+		// messages, not 50,000.
+		_, err = fmt.Fprintf(s.w, "; %s queued for `bot run` to deliver\n", english.Plural(s.queued, "report"))
 	default:
 		_, err = fmt.Fprintln(s.w, "; nothing to send")
 	}

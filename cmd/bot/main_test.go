@@ -18,7 +18,7 @@ import (
 
 // testEnv returns a getenv over vars, with the repository's rules and
 // sample corpus and a fresh SQLite file unless vars says otherwise.
-func testEnv(t *testing.T, vars map[string]string) func(string) string {
+func testEnv(t testing.TB, vars map[string]string) func(string) string {
 	t.Helper()
 	base := map[string]string{
 		"BOT_RULES":      "../../rules.yaml",
