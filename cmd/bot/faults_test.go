@@ -3,14 +3,18 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/wirewatch/wirewatch/chat/chattest"
+	"github.com/wirewatch/wirewatch/chat/slack"
 )
 
 // TestRunTelegramRefusedTokenLeavesSlackDelivering revokes the Telegram
@@ -32,15 +36,16 @@ func TestRunTelegramRefusedTokenLeavesSlackDelivering(t *testing.T) {
 	article("a.txt", " date 2021-07-07 Taliban fighters launched an assault on Qala-i-Naw, the capital of Badghis province, "+
 		"on Wednesday, residents said. Fighting went on through the night around the police headquarters.")
 	getenv := testEnv(t, map[string]string{
-		"BOT_RULES":          "testdata/both.yaml",
-		"BOT_CORPUS_DIR":     corpus,
-		"BOT_SCAN_SCHEDULE":  "@every 1s",
-		"LOG_FORMAT":         "json",
-		"LOG_LEVEL":          "info",
-		"SLACK_BOT_TOKEN":    chattest.SlackBotToken,
-		"SLACK_API_URL":      sl.URL(),
-		"TELEGRAM_BOT_TOKEN": chattest.TelegramTestToken,
-		"TELEGRAM_API_URL":   tg.URL,
+		"BOT_RULES":            "testdata/both.yaml",
+		"BOT_CORPUS_DIR":       corpus,
+		"BOT_SCAN_SCHEDULE":    "@every 1s",
+		"LOG_FORMAT":           "json",
+		"LOG_LEVEL":            "info",
+		"SLACK_BOT_TOKEN":      chattest.SlackBotToken,
+		"SLACK_API_URL":        sl.URL(),
+		"SLACK_SIGNING_SECRET": testSigningSecret,
+		"TELEGRAM_BOT_TOKEN":   chattest.TelegramTestToken,
+		"TELEGRAM_API_URL":     tg.URL,
 	})
 	bot := startBot(t, getenv)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -81,6 +86,13 @@ func TestRunTelegramRefusedTokenLeavesSlackDelivering(t *testing.T) {
 	}
 	if n := len(tg.BotMessages(group)); n != 1 {
 		t.Errorf("%d Telegram messages with a refused token", n)
+	}
+	status := slashCommand(t, ctx, sl, addr, "/status")
+	// Delivery or the command poller meets the refusal first.
+	for _, want := range []string{"token refused since", "TELEGRAM_BOT_TOKEN", "telegram/-1001234567890: 1 pending"} {
+		if !strings.Contains(status, want) {
+			t.Errorf("/status while Telegram refuses the token lacks %q:\n%s", want, status)
+		}
 	}
 	select {
 	case code := <-bot.done:
@@ -137,4 +149,40 @@ func TestRunTelegramUnreachableAtStart(t *testing.T) {
 	if code := bot.stop(); code != 0 {
 		t.Fatalf("exit %d:\n%s", code, bot.errs.String())
 	}
+}
+
+// slashCommand sends a signed Slack slash command to the bot at addr and
+// returns its answer, the immediate one or the one posted later to its
+// response URL.
+func slashCommand(t *testing.T, ctx context.Context, api *chattest.SlackServer, addr, command string) string {
+	t.Helper()
+	hook := strings.TrimPrefix(command, "/")
+	body := url.Values{"command": {command}, "text": {""}, "channel_id": {"C0OPS"}, "user_id": {"U1"},
+		"response_url": {api.ResponseURL(hook)}, "team_id": {"T1"}}.Encode()
+	now := strconv.FormatInt(time.Now().Unix(), 10)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+addr+"/slack/commands", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", now)
+	req.Header.Set("X-Slack-Signature", slack.Sign(testSigningSecret, now, []byte(body)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s: %d %s", command, resp.StatusCode, b)
+	}
+	if !strings.Contains(string(b), "Working on it") {
+		return string(b)
+	}
+	posts, err := api.WaitHookPosts(ctx, hook, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := json.Marshal(posts[0])
+	return string(out)
 }
