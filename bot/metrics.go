@@ -65,6 +65,9 @@ type Metrics struct {
 	ReportsMuted *metrics.CounterVec
 	// HTTPRefused counts chat requests refused 503 over the cap.
 	HTTPRefused *metrics.CounterVec
+	// Pruned counts what retention deleted, by what: documents, stories,
+	// outbox_rows.
+	Pruned *metrics.CounterVec
 }
 
 // Label values that are known in advance.
@@ -120,6 +123,7 @@ func NewMetrics() *Metrics {
 			"transport", "action", "outcome"),
 		ReportsMuted: r.Counter("wirewatch_reports_muted_total", "Alerts and thread replies a mute kept from a channel, by transport and kind (alert, update).", "transport", "kind"),
 		HTTPRefused:  r.Counter("wirewatch_http_requests_refused_total", "HTTP requests refused with 503 because too many were being served at once."),
+		Pruned:       r.Counter("wirewatch_pruned_total", "What retention (BOT_RETENTION) deleted, by what: documents, stories, outbox_rows.", "what"),
 	}
 	for _, o := range scanOutcomes {
 		m.Scans.With(o)
@@ -127,6 +131,9 @@ func NewMetrics() *Metrics {
 	}
 	for _, o := range documentOutcomes {
 		m.ScanDocuments.With(o)
+	}
+	for _, w := range []string{"documents", "stories", "outbox_rows"} {
+		m.Pruned.With(w)
 	}
 	for _, reason := range append(append([]string{}, corpus.Reasons...), UnreadableReason) {
 		m.ScanSkipped.With(reason)

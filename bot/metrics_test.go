@@ -81,6 +81,7 @@ func TestEveryMetricPresentAtStart(t *testing.T) {
 		"wirewatch_reports_muted_total":                 {`transport="telegram",kind="alert"`, `transport="slack",kind="update"`},
 		"wirewatch_build_info":                          {`go_version="go`},
 		"wirewatch_http_requests_refused_total":         {""},
+		"wirewatch_pruned_total":                        {`what="documents"`, `what="stories"`, `what="outbox_rows"`},
 	}
 	for _, r := range corpus.Reasons {
 		want["wirewatch_scan_skipped_files_total"] = append(want["wirewatch_scan_skipped_files_total"], `reason="`+r+`"`)

@@ -116,6 +116,12 @@ type ServiceOptions struct {
 	HTTPAddr string
 	// ScanSchedule is a cron spec (BOT_SCAN_SCHEDULE).
 	ScanSchedule string
+	// Retention is how long documents are kept (BOT_RETENTION; zero: for
+	// ever).
+	Retention time.Duration
+	// NoWatch leaves new files of the corpus folder to the schedule
+	// instead of watching the folder.
+	NoWatch bool
 	// SlackCommands, SlackInteractions (button presses) and
 	// TelegramWebhook receive chat commands over HTTP (nil: not served).
 	SlackCommands, SlackInteractions, TelegramWebhook http.Handler
@@ -128,7 +134,12 @@ type ServiceOptions struct {
 // processes sharing the store, the one holding its leader lease leads.
 func (b *Bot) Service(o ServiceOptions) (*Service, error) {
 	svc := &Service{Rules: b.Live, Deliverer: b.Deliverer, Background: o.Background, LeaderJobs: o.LeaderJobs,
-		ScanSchedule: o.ScanSchedule, Log: b.Log, Leader: &Leader{Clock: b.Clock, Log: b.Log}}
+		ScanSchedule: o.ScanSchedule, Log: b.Log, Leader: &Leader{Clock: b.Clock, Log: b.Log},
+		Pruner: &Pruner{Store: b.Store, Window: o.Retention, Copies: func() *Copies { return b.Live.Rules().Engine.Copies },
+			Clock: b.Clock, Log: b.Log, Metrics: b.Metrics}}
+	if !o.NoWatch && b.CorpusDir != "" {
+		svc.Watch = &CorpusWatch{Root: b.CorpusDir, Log: b.Log}
+	}
 	svc.Leader.Leases, _ = b.Store.(store.Leaser)
 	svc.Leader.Checker, _ = b.Store.(store.LeaseChecker)
 	ln, err := net.Listen("tcp", o.HTTPAddr)

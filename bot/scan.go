@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/wirewatch/wirewatch/corpus"
-	"github.com/wirewatch/wirewatch/store"
 )
 
 // Source reads documents: a directory, a feed.
@@ -85,6 +84,7 @@ func (s *Scanner) Scan(ctx context.Context) (ScanReport, error) {
 			if ctx.Err() != nil {
 				<-feedsDone
 				s.Ingest.Flush(ctx) //nolint:errcheck // ending anyway
+				confirmPass(s.Sources, false)
 				return rep, ctx.Err()
 			}
 			s.Log.Error("source failed; other sources go on", "source", src.Name(), "err", err)
@@ -97,6 +97,7 @@ func (s *Scanner) Scan(ctx context.Context) (ScanReport, error) {
 	if rep.New, rep.Dupes, storeErr = s.Ingest.Flush(ctx); storeErr != nil {
 		storeErr = fmt.Errorf("storing documents: %w", storeErr)
 	}
+	confirmPass(s.Sources, storeErr == nil)
 	<-feedsDone
 	rep.New, rep.Dupes = rep.New+feedNew, rep.Dupes+feedDupes
 	for _, err := range feedErrs {
@@ -153,72 +154,3 @@ func (s *Scanner) Last() ScanReport {
 	defer s.mu.Unlock()
 	return s.last
 }
-
-// DirSource adapts corpus.DirSource: files are compared with the records
-// of the store, read in one query per pass, and recorded through the
-// Ingester with their documents.
-type DirSource struct {
-	Root   string
-	Parser corpus.Parser
-	Files  store.Ingest
-	Ingest *Ingester
-	// All reads every file again, whatever was recorded.
-	All  bool
-	last corpus.Stats
-}
-
-// NewDirSource reads root, recording files in st through in.
-func NewDirSource(root string, st store.Ingest, in *Ingester, p corpus.Parser) *DirSource {
-	return &DirSource{Root: root, Parser: p, Files: st, Ingest: in}
-}
-
-// Name is "dir:" and the root.
-func (d *DirSource) Name() string { return "dir:" + d.Root }
-
-// Scan reads new and changed files.
-func (d *DirSource) Scan(ctx context.Context, fn corpus.Handler) error {
-	seen := &SeenFiles{Ingest: d.Ingest}
-	if !d.All {
-		if err := seen.Load(ctx, d.Files, d.Root); err != nil {
-			return err
-		}
-	}
-	src := corpus.DirSource{Root: d.Root, Seen: seen, Parser: d.Parser}
-	st, err := src.Scan(ctx, fn)
-	d.last = st
-	return err
-}
-
-// SeenFiles is the corpus.SeenStore of one pass: the records of the files
-// under a root, read at once, and the records of the files read, handed
-// to the Ingester.
-type SeenFiles struct {
-	Ingest *Ingester
-	files  map[string]store.FileState
-}
-
-// Load reads the records of the files under root.
-func (s *SeenFiles) Load(ctx context.Context, st store.Ingest, root string) error {
-	s.files = map[string]store.FileState{}
-	err := st.EachFileState(ctx, root, func(fs store.FileState) error {
-		s.files[fs.Path] = fs
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("reading the records of %s: %w", root, err)
-	}
-	return nil
-}
-
-// FileSeen implements corpus.SeenStore.
-func (s *SeenFiles) FileSeen(_ context.Context, path string) (int64, time.Time, bool, error) {
-	fs, ok := s.files[path]
-	return fs.Size, fs.ModTime, ok, nil
-}
-
-// MarkFile implements corpus.SeenStore.
-func (s *SeenFiles) MarkFile(ctx context.Context, path string, size int64, mod time.Time, docID, skipped string) error {
-	return s.Ingest.File(ctx, store.FileState{Path: path, Size: size, ModTime: mod, DocID: docID, Skipped: skipped})
-}
-
-var _ corpus.SeenStore = (*SeenFiles)(nil)

@@ -33,6 +33,13 @@ type Service struct {
 	LeaderJobs map[string]func(context.Context) error
 	// ScanSchedule is a cron spec (BOT_SCAN_SCHEDULE).
 	ScanSchedule string
+	// Watch, when set, watches the corpus folder in the leader: a file
+	// written there is scanned at once, the schedule staying as the
+	// safety net.
+	Watch *CorpusWatch
+	// Pruner, when its Window is set (BOT_RETENTION), prunes on
+	// PruneSchedule in the leader, between scans.
+	Pruner *Pruner
 	// Leader decides when this replica leads; Run sets its Duties and
 	// Standby.
 	Leader *Leader
@@ -120,19 +127,8 @@ func (s *Service) leaderDuties(ctx context.Context) error {
 			s.Log.Error("scan failed", "err", err)
 		}
 	}
-	sched := NewScheduler(s.Log)
-	if err := sched.Add("scan", s.ScanSchedule, scan); err != nil {
-		return fmt.Errorf("BOT_SCAN_SCHEDULE=%q: %w", s.ScanSchedule, err)
-	}
-	reschedule := func(ctx context.Context) {
-		if err := s.Rules.Rules().Digester.Reschedule(ctx, sched); err != nil && ctx.Err() == nil {
-			s.Log.Error("scheduling digests", "err", err)
-		}
-	}
-	reschedule(ctx)
-	// Subscriptions made through another replica reach the schedule within
-	// five minutes; those made here at once.
-	if err := sched.Add("reload", "@every 5m", reschedule); err != nil {
+	sched, reschedule, err := s.schedule(ctx, scan, &scanning)
+	if err != nil {
 		return err
 	}
 	g, ctx := errgroup.WithContext(ctx)
@@ -149,6 +145,18 @@ func (s *Service) leaderDuties(ctx context.Context) error {
 	// Feeds are fetched apart from the scans, each on its own interval, so
 	// a slow feed holds up no scan; what they bring is processed at once.
 	g.Go(func() error { return s.Rules.Feeds().Run(ctx) })
+	// Files written into the corpus folder are scanned at once too.
+	written := make(chan struct{}, 1)
+	if s.Watch != nil {
+		g.Go(func() error {
+			return s.Watch.Run(ctx, func() {
+				select {
+				case written <- struct{}{}:
+				default:
+				}
+			})
+		})
+	}
 	g.Go(func() error {
 		for {
 			select {
@@ -156,12 +164,16 @@ func (s *Service) leaderDuties(ctx context.Context) error {
 				return nil
 			case <-s.Rules.Fetched():
 				scan(ctx)
+			case <-written:
+				scan(ctx)
 			}
 		}
 	})
-	// The first scan runs at once; then on the schedule.
+	// The first scan runs at once, then the first prune; then both on the
+	// schedule.
 	scan(ctx)
 	s.ready.Store(true)
+	g.Go(func() error { s.prune(ctx, &scanning); return nil })
 	sched.Start(ctx)
 	for name, f := range s.LeaderJobs {
 		g.Go(func() error {
@@ -174,4 +186,44 @@ func (s *Service) leaderDuties(ctx context.Context) error {
 	<-ctx.Done()
 	sched.Stop()
 	return g.Wait()
+}
+
+// schedule makes the leader's schedule: scans, digests (reschedule
+// rebuilds them), and retention, which runs between scans (it holds
+// scanning), so no pass compares a document with one being deleted.
+func (s *Service) schedule(ctx context.Context, scan func(context.Context), scanning *sync.Mutex) (*Scheduler, func(context.Context), error) {
+	sched := NewScheduler(s.Log)
+	if err := sched.Add("scan", s.ScanSchedule, scan); err != nil {
+		return nil, nil, fmt.Errorf("BOT_SCAN_SCHEDULE=%q: %w", s.ScanSchedule, err)
+	}
+	reschedule := func(ctx context.Context) {
+		if err := s.Rules.Rules().Digester.Reschedule(ctx, sched); err != nil && ctx.Err() == nil {
+			s.Log.Error("scheduling digests", "err", err)
+		}
+	}
+	reschedule(ctx)
+	// Subscriptions made through another replica reach the schedule within
+	// five minutes; those made here at once.
+	if err := sched.Add("reload", "@every 5m", reschedule); err != nil {
+		return nil, nil, err
+	}
+	if s.Pruner != nil && s.Pruner.Window > 0 {
+		if err := sched.Add("retention", PruneSchedule, func(ctx context.Context) { s.prune(ctx, scanning) }); err != nil {
+			return nil, nil, err
+		}
+	}
+	return sched, reschedule, nil
+}
+
+// prune runs the Pruner between scans (it holds scanning), when
+// retention is on.
+func (s *Service) prune(ctx context.Context, scanning *sync.Mutex) {
+	if s.Pruner == nil || s.Pruner.Window <= 0 {
+		return
+	}
+	scanning.Lock()
+	defer scanning.Unlock()
+	if _, err := s.Pruner.Prune(ctx); err != nil && ctx.Err() == nil {
+		s.Log.Error("retention failed; it runs again on its schedule", "err", err)
+	}
 }

@@ -63,20 +63,23 @@ func (s *DirSource) Scan(ctx context.Context, fn Handler) (Stats, error) {
 	if s.Seen == nil {
 		return st, errors.New("corpus: scan: DirSource.Seen is nil")
 	}
-	err := walk(s.Root, &s.Parser, &st, func(path string) error {
+	err := walk(s.Root, &s.Parser, &st, func(path string, fst fileStat) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		info, err := os.Stat(path)
-		if err != nil {
-			s.Parser.fail(&st, path, err)
-			return nil
+		if !fst.ok {
+			info, err := os.Stat(path)
+			if err != nil {
+				s.Parser.fail(&st, path, err)
+				return nil
+			}
+			fst = fileStat{size: info.Size(), mod: info.ModTime(), ok: true}
 		}
 		size, mod, ok, err := s.Seen.FileSeen(ctx, path)
 		if err != nil {
 			return fmt.Errorf("corpus: seen state of %s: %w", path, err)
 		}
-		if ok && size == info.Size() && sameTime(mod, info.ModTime()) {
+		if ok && size == fst.size && sameTime(mod, fst.mod) {
 			st.Unchanged++
 			return nil
 		}
@@ -106,7 +109,7 @@ func ReadPaths(ctx context.Context, p *Parser, paths []string, fn Handler) (Stat
 	for _, path := range paths {
 		info, err := os.Stat(path)
 		if err == nil && info.IsDir() {
-			err = walk(path, p, &st, func(path string) error {
+			err = walk(path, p, &st, func(path string, _ fileStat) error {
 				return p.readAndHand(ctx, path, &st, fn, nil)
 			})
 		} else if err == nil {

@@ -70,3 +70,11 @@ func (c *lru) pushFront(e *lruEntry) {
 	c.head.next.prev = e
 	c.head.next = e
 }
+
+// remove drops the set cached for id, if any.
+func (c *lru) remove(id string) {
+	if e, ok := c.items[id]; ok {
+		c.unlink(e)
+		delete(c.items, id)
+	}
+}

@@ -229,7 +229,7 @@ func (x *Index) Candidates(keys []uint32, exclude string, limit int) []Candidate
 		for j < len(x.hits) && x.hits[j] == x.hits[i] {
 			j++
 		}
-		if id := x.id(x.hits[i]); id != exclude {
+		if id := x.id(x.hits[i]); id != exclude && id != "" { // "": forgotten
 			x.out = append(x.out, Candidate{ID: id, Shared: j - i, Seq: x.hits[i]})
 		}
 		i = j

@@ -136,8 +136,10 @@ type Retention interface {
 	// cutoff or that has a row still to deliver; then the stories left
 	// empty, and delivered or dead rows enqueued before cutoff whose story
 	// is gone. The space they took is reused by later writes or given back
-	// to the file system.
-	Prune(ctx context.Context, cutoff time.Time, batch int) (Pruned, error)
+	// to the file system. After each transaction commits, deleted (when
+	// not nil) receives the IDs of the documents it deleted, so caches of
+	// documents (the copy index) can drop them.
+	Prune(ctx context.Context, cutoff time.Time, batch int, deleted func(ids []string)) (Pruned, error)
 	// DeleteStates deletes the named values (see State) whose keys start
 	// with prefix and returns how many there were.
 	DeleteStates(ctx context.Context, prefix string) (int, error)

@@ -234,7 +234,7 @@ func (e *Env) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeAll()
-	w.svc.HTTPAddr, w.svc.ScanSchedule = e.Config.HTTPAddr, e.Config.ScanSchedule
+	w.svc.HTTPAddr, w.svc.ScanSchedule, w.svc.Retention = e.Config.HTTPAddr, e.Config.ScanSchedule, e.Config.Retention
 	svc, err := w.Service(w.svc)
 	if err != nil {
 		return err

@@ -28,6 +28,9 @@ type Config struct {
 	LogLevel     string
 	LogFormat    string
 	MaxFileSize  int64
+	// Retention is how long documents are kept (BOT_RETENTION); zero
+	// keeps everything.
+	Retention time.Duration
 
 	SlackBotToken      string
 	SlackSigningSecret string
@@ -89,6 +92,9 @@ func Load(getenv func(string) string) (Config, error) {
 	if _, err := bot.CronParser.Parse(c.ScanSchedule); err != nil {
 		errs = append(errs, fmt.Sprintf("BOT_SCAN_SCHEDULE=%q: %s (e.g. @every 1m, or a cron spec like */5 * * * *)", c.ScanSchedule, err.Error()))
 	}
+	if c.Retention, err = ParseRetention(get("BOT_RETENTION", "")); err != nil {
+		errs = append(errs, "BOT_RETENTION: "+err.Error())
+	}
 	if _, err := time.LoadLocation(c.Timezone); err != nil {
 		errs = append(errs, fmt.Sprintf("BOT_TIMEZONE=%q: not an IANA time zone (e.g. Asia/Kabul)", c.Timezone))
 	}
@@ -141,4 +147,20 @@ func (c Config) Secrets() []string {
 		}
 	}
 	return s
+}
+
+// ParseRetention reads BOT_RETENTION: a whole number of hours, days or
+// weeks ("12h", "90d", "2w"); empty (or "0") keeps everything. Anything
+// else, or less than an hour, is an error that says what it takes.
+func ParseRetention(v string) (time.Duration, error) {
+	if v == "" || v == "0" {
+		return 0, nil
+	}
+	units := map[byte]time.Duration{'h': time.Hour, 'd': 24 * time.Hour, 'w': 7 * 24 * time.Hour}
+	unit, ok := units[v[len(v)-1]]
+	n, err := strconv.ParseInt(v[:len(v)-1], 10, 64)
+	if !ok || err != nil || n < 1 || n > 100*366*24/int64(unit/time.Hour) {
+		return 0, fmt.Errorf("%q: want a whole number of hours, days or weeks, such as 12h, 90d or 2w (empty keeps everything)", v)
+	}
+	return time.Duration(n) * unit, nil
 }

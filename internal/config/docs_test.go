@@ -19,7 +19,7 @@ func TestDocumentedEnvironment(t *testing.T) {
 	defaults := map[string]string{
 		"BOT_RULES": cfg.Rules, "BOT_CORPUS_DIR": cfg.CorpusDir, "BOT_DB": cfg.DB,
 		"BOT_HTTP_ADDR": cfg.HTTPAddr, "BOT_SCAN_SCHEDULE": cfg.ScanSchedule, "BOT_TIMEZONE": cfg.Timezone,
-		"BOT_MAX_FILE_SIZE": strconv.FormatInt(cfg.MaxFileSize, 10), "LOG_LEVEL": cfg.LogLevel, "LOG_FORMAT": cfg.LogFormat,
+		"BOT_MAX_FILE_SIZE": strconv.FormatInt(cfg.MaxFileSize, 10), "LOG_LEVEL": cfg.LogLevel, "BOT_RETENTION": "", "LOG_FORMAT": cfg.LogFormat,
 		"TELEGRAM_API_URL": cfg.TelegramAPIURL, "TELEGRAM_LINK_PREVIEWS": "false", "TELEGRAM_ACTIONS_BY": cfg.TelegramActionsBy,
 	}
 	doc, err := os.ReadFile("../../docs/configuration.md")

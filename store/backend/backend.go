@@ -27,7 +27,11 @@ func Open(ctx context.Context, dsn string) (store.Store, error) {
 		}
 		return db, nil
 	}
-	db, err := sqlite.Open(ctx, dsn)
+	open := sqlite.Open
+	if path, ok := strings.CutPrefix(dsn, throwaway); ok {
+		dsn, open = path, sqlite.OpenThrowaway
+	}
+	db, err := open(ctx, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("opening SQLite %s: %w", dsn, err)
 	}
@@ -53,13 +57,18 @@ func Redact(dsn string) string {
 	return u.Redacted()
 }
 
-// TempDSN returns the path of a SQLite file in a new temporary folder, for
-// a store that must not outlive one command (a dry run); remove deletes
-// the folder.
+// throwaway starts the dsn of a store that does not outlive its command:
+// Open opens the SQLite file after it without syncing anything to disk.
+const throwaway = "throwaway:"
+
+// TempDSN returns the dsn of a SQLite file in a new temporary folder, for
+// a store that must not outlive one command (a dry run): Open opens it
+// without paying for durability (sqlite.OpenThrowaway). remove deletes the
+// folder.
 func TempDSN() (dsn string, remove func(), err error) {
 	dir, err := os.MkdirTemp("", "wirewatch-dry-run-")
 	if err != nil {
 		return "", nil, fmt.Errorf("creating a throwaway store: %w", err)
 	}
-	return filepath.Join(dir, "dry-run.db"), func() { os.RemoveAll(dir) }, nil
+	return throwaway + filepath.Join(dir, "dry-run.db"), func() { os.RemoveAll(dir) }, nil
 }

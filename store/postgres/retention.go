@@ -37,19 +37,20 @@ const pruneDocs = `WITH victims AS (
 // stories they leave empty and the delivered rows and digests enqueued
 // before cutoff whose story is gone. PostgreSQL's autovacuum makes their
 // space reusable.
-func (db *DB) Prune(ctx context.Context, cutoff time.Time, batch int) (store.Pruned, error) {
+func (db *DB) Prune(ctx context.Context, cutoff time.Time, batch int, deleted func([]string)) (store.Pruned, error) {
 	batch = max(batch, 1)
 	c := ts(cutoff)
 	var out store.Pruned
 	lastPub, lastID := time.Unix(-62135596800, 0), ""
 	for {
 		n := 0
+		var ids []string
 		err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+			ids = ids[:0]
 			rows, err := tx.Query(ctx, pruneDocs, c, lastPub, lastID, batch)
 			if err != nil {
 				return err
 			}
-			var ids []string
 			var id string
 			var pub time.Time
 			if _, err := pgx.ForEachRow(rows, []any{&id, &pub}, func() error {
@@ -73,6 +74,9 @@ func (db *DB) Prune(ctx context.Context, cutoff time.Time, batch int) (store.Pru
 		out.Documents += n
 		if n == 0 {
 			break
+		}
+		if deleted != nil {
+			deleted(ids)
 		}
 	}
 	if err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error { return pruneStories(ctx, tx, c, &out) }); err != nil {

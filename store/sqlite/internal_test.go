@@ -41,9 +41,26 @@ func TestOpenCreatesParentDirectory(t *testing.T) {
 // TestPragmas checks the settings on several connections of each pool at
 // once: every connection the pools open must carry them.
 func TestPragmas(t *testing.T) {
-	db := openInternal(t)
-	want := map[string]string{"busy_timeout": "10000", "journal_mode": "wal", "foreign_keys": "1",
-		"synchronous": "1"}
+	checkPragmas(t, openInternal(t), map[string]string{"busy_timeout": "10000", "journal_mode": "wal",
+		"foreign_keys": "1", "synchronous": "1", "auto_vacuum": "2"})
+}
+
+// TestThrowawayPragmas: the store of a dry run never syncs and keeps its
+// temporary tables in memory, on every connection.
+func TestThrowawayPragmas(t *testing.T) {
+	db, err := OpenThrowaway(t.Context(), filepath.Join(t.TempDir(), "dry-run.db"))
+	if err != nil {
+		t.Fatalf("OpenThrowaway: %v", err)
+	}
+	defer db.Close()
+	checkPragmas(t, db, map[string]string{"busy_timeout": "10000", "journal_mode": "wal", "foreign_keys": "1",
+		"synchronous": "0", "temp_store": "2"})
+}
+
+// checkPragmas checks the pragmas of a connection of the write pool and of
+// three of the read pool, and that the read pool cannot write.
+func checkPragmas(t *testing.T, db *DB, want map[string]string) {
+	t.Helper()
 	for name, pool := range map[string]*sql.DB{"write": db.write, "read": db.read} {
 		n := 1
 		if pool == db.read {

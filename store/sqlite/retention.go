@@ -37,17 +37,20 @@ var pruneDoc = []string{
 // before cutoff whose story is gone, and gives the freed pages back to the
 // file system (files made with incremental auto-vacuum; older files reuse
 // them).
-func (db *DB) Prune(ctx context.Context, cutoff time.Time, batch int) (store.Pruned, error) {
+func (db *DB) Prune(ctx context.Context, cutoff time.Time, batch int, deleted func([]string)) (store.Pruned, error) {
 	batch = max(batch, 1)
 	c := micros(cutoff)
 	var out store.Pruned
 	var lastPub int64
 	lastID := ""
 	for {
-		n, pub, id, err := db.pruneBatch(ctx, c, lastPub, lastID, batch)
-		out.Documents += n
+		ids, pub, id, err := db.pruneBatch(ctx, c, lastPub, lastID, batch)
 		if err != nil {
 			return out, fmt.Errorf("sqlite: prune: %w", err)
+		}
+		out.Documents += len(ids)
+		if deleted != nil && len(ids) > 0 {
+			deleted(ids)
 		}
 		if id == "" {
 			break
@@ -114,10 +117,10 @@ func (r *runner) DeleteStates(ctx context.Context, prefix string) (int, error) {
 }
 
 // pruneBatch deletes up to batch documents after the cursor and returns
-// how many it deleted and the cursor past the documents it looked at ("" as
+// the IDs it deleted and the cursor past the documents it looked at ("" as
 // id when there were none).
-func (db *DB) pruneBatch(ctx context.Context, cutoff, lastPub int64, lastID string, batch int) (int, int64, string, error) {
-	n := 0
+func (db *DB) pruneBatch(ctx context.Context, cutoff, lastPub int64, lastID string, batch int) ([]string, int64, string, error) {
+	var deleted []string
 	var pub int64
 	id := ""
 	err := db.write1(ctx, func(r *runner) error {
@@ -161,9 +164,12 @@ func (db *DB) pruneBatch(ctx context.Context, cutoff, lastPub int64, lastID stri
 					return fmt.Errorf("document %s: %w", v.id, err)
 				}
 			}
-			n++
+			deleted = append(deleted, v.id)
 		}
 		return nil
 	})
-	return n, pub, id, err
+	if err != nil {
+		deleted = nil
+	}
+	return deleted, pub, id, err
 }

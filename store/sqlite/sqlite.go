@@ -74,7 +74,20 @@ var pragmas = []string{
 // path abs with the store's pragmas. Transactions on the write pool begin
 // IMMEDIATE, so they take the write lock up front instead of failing to
 // upgrade a read lock; the read pool cannot write at all.
-func dsn(abs string, readOnly bool) string {
+func dsn(abs string, readOnly bool) string { return dsnWith(abs, readOnly, pragmas) }
+
+// throwawayPragmas replace pragmas for a store that does not outlive its
+// process: nothing is ever synced to disk, temporary tables and indexes
+// stay in memory. WAL stays, so reads go on beside the writer.
+var throwawayPragmas = []string{
+	"busy_timeout(10000)",
+	"journal_mode(WAL)",
+	"foreign_keys(1)",
+	"synchronous(OFF)",
+	"temp_store(MEMORY)",
+}
+
+func dsnWith(abs string, readOnly bool, pragmas []string) string {
 	q := url.Values{}
 	for _, p := range pragmas {
 		q.Add("_pragma", p)
@@ -91,7 +104,16 @@ func dsn(abs string, readOnly bool) string {
 
 // Open opens the SQLite store at path, creating the file and its parent
 // directory when missing, and brings its schema up to date.
-func Open(ctx context.Context, path string) (*DB, error) {
+func Open(ctx context.Context, path string) (*DB, error) { return open(ctx, path, pragmas) }
+
+// OpenThrowaway opens a SQLite store at path, as Open does, for work whose
+// results are thrown away with the file (a dry run): it never waits for
+// the disk, so a crash or a power cut may leave the file unreadable.
+func OpenThrowaway(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, throwawayPragmas)
+}
+
+func open(ctx context.Context, path string, pragmas []string) (*DB, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
@@ -101,7 +123,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	db := &DB{Now: time.Now, path: abs, instance: newInstance()}
 	db.runner = &runner{db: db}
-	if db.write, err = sql.Open("sqlite", dsn(abs, false)); err != nil {
+	if db.write, err = sql.Open("sqlite", dsnWith(abs, false, pragmas)); err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	db.write.SetMaxOpenConns(1)
@@ -115,7 +137,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	if db.read, err = sql.Open("sqlite", dsn(abs, true)); err != nil {
+	if db.read, err = sql.Open("sqlite", dsnWith(abs, true, pragmas)); err != nil {
 		db.write.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/wirewatch/wirewatch/corpus"
@@ -21,13 +22,21 @@ func testPrune(e *env) {
 	f := pruneSetup(e, s)
 	h := time.Hour
 	e.clock.Set(at(30 * h))
-	got, err := s.Prune(e.ctx, at(10*h), 2)
+	var deleted []string
+	got, err := s.Prune(e.ctx, at(10*h), 2, func(ids []string) {
+		if len(ids) > 2 {
+			e.t.Errorf("a batch of %d documents deleted, want at most 2", len(ids))
+		}
+		deleted = append(deleted, ids...)
+	})
 	e.must(err, "Prune")
 	e.equal("pruned", got, store.Pruned{Documents: 3, Stories: []int64{f.closed.ID}, Rows: 2})
+	slices.Sort(deleted)
+	e.equal("documents reported deleted", deleted, []string{"old1", "old2", "old6"})
 	pruneCheck(e, s, f)
 
 	// Nothing more to prune: a second pass deletes nothing.
-	got, err = s.Prune(e.ctx, at(10*h), 2)
+	got, err = s.Prune(e.ctx, at(10*h), 2, nil)
 	e.must(err, "Prune again")
 	e.equal("pruned again", got, store.Pruned{})
 	// The store takes new documents afterwards.
