@@ -20,7 +20,7 @@ func (f *routerFixture) cmdAs(transport, channel, user, name, args string) chat.
 
 func (f *routerFixture) story(t *testing.T) store.Story {
 	t.Helper()
-	st, err := f.store.CreateStory(context.Background(), store.Story{Rule: "assault", Key: "AF.02", KeyName: "Badghis, AF",
+	st, err := f.store.CreateStory(context.Background(), store.Story{Rule: "assault", Key: "AF.02", KeyName: "Badghis, Afghanistan",
 		First: day(7), Last: day(7), CreatedAt: f.clock.Now()})
 	if err != nil {
 		t.Fatal(err)
@@ -146,10 +146,10 @@ func TestFollowCommands(t *testing.T) {
 	if m := f.cmd("follow", "#"+id); !strings.Contains(m.Text, "You follow story #"+id) || len(dm.intros) != 1 {
 		t.Fatalf("/follow: %q", m.Text)
 	}
-	if !strings.Contains(dm.intros[0], "Badghis, AF · assault") {
+	if !strings.Contains(dm.intros[0], "Badghis, Afghanistan · assault") {
 		t.Errorf("private note %q", dm.intros[0])
 	}
-	if m := f.cmd("follow", ""); !strings.Contains(m.Text, "#"+id+" Badghis, AF · assault") {
+	if m := f.cmd("follow", ""); !strings.Contains(m.Text, "#"+id+" Badghis, Afghanistan · assault") {
 		t.Errorf("/follow list: %q", m.Text)
 	}
 	if m := f.cmdAs("telegram", "-100", "9", "follow", id); !strings.Contains(m.Text, "Start a private chat") {

@@ -198,7 +198,7 @@ func TestWhyExplainsAStory(t *testing.T) {
 		}
 	}
 	m := f.router.HandleCommand(ctx, chat.Command{Transport: "slack", Channel: "C1", Name: "why", Args: "#" + itoa(story)})
-	for _, want := range []string{"rule assault", "Badghis, AF", "keywords: assault", "4 reports, 0 of them copies"} {
+	for _, want := range []string{"rule assault", "Badghis, Afghanistan", "keywords: assault", "4 reports, 0 of them copies"} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("/why missing %q:\n%s", want, m.Text)
 		}

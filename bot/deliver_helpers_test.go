@@ -118,7 +118,7 @@ func items(prefix string, n int) []chat.Article {
 			URL:       fmt.Sprintf("https://example.com/%s/%d?a=1&b=2", strings.ToLower(prefix), i+1),
 			Source:    "AFP",
 			Published: time.Date(2021, 7, 8, 9, 0, 0, 0, time.UTC),
-			Place:     "Qala-i-Naw (Badghis, AF)",
+			Place:     "Qala-i-Naw (Badghis, Afghanistan)",
 			Lead:      strings.Repeat("Taliban fighters entered the provincial capital on Wednesday. ", 3),
 		}
 	}

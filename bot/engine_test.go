@@ -26,7 +26,7 @@ type fixedAnalyzer struct{}
 func (fixedAnalyzer) Analyze(string) corpus.Analysis {
 	return corpus.Analysis{
 		Regions: []corpus.DocRegion{{PlaceID: 1147707, Name: "Badghis", Level: "admin1", Admin1: "AF.02", Admin1Name: "Badghis", Country: "AF"}},
-		Matches: []corpus.DocMatch{{Rule: "assault", Keywords: []string{"assault"}, Regions: []string{"Badghis"}, GroupKey: "AF.02", GroupName: "Badghis, AF"}},
+		Matches: []corpus.DocMatch{{Rule: "assault", Keywords: []string{"assault"}, Regions: []string{"Badghis"}, GroupKey: "AF.02", GroupName: "Badghis, Afghanistan"}},
 	}
 }
 
@@ -243,7 +243,7 @@ func TestEngineRendersCopyCounts(t *testing.T) {
 			edit = m
 		}
 	}
-	if alert.Kind != chat.KindAlert || alert.Article == nil || alert.Heading != "Badghis, AF · assault" {
+	if alert.Kind != chat.KindAlert || alert.Article == nil || alert.Heading != "Badghis, Afghanistan · assault" {
 		t.Fatalf("alert %+v", alert)
 	}
 	if edit.Kind != chat.KindEdit || edit.Sources != 2 || !slices.Equal(edit.Outlets, []string{"seed-000", "seed-001", "AFP wire"}) {
@@ -392,7 +392,7 @@ func TestEngineReprocessingAfterCrashPostsNothingTwice(t *testing.T) {
 
 func TestMutedTargets(t *testing.T) {
 	dest := Dest{Transport: "slack", Channel: "C1"}
-	m := corpus.DocMatch{Rule: "assault", GroupKey: "AF.02", GroupName: "Badghis, AF", Regions: []string{"western-afghanistan (Qala-i-Naw)"}}
+	m := corpus.DocMatch{Rule: "assault", GroupKey: "AF.02", GroupName: "Badghis, Afghanistan", Regions: []string{"western-afghanistan (Qala-i-Naw)"}}
 	regions := []corpus.DocRegion{{PlaceID: 1129867, Name: "Qala-i-Naw", Level: "city", Admin1: "AF.02", Country: "AF"}}
 	for _, tc := range []struct {
 		target string

@@ -36,7 +36,7 @@ type Article struct {
 	Published time.Time `json:"published"`
 	// DateFromFile marks a Published that came from a file's time.
 	DateFromFile bool `json:"date_from_file,omitempty"`
-	// Place is the place that matched, e.g. "Qala-i-Naw (Badghis, AF)".
+	// Place is the place that matched, e.g. "Qala-i-Naw (Badghis, Afghanistan)".
 	Place string `json:"place,omitempty"`
 	// Lead is a short extract of the body, plain text.
 	Lead string `json:"lead,omitempty"`

@@ -44,7 +44,7 @@ type DocMatch struct {
 	Regions []string `json:"regions"`
 	// GroupKey groups the document into a story, e.g. "AF.02".
 	GroupKey string `json:"group_key"`
-	// GroupName is the group's display name, e.g. "Badghis, AF".
+	// GroupName is the group's display name, e.g. "Badghis, Afghanistan".
 	GroupName string `json:"group_name,omitempty"`
 	// Evidence is a short human account of the match for /why.
 	Evidence string `json:"evidence,omitempty"`

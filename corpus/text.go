@@ -1,6 +1,8 @@
 package corpus
 
 import (
+	"math/bits"
+	"slices"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -126,68 +128,31 @@ var asciiFold = func() (t [256]byte) {
 	return t
 }()
 
-// letterCount counts the ASCII letters of w.
-func letterCount(w string) int {
-	n := 0
-	for i := 0; i < len(w); i++ {
-		if w[i] > '9' {
-			n++
-		}
-	}
-	return n
-}
-
 // Tokenize appends the words of text to dst and returns it. It allocates
-// only when dst must grow. Words of plain ASCII letters and digits take a
-// fast path; any other byte in a word hands the word to the general scanner.
+// only when dst must grow. Runs of plain ASCII words take a fast path
+// (asciiWords); any other byte in a word hands the word to the general
+// scanner.
 func Tokenize(dst []Token, text string) []Token {
 	sentence := true
 	i, n := 0, len(text)
 	for i < n {
-		c := text[i]
-		if c < utf8.RuneSelf {
-			cls := asciiClass[c]
-			if cls <= clsApos {
-				if cls == clsEnd {
-					sentence = true
-				}
+		if len(dst) == cap(dst) {
+			dst = slices.Grow(dst, 16+len(dst)/4)
+		}
+		dst, i, sentence = asciiWords(dst, text, i, sentence)
+		if i >= n || len(dst) == cap(dst) {
+			continue
+		}
+		// text[i] is a non-ASCII byte or starts a word that is not plain
+		// ASCII to its end.
+		if text[i] < utf8.RuneSelf {
+			tok, next := scanWord(text, i)
+			if next <= i {
 				i++
 				continue
 			}
-			// An ASCII word: fold and hash it in place.
-			start := i
-			h := uint64(fnvOffset)
-			var flags TokenFlags
-			if cls == clsUpper {
-				flags = Capitalised
-			}
-			upper := 0
-			for ; i < n; i++ {
-				c = text[i]
-				f := asciiFold[c]
-				if f == 0 {
-					break
-				}
-				if c-'A' < 26 {
-					upper++
-				}
-				h = (h ^ uint64(f)) * fnvPrime
-			}
-			if i < n && (text[i] >= utf8.RuneSelf || asciiClass[text[i]] == clsApos) {
-				// Not plain ASCII to its end: the general scanner decides.
-				tok, next := scanWord(text, start)
-				if next <= start {
-					i = start + 1
-					continue
-				}
-				dst = appendToken(dst, tok, &sentence)
-				i = next
-				continue
-			}
-			if upper >= 2 && upper == letterCount(text[start:i]) {
-				flags |= AllCaps
-			}
-			dst = appendToken(dst, Token{Start: int32(start), End: int32(i), Hash: h, Flags: flags}, &sentence)
+			dst = appendToken(dst, tok, &sentence)
+			i = next
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -210,6 +175,154 @@ func Tokenize(dst []Token, text string) []Token {
 		i = next
 	}
 	return dst
+}
+
+// asciiWords appends to dst, without growing it, the plain ASCII words of
+// text from byte i, and returns dst, where it stopped and whether a
+// sentence starts there. It stops at the end of text, when dst is full, at
+// a non-ASCII byte outside a word, or at the start of a word that is not
+// plain ASCII to its end. Its loop calls nothing, so its state stays in registers, and it
+// reads a word eight bytes at a time: the bytes that belong to the word,
+// their case and the hash of every prefix are computed without a branch,
+// and the hash of the word's length taken, so a word's length costs no
+// mispredicted branch.
+func asciiWords(dst []Token, text string, i int, sentence bool) ([]Token, int, bool) {
+	n := len(text)
+	for i < n && len(dst) < cap(dst) {
+		c := text[i]
+		if c >= utf8.RuneSelf {
+			break
+		}
+		cls := asciiClass[c]
+		if cls <= clsApos {
+			if cls == clsEnd {
+				sentence = true
+			}
+			i++
+			continue
+		}
+		// An ASCII word: fold and hash it in place.
+		start := i
+		h := uint64(fnvOffset)
+		var upper, letters int
+		for i+8 <= n {
+			// Eight bytes at once: which open the word (k), which are
+			// capitals and small letters, and the hash after each.
+			x := load64(text, i)
+			x7 := x &^ highs
+			ascii := ^x & highs
+			caps := between(x7, 'A', 'Z') & ascii
+			alpha := between(x7|0x2020202020202020, 'a', 'z') & ascii
+			word := alpha | between(x7, '0', '9')&ascii
+			k := bits.TrailingZeros64(^word&highs) >> 3
+			in := uint64(1)<<(uint(k)*8) - 1 // all bits for k == 8: the shift gives 0
+			upper += bits.OnesCount64(caps & in)
+			letters += bits.OnesCount64(alpha & in)
+			lw := x | caps>>2
+			var st [9]uint64 // st[j]: the hash after j bytes
+			st[0] = h
+			h = (h ^ lw&0xff) * fnvPrime
+			st[1] = h
+			h = (h ^ lw>>8&0xff) * fnvPrime
+			st[2] = h
+			h = (h ^ lw>>16&0xff) * fnvPrime
+			st[3] = h
+			h = (h ^ lw>>24&0xff) * fnvPrime
+			st[4] = h
+			h = (h ^ lw>>32&0xff) * fnvPrime
+			st[5] = h
+			h = (h ^ lw>>40&0xff) * fnvPrime
+			st[6] = h
+			h = (h ^ lw>>48&0xff) * fnvPrime
+			st[7] = h
+			h = (h ^ lw>>56) * fnvPrime
+			st[8] = h
+			h = st[k&15]
+			i += k
+			if k < 8 {
+				break
+			}
+		}
+		if i+8 > n {
+			i, h, upper, letters = asciiTail(text, i, h, upper, letters)
+		}
+		if i < n && wordGoesOn[text[i]] {
+			return dst, start, sentence // for the general scanner
+		}
+		flags := caseFlags(cls, upper, letters)
+		if sentence {
+			flags |= SentenceStart
+			sentence = false
+		}
+		if h == hashI || h == hashE || h == hashYe {
+			flags |= Connector
+		}
+		dst = dst[:len(dst)+1]
+		dst[len(dst)-1] = Token{Start: int32(start), End: int32(i), Hash: h, Flags: flags}
+	}
+	return dst, i, sentence
+}
+
+// caseFlags are the flags of an ASCII word whose first byte is of class
+// cls and that has upper capitals of its letters.
+func caseFlags(cls uint8, upper, letters int) TokenFlags {
+	var flags TokenFlags
+	if cls == clsUpper {
+		flags = Capitalised
+	}
+	if upper >= 2 && upper == letters {
+		flags |= AllCaps
+	}
+	return flags
+}
+
+// asciiTail continues, one byte at a time, the word that asciiWords reads
+// at text[i] within eight bytes of the end of text.
+func asciiTail(text string, i int, h uint64, upper, letters int) (int, uint64, int, int) {
+	for ; i < len(text); i++ {
+		c := text[i]
+		f := asciiFold[c]
+		if f == 0 {
+			break
+		}
+		if c > '9' {
+			letters++
+			if c <= 'Z' {
+				upper++
+			}
+		}
+		h = (h ^ uint64(f)) * fnvPrime
+	}
+	return i, h, upper, letters
+}
+
+// wordGoesOn marks the bytes after a run of ASCII letters and digits that
+// may continue the word: an apostrophe or the first byte of a non-ASCII
+// character.
+var wordGoesOn = func() (t [256]bool) {
+	t['\''], t['`'] = true, true
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
+// load64 reads text[i:i+8] as a little-endian word.
+func load64(text string, i int) uint64 {
+	s := text[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// between returns, for each byte of x (each below 0x80), 0x80 when the
+// byte is in [lo, hi] and 0 otherwise.
+func between(x uint64, lo, hi byte) uint64 {
+	return (x + (0x80-uint64(lo))*ones) &^ (x + (0x7f-uint64(hi))*ones) & highs
 }
 
 // appendToken sets the flags that depend on context and appends tok.

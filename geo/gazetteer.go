@@ -19,6 +19,11 @@ type Gazetteer struct {
 	// up holds, per place, the index of its admin1 region and its country
 	// (the place itself at its own level), -1 when unknown.
 	up []parents
+	// level is each place's Level and big whether it is a region or a city
+	// of at least bigPlace people: what resolving asks of a candidate, in
+	// a table small enough to stay in cache.
+	level []Level
+	big   []bool
 
 	names []Name
 	keys  []string         // FoldName of each name
@@ -57,6 +62,8 @@ func build(places []Place, names []Name, keys []string) *Gazetteer {
 		admin2:  make(map[string]int32),
 		country: make(map[string]int32),
 		up:      make([]parents, len(ps)),
+		level:   make([]Level, len(ps)),
+		big:     make([]bool, len(ps)),
 		names:   names,
 		keys:    keys,
 		byKey:   make(map[string]int32, len(names)),
@@ -65,6 +72,8 @@ func build(places []Place, names []Name, keys []string) *Gazetteer {
 	}
 	for i, p := range ps {
 		g.byID[p.ID] = int32(i)
+		g.level[i] = p.Level
+		g.big[i] = p.Level <= LevelAdmin1 || p.Population >= bigPlace
 		switch p.Level {
 		case LevelCountry:
 			g.country[p.Country] = int32(i)

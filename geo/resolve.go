@@ -152,11 +152,11 @@ func (g *Gazetteer) regionsNamed(ctx []named, text string, mentions []Mention) [
 		}
 		cs := g.candidates(m.Name)
 		for _, c := range cs {
-			if l := g.places[c].Level; l == LevelCountry || l == LevelAdmin1 {
+			if l := g.level[c]; l == LevelCountry || l == LevelAdmin1 {
 				add(named{place: c, name: int32(m.Name), weak: n.Demonym})
 			}
 		}
-		if len(cs) > 0 && g.places[cs[0]].Level >= LevelAdmin2 {
+		if len(cs) > 0 && g.level[cs[0]] >= LevelAdmin2 {
 			// A city names its region by implication (Atlanta: Georgia).
 			if up := g.up[cs[0]]; up.admin1 >= 0 {
 				add(named{place: up.admin1, name: int32(m.Name), implied: true})
@@ -173,8 +173,7 @@ func (g *Gazetteer) regionsNamed(ctx []named, text string, mentions []Mention) [
 // admin1 region as a country name would (Atlanta makes Georgia the state).
 func (g *Gazetteer) support(ctx []named, c, name int32) int {
 	up := g.up[c]
-	p := &g.places[c]
-	big := p.Level <= LevelAdmin1 || p.Population >= bigPlace
+	big := g.big[c]
 	best := supportNone
 	for _, e := range ctx {
 		if e.name == name {
@@ -255,7 +254,7 @@ func (g *Gazetteer) pair(text string, mentions []Mention, i int) (place, region 
 		return 0, 0, false
 	}
 	for _, r := range g.candidates(b.Name) {
-		if l := g.places[r].Level; l != LevelAdmin1 && l != LevelCountry {
+		if l := g.level[r]; l != LevelAdmin1 && l != LevelCountry {
 			continue
 		}
 		for _, c := range g.candidates(a.Name) {
@@ -272,10 +271,12 @@ func (g *Gazetteer) pair(text string, mentions []Mention, i int) (place, region 
 // March 11": a Common name of an admin1 region, after a comma and a
 // capitalised word, with its abbreviation's dot. It returns the region.
 func (g *Gazetteer) townRegion(text string, m Mention) (int32, bool) {
+	if m.End >= len(text) || text[m.End] != '.' {
+		return 0, false
+	}
 	n := &g.names[m.Name]
 	cs := g.candidates(m.Name)
-	if !n.Common || len(cs) == 0 || g.places[cs[0]].Level != LevelAdmin1 ||
-		m.End >= len(text) || text[m.End] != '.' || !caseOK(text, m, n) {
+	if !n.Common || len(cs) == 0 || g.level[cs[0]] != LevelAdmin1 || !caseOK(text, m, n) {
 		return 0, false
 	}
 	j := m.Start

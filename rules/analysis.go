@@ -58,7 +58,7 @@ func (m *Matcher) docMatch(rm RuleMatch) corpus.DocMatch {
 }
 
 // Evidence explains a match in one line: "keywords: assault, taliban;
-// place: Qala-i-Naw (Badghis, AF)". Places are quoted as the text wrote
+// place: Qala-i-Naw (Badghis, Afghanistan)". Places are quoted as the text wrote
 // them, at most three.
 func (m *Matcher) Evidence(rm RuleMatch) string {
 	var b strings.Builder
@@ -93,11 +93,11 @@ func (m *Matcher) Evidence(rm RuleMatch) string {
 	return b.String()
 }
 
-// whereLabel places p for a reader: "Badghis, AF" for a city, "AF" for a
-// province or a country.
+// whereLabel places p for a reader: "Badghis, Afghanistan" for a city,
+// "Afghanistan" for a province or a country.
 func (m *Matcher) whereLabel(p geo.Place) string {
 	if p.Admin1 == "" || p.Level == geo.LevelAdmin1 {
-		return p.Country
+		return m.countryName(p)
 	}
 	return m.admin1Name(p)
 }

@@ -96,21 +96,21 @@ func (m *Matcher) keyName(groupBy string, p geo.Place) string {
 }
 
 // PlaceLabel names a place with what holds it: "Qala i Naw (Badghis,
-// AF)", "Badghis, AF", "Afghanistan".
+// Afghanistan)", "Badghis, Afghanistan", "Afghanistan".
 func (m *Matcher) PlaceLabel(p geo.Place) string {
 	switch {
 	case p.Level == geo.LevelCountry:
 		return p.Name
 	case p.Level == geo.LevelAdmin1 || p.Admin1 == "":
-		return p.Name + ", " + p.Country
+		return p.Name + ", " + m.countryName(p)
 	}
 	return p.Name + " (" + m.admin1Name(p) + ")"
 }
 
-// admin1Name is "Badghis, AF" for any place inside Badghis.
+// admin1Name is "Badghis, Afghanistan" for any place inside Badghis.
 func (m *Matcher) admin1Name(p geo.Place) string {
 	if a, ok := m.gaz.Admin1Of(p); ok {
-		return a.Name + ", " + p.Country
+		return a.Name + ", " + m.countryName(p)
 	}
 	return p.Admin1
 }

@@ -24,6 +24,9 @@ type index struct {
 	filters [4]filter
 	nodes   []node
 	names   []int32 // name indexes; node.names is a range of it
+	// single is the id from which a node id is single + the one name
+	// that ends at the node, and has no entry in nodes.
+	single uint32
 }
 
 // filter is a bit set that rejects most keys it was not given.
@@ -183,30 +186,47 @@ func (b *indexBuilder) addName(n uint32, i int32) {
 }
 
 // build freezes the builder: the edge table at most 80% full, the filter
-// with 8 to 16 bits per edge.
+// with 8 to 16 bits per edge. A node where exactly one name ends (nearly
+// every one) gets the id single + that name's index and no entry in nodes,
+// so a walk reads the name from the edge it followed; the other nodes keep
+// ids below single, the roots theirs.
 func (b *indexBuilder) build() *index {
-	if len(b.nodes) > int(refID) {
-		panic("rules: index: too many nodes") // over 500 million words of patterns
+	ids := make([]uint32, len(b.nodes))
+	single := uint32(0)
+	for n := range b.nodes {
+		if len(b.names[uint32(n)]) != 1 {
+			ids[n] = single
+			single++
+		}
 	}
-	x := &index{nodes: b.nodes}
+	for n := range b.nodes {
+		if ns := b.names[uint32(n)]; len(ns) == 1 {
+			if uint64(single)+uint64(ns[0]) > uint64(refID) {
+				panic("rules: index: too many nodes") // over 500 million words of patterns
+			}
+			ids[n] = single + uint32(ns[0])
+		}
+	}
+	x := &index{nodes: make([]node, single), single: single}
 	size := 1 << max(4, bits.Len(uint(len(b.edges)+len(b.edges)/4)))
 	x.slots = make([]edge, size)
 	x.mask = uint64(size - 1)
 	x.shift = uint8(64 - bits.Len(uint(size-1)))
 	var count [4]int
 	for e := range b.edges {
-		count[min(e.parent, 3)]++
+		count[min(ids[e.parent], 3)]++
 	}
 	for i, n := range count {
 		x.filters[i] = newFilter(n)
 	}
 	for e, c := range b.edges {
-		k := edgeKey(e.parent, e.hash)
+		parent := ids[e.parent]
+		k := edgeKey(parent, e.hash)
 		i := (k * hashMul) >> x.shift
 		for x.slots[i].child != 0 {
 			i = (i + 1) & x.mask
 		}
-		r := ref(c)
+		r := ref(ids[c])
 		if b.nodes[c].more {
 			r |= refMore
 		}
@@ -216,18 +236,31 @@ func (b *indexBuilder) build() *index {
 		if b.nodes[c].keyword >= 0 {
 			r |= refKeyword
 		}
-		x.slots[i] = edge{hash: e.hash, parent: e.parent, child: r}
-		x.filterOf(e.parent).add(k)
+		x.slots[i] = edge{hash: e.hash, parent: parent, child: r}
+		x.filterOf(parent).add(k)
 	}
-	for n := range x.nodes {
+	for n, nd := range b.nodes {
 		ns := b.names[uint32(n)]
-		if len(ns) == 0 {
+		if len(ns) == 1 {
 			continue
 		}
-		x.nodes[n].names = [2]int32{int32(len(x.names)), int32(len(x.names) + len(ns))}
-		x.names = append(x.names, ns...)
+		if len(ns) > 0 {
+			nd.names = [2]int32{int32(len(x.names)), int32(len(x.names) + len(ns))}
+			x.names = append(x.names, ns...)
+		}
+		x.nodes[ids[n]] = nd
 	}
 	return x
+}
+
+// namesAt returns the names that end at node id.
+func (x *index) namesAt(id uint32, one *[1]int32) []int32 {
+	if id >= x.single {
+		one[0] = int32(id - x.single)
+		return one[:]
+	}
+	nd := &x.nodes[id]
+	return x.names[nd.names[0]:nd.names[1]]
 }
 
 // nameRootOf is the root of a folded place name: scriptRoot when its first

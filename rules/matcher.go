@@ -130,7 +130,7 @@ type RuleMatch struct {
 	// GroupKey makes documents one story (see Rule.GroupBy): an admin1
 	// code "AF.02", a country "AF", a geonameid, "all" for group_by: rule,
 	// or "none" when the text names no place. GroupName is its display
-	// name: "Badghis, AF".
+	// name: "Badghis, Afghanistan".
 	GroupKey, GroupName string
 }
 

@@ -241,8 +241,8 @@ func TestRegionHits(t *testing.T) {
 		t.Errorf("Regions = %+v", rm.Regions)
 	}
 	// Badghis is named three times, Herat once: the story is Badghis's.
-	if rm.GroupKey != "AF.02" || rm.GroupName != "Badghis, AF" {
-		t.Errorf("group %q %q; want AF.02, Badghis, AF", rm.GroupKey, rm.GroupName)
+	if rm.GroupKey != "AF.02" || rm.GroupName != "Badghis, Afghanistan" {
+		t.Errorf("group %q %q; want AF.02, Badghis, Afghanistan", rm.GroupKey, rm.GroupName)
 	}
 }
 
@@ -262,8 +262,8 @@ rules:
 		want []string
 	}{
 		{"An assault on Qala-i-Naw.", []string{
-			"admin1 AF.02 Badghis, AF", "country AF Afghanistan", "place 1129867 Qala i Naw (Badghis, AF)",
-			"rule all rule", "default AF.02 Badghis, AF",
+			"admin1 AF.02 Badghis, Afghanistan", "country AF Afghanistan", "place 1129867 Qala i Naw (Badghis, Afghanistan)",
+			"rule all rule", "default AF.02 Badghis, Afghanistan",
 		}},
 		{"An assault in Afghanistan.", []string{
 			"admin1 AF Afghanistan", "country AF Afghanistan", "place 1149361 Afghanistan",
@@ -336,12 +336,12 @@ rules:
 		t.Fatalf("Matches = %+v", a.Matches)
 	}
 	d := a.Matches[0]
-	if d.Rule != "provincial-capital-assault" || d.GroupKey != "AF.02" || d.GroupName != "Badghis, AF" ||
+	if d.Rule != "provincial-capital-assault" || d.GroupKey != "AF.02" || d.GroupName != "Badghis, Afghanistan" ||
 		!reflect.DeepEqual(d.Keywords, []string{"taliban", "assault"}) ||
 		!reflect.DeepEqual(d.Regions, []string{"western-afghanistan (Qala-i-Naw)"}) {
 		t.Errorf("Matches[0] = %+v", d)
 	}
-	if want := "keywords: taliban, assault; place: Qala-i-Naw (Badghis, AF)"; d.Evidence != want {
+	if want := "keywords: taliban, assault; place: Qala-i-Naw (Badghis, Afghanistan)"; d.Evidence != want {
 		t.Errorf("Evidence = %q; want %q", d.Evidence, want)
 	}
 }
@@ -350,7 +350,7 @@ rules:
 func TestEvidenceManyPlaces(t *testing.T) {
 	m := compileYAML(t, "rules:\n  - {name: q, keywords: [quake]}\n")
 	res := m.Match("A quake felt in Herat, Kabul, Iran, Pakistan and Tajikistan.")
-	want := "keywords: quake; places: Herat (Herat, AF), Kabul (Kabul, AF), Iran (IR), …"
+	want := "keywords: quake; places: Herat (Herat, Afghanistan), Kabul (Kabul, Afghanistan), Iran (Iran), …"
 	if got := m.Evidence(res.Matches[0]); got != want {
 		t.Errorf("Evidence = %q; want %q", got, want)
 	}

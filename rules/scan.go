@@ -144,8 +144,8 @@ func (m *Matcher) nameAt(sc *scratch, text string, root uint32, i int, h uint64)
 	if end < 0 {
 		return -1
 	}
-	nd := &x.nodes[endNode]
-	for _, ni := range x.names[nd.names[0]:nd.names[1]] {
+	var one [1]int32
+	for _, ni := range x.namesAt(endNode, &one) {
 		sc.mentions = append(sc.mentions, geo.Mention{
 			Name: int(ni), Start: int(toks[i].Start), End: int(toks[end].End), Flags: toks[i].Flags,
 		})

@@ -47,8 +47,8 @@ func TestSeeds(t *testing.T) {
 			continue
 		}
 		rm := res.Matches[0]
-		if rm.GroupKey != badghis || rm.GroupName != "Badghis, AF" {
-			t.Errorf("%s: group %s %q; want %s Badghis, AF", name, rm.GroupKey, rm.GroupName, badghis)
+		if rm.GroupKey != badghis || rm.GroupName != "Badghis, Afghanistan" {
+			t.Errorf("%s: group %s %q; want %s Badghis, Afghanistan", name, rm.GroupKey, rm.GroupName, badghis)
 		}
 		inBadghis := false
 		for _, p := range rm.Places {
@@ -67,7 +67,7 @@ func TestSeeds(t *testing.T) {
 		if !kws["taliban"] || !kws["assault"] {
 			t.Errorf("%s: keywords %v; want taliban and assault among them", name, rm.Keywords)
 		}
-		if ev := m.Evidence(rm); !strings.Contains(ev, "(Badghis, AF)") || !strings.Contains(ev, "taliban") {
+		if ev := m.Evidence(rm); !strings.Contains(ev, "(Badghis, Afghanistan)") || !strings.Contains(ev, "taliban") {
 			t.Errorf("%s: evidence %q", name, ev)
 		}
 		found := false

@@ -57,7 +57,7 @@ func TestRenderAlertReplyEdit(t *testing.T) {
 	c := New(&out)
 	ctx := context.Background()
 	when := time.Date(2021, 7, 7, 0, 0, 0, 0, time.UTC)
-	alert := chat.Message{Kind: chat.KindAlert, Channel: "ops", Heading: "Badghis, AF · assault",
+	alert := chat.Message{Kind: chat.KindAlert, Channel: "ops", Heading: "Badghis, Afghanistan · assault",
 		Article: &chat.Article{Title: "Taliban assault", Published: when, Source: "AFP", Lead: "Fierce fighting."},
 		Sources: 1, Outlets: []string{"AFP"}, Why: "keywords: assault", Text: "Story #12"}
 	id, err := c.Send(ctx, alert)
@@ -82,9 +82,9 @@ func TestRenderAlertReplyEdit(t *testing.T) {
 	if eid, err := c.Send(ctx, more); err != nil || eid != "1" {
 		t.Fatalf("edit: %q %v", eid, err)
 	}
-	want := "== ALERT [ops] Badghis, AF · assault\n2021-07-07  Taliban assault  [AFP]\n   Fierce fighting.\n   1 source: AFP | why: keywords: assault\nStory #12\n" +
+	want := "== ALERT [ops] Badghis, Afghanistan · assault\n2021-07-07  Taliban assault  [AFP]\n   Fierce fighting.\n   1 source: AFP | why: keywords: assault\nStory #12\n" +
 		"   ↳ REPLY\n     Story #12: 1 more report\n     - 2021-07-08 (file date)  Later report\n" +
-		"   ✎ EDIT [ops] Badghis, AF · assault\n     2021-07-07  Taliban assault  [AFP]\n        Fierce fighting.\n        2 sources: AFP, Malay Mail | why: keywords: assault\n     Story #12\n"
+		"   ✎ EDIT [ops] Badghis, Afghanistan · assault\n     2021-07-07  Taliban assault  [AFP]\n        Fierce fighting.\n        2 sources: AFP, Malay Mail | why: keywords: assault\n     Story #12\n"
 	if out.String() != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", out.String(), want)
 	}
@@ -107,7 +107,7 @@ func TestAlertShowsItsActionsAsCommands(t *testing.T) {
 	var out bytes.Buffer
 	c := New(&out)
 	ctx := context.Background()
-	alert := chat.Message{Kind: chat.KindAlert, Channel: "ops", Heading: "Badghis, AF · assault", Text: "Story #12",
+	alert := chat.Message{Kind: chat.KindAlert, Channel: "ops", Heading: "Badghis, Afghanistan · assault", Text: "Story #12",
 		Article:  &chat.Article{Title: "Taliban assault", Published: time.Date(2021, 7, 7, 0, 0, 0, 0, time.UTC)},
 		Controls: &chat.Controls{Ref: "R", Story: 12, Scope: "assault in Badghis", ScopeCommand: "assault in badghis"}}
 	if _, err := c.Send(ctx, alert); err != nil {

@@ -33,7 +33,7 @@ var (
 		URL:       "https://news.example/afp/2021/07/08/qala-i-naw?ref=wire&lang=en",
 		Source:    "AFP",
 		Published: day8,
-		Place:     "Qala-i-Naw (Badghis, AF)",
+		Place:     "Qala-i-Naw (Badghis, Afghanistan)",
 		Lead:      "Smoke covered the provincial capital in Afghanistan on Thursday as fighting went on between Afghan forces and the Taliban. The fighting is going on for a second straight day.",
 	}
 	retaken = chat.Article{
@@ -42,7 +42,7 @@ var (
 		Source:       "Gulf Today",
 		Published:    time.Date(2021, 7, 8, 16, 20, 0, 0, time.UTC),
 		DateFromFile: true,
-		Place:        "Qala-e-Naw (Badghis, AF)",
+		Place:        "Qala-e-Naw (Badghis, Afghanistan)",
 		Lead:         "Kabul flew in hundreds of commandos to Qala-e-Naw in Badghis, the first provincial capital to face an all-out assault by the Taliban.",
 	}
 	islamTimes = chat.Article{
@@ -50,14 +50,14 @@ var (
 		URL:       "https://news.example/islamtimes/taliban-assault",
 		Source:    "Islam Times",
 		Published: day7,
-		Place:     "Qala-e-Naw (Badghis, AF)",
+		Place:     "Qala-e-Naw (Badghis, Afghanistan)",
 		Lead:      "Fierce fighting erupted on Wednesday in the Western city of Qala-e-Naw, the capital of Northwestern Badghis province.",
 	}
 	urduPoint = chat.Article{
 		Title:     "Taliban launch major assault on Afghan provincial capital",
 		Source:    "UrduPoint",
 		Published: day7,
-		Place:     "Qala-i-Naw (Badghis, AF)",
+		Place:     "Qala-i-Naw (Badghis, Afghanistan)",
 		Lead:      "The Taliban launched a major assault on a provincial capital in Afghanistan on Wednesday.",
 	}
 )
@@ -69,7 +69,7 @@ func alertMsg() chat.Message {
 	return chat.Message{
 		Kind: chat.KindAlert, Channel: "C0OPS", Heading: heading, Article: &a,
 		Outlets: []string{"AFP"}, Sources: 1,
-		Why: "keywords: assault, taliban; place: Qala-i-Naw (Badghis, AF)",
+		Why: "keywords: assault, taliban; place: Qala-i-Naw (Badghis, Afghanistan)",
 	}
 }
 

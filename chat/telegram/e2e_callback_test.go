@@ -44,7 +44,7 @@ func (p *presses) HandleAction(_ context.Context, a chat.Action) chat.ActionRepl
 		alert.Controls.Muted = &chat.MuteNote{ID: 3, What: "story #12", For: a.Data.Arg, By: a.UserName, Until: clock.Add(6 * time.Hour)}
 		return chat.ActionReply{Text: "Muted story #12 here for " + a.Data.Arg + ".", Alert: &alert}
 	case chat.VerbWhy:
-		return chat.ActionReply{Text: "Story #12: rule provincial-capital-assault, grouped by Badghis, AF\nWhy: " + strings.Repeat("taliban ", 40)}
+		return chat.ActionReply{Text: "Story #12: rule provincial-capital-assault, grouped by Badghis, Afghanistan\nWhy: " + strings.Repeat("taliban ", 40)}
 	}
 	return chat.ActionReply{Text: "Mute story #12 here for how long?", Alert: &alert}
 }

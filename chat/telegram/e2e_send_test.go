@@ -22,7 +22,7 @@ func alert(channel string) chat.Message {
 		Heading: "Badghis · provincial-capital-assault",
 		Article: &chat.Article{
 			Title: "Taliban launch all-out assault on Qala-i-Naw", URL: "https://example.com/afp/1",
-			Source: "AFP", Published: published, Place: "Qala-i-Naw (Badghis, AF)",
+			Source: "AFP", Published: published, Place: "Qala-i-Naw (Badghis, Afghanistan)",
 			Lead: "Smoke covered the provincial capital in Afghanistan on Thursday.",
 		},
 		Outlets: []string{"AFP"}, Sources: 1, Why: "taliban + all-out assault in Qala-i-Naw",

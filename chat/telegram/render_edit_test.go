@@ -9,7 +9,7 @@ import (
 )
 
 func TestRenderEditOfReplyKeepsItems(t *testing.T) {
-	m := chat.Message{Kind: chat.KindEdit, Heading: "Badghis, AF · assault", Text: "Story #1: 2 more report(s)",
+	m := chat.Message{Kind: chat.KindEdit, Heading: "Badghis, Afghanistan · assault", Text: "Story #1: 2 more report(s)",
 		Items: []chat.Article{
 			{Title: "Later report", Published: time.Date(2021, 7, 8, 0, 0, 0, 0, time.UTC), Source: "AFP, Malay Mail (2 sources)"},
 			{Title: "Another <report>", Published: time.Date(2021, 7, 8, 0, 0, 0, 0, time.UTC)},

@@ -17,7 +17,7 @@ func qalaINaw() *chat.Article {
 		URL:       "https://example.com/afp/qala-i-naw?utm_source=wire&id=7",
 		Source:    "AFP",
 		Published: day,
-		Place:     "Qala-i-Naw (Badghis, AF)",
+		Place:     "Qala-i-Naw (Badghis, Afghanistan)",
 		Lead: "Smoke covered the provincial capital in Afghanistan on Thursday as fighting went on between " +
 			"Afghan forces and the Taliban. The government has flown in hundreds of commandos into Qala-i-Naw, " +
 			"the city that is capital of northwestern province of Badghis.",
@@ -27,7 +27,7 @@ func qalaINaw() *chat.Article {
 func items() []chat.Article {
 	return []chat.Article{
 		{Title: "Afghan forces take back provincial capital Qala-e-Naw after Taliban assault", URL: "https://example.com/tolo/1",
-			Source: "TOLOnews", Published: day.Add(15 * time.Hour), Place: "Qala-e-Naw (Badghis, AF)",
+			Source: "TOLOnews", Published: day.Add(15 * time.Hour), Place: "Qala-e-Naw (Badghis, Afghanistan)",
 			Lead: "Kabul flew in hundreds of commandos to Qala-e-Naw in Badghis."},
 		{Title: "Taliban enter Badghis capital", Source: "Islam Times", Published: day.Add(-24 * time.Hour), DateFromFile: true,
 			Lead: "The Taliban launched its first assault on a provincial capital."},

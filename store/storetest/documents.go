@@ -110,8 +110,8 @@ func testAnalysis(e *env) {
 			mention(afghanistan, "", 0)},
 		Matches: []corpus.DocMatch{
 			{Rule: "provincial-capital-assault", Keywords: []string{"stormed", "taliban"},
-				Regions: []string{"badghis"}, GroupKey: "AF.02", GroupName: "Badghis, AF",
-				Evidence: `"storm" and "Taliban"; Qala-i-Naw (Badghis, AF)`},
+				Regions: []string{"badghis"}, GroupKey: "AF.02", GroupName: "Badghis, Afghanistan",
+				Evidence: `"storm" and "Taliban"; Qala-i-Naw (Badghis, Afghanistan)`},
 			{Rule: "afghanistan", Keywords: []string{}, GroupKey: "AF"},
 		},
 	}

@@ -48,7 +48,7 @@ func fillBeforeRestart(e *env, s store.Store) restartFill {
 	f.analysis = corpus.Analysis{
 		Regions: []corpus.DocRegion{mention(qalaINaw, "Qala-i-Naw", 120), mention(badghis, "Badghis", 160)},
 		Matches: []corpus.DocMatch{{Rule: "assault", Keywords: []string{"assault"}, Regions: []string{"badghis"},
-			GroupKey: "AF.02", GroupName: "Badghis, AF"}},
+			GroupKey: "AF.02", GroupName: "Badghis, Afghanistan"}},
 	}
 	for i, d := range docs {
 		e.clock.Set(at(time.Duration(i) * time.Minute))
