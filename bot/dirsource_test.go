@@ -13,6 +13,11 @@ import (
 	"github.com/wirewatch/wirewatch/store"
 )
 
+// noMatch matches nothing: documents are stored without alerts.
+type noMatch struct{}
+
+func (noMatch) Analyze(string) corpus.Analysis { return corpus.Analysis{} }
+
 // countingStore counts the reads of file records, and fails the next
 // PutDocuments while fail is set.
 type countingStore struct {
