@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/wirewatch/wirewatch/corpus"
 )
 
 // Debounce defaults of CorpusWatch.
@@ -96,7 +98,9 @@ func orDefault(d, def time.Duration) time.Duration {
 }
 
 // relevant says whether ev may bring a document: a file created, written
-// or moved in whose name a scan reads, or a folder created (watched from
+// or moved in whose name a scan reads (not, say, a database file kept in
+// the same folder, whose writes would start scan after scan), or a folder
+// created (watched from
 // now on, with what it holds already).
 func (w *CorpusWatch) relevant(fw *fsnotify.Watcher, ev fsnotify.Event) bool {
 	if !ev.Has(fsnotify.Create) && !ev.Has(fsnotify.Write) {
@@ -112,7 +116,8 @@ func (w *CorpusWatch) relevant(fw *fsnotify.Watcher, ev fsnotify.Event) bool {
 		}
 		return true
 	}
-	return !strings.HasPrefix(name, ".")
+	_, readable := corpus.FormatOf(name)
+	return readable && !strings.HasPrefix(name, ".")
 }
 
 // addTree watches dir and the folders below it that a scan reads.

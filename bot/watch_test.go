@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fsnotify/fsnotify"
 )
 
 // TestCorpusWatchSeesFilesInNewFolders: a folder made after the watch
@@ -66,5 +68,27 @@ func waitLog(t *testing.T, logs *syncBuffer, s string) {
 		if time.Now().After(deadline) {
 			t.Fatalf("no %q in the log:\n%s", s, logs.String())
 		}
+	}
+}
+
+// TestCorpusWatchRelevant: only files a scan reads start one; a database
+// kept in the corpus folder, or a file written under a dot-name, does not.
+func TestCorpusWatchRelevant(t *testing.T) {
+	dir := t.TempDir()
+	fw, err := fsnotify.NewWatcher()
+	if err != nil {
+		t.Skipf("no file watch here: %v", err)
+	}
+	defer fw.Close()
+	w := &CorpusWatch{Root: dir, Log: slog.New(slog.DiscardHandler)}
+	for name, want := range map[string]bool{"a.txt": true, "b.jsonl": true, "feed.xml": true,
+		"bot.db": false, "bot.db-wal": false, ".a.txt.part": false} {
+		ev := fsnotify.Event{Name: filepath.Join(dir, name), Op: fsnotify.Write}
+		if got := w.relevant(fw, ev); got != want {
+			t.Errorf("a write to %s starts a scan: %v, want %v", name, got, want)
+		}
+	}
+	if w.relevant(fw, fsnotify.Event{Name: filepath.Join(dir, "a.txt"), Op: fsnotify.Chmod}) {
+		t.Error("a change of mode starts a scan")
 	}
 }
