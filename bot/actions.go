@@ -219,10 +219,19 @@ func storyWhy(ctx context.Context, s interface {
 		fmt.Sprintf("Story #%d: rule %s, grouped by %s", st.ID, st.Rule, firstNonEmpty(st.KeyName, st.Key)),
 		fmt.Sprintf("First report: %s (%s, %s)", d.Title, d.Source, when(d.Published)),
 		"Why: " + why(an, st.Rule),
-		fmt.Sprintf("%s, %d of them %s, from %s to %s", english.Plural(len(members), "report"), copies,
-			english.Noun(copies, "copy"), when(st.First), when(st.Last)),
+		fmt.Sprintf("%s, %s, from %s to %s", english.Plural(len(members), "report"), ofThemCopies(copies),
+			when(st.First), when(st.Last)),
 	}
 	return strings.Join(lines, "\n"), nil
+}
+
+// ofThemCopies says how many of a story's reports are copies: "0 of them
+// copies", "1 of them a copy", "2 of them copies".
+func ofThemCopies(n int) string {
+	if n == 1 {
+		return "1 of them a copy"
+	}
+	return fmt.Sprintf("%d of them copies", n)
 }
 
 func (a *Actions) log() *slog.Logger {

@@ -46,8 +46,9 @@ func (rep ScanReport) SkippedTotal() int {
 }
 
 // SkipSummary says how many files the pass skipped and why, most frequent
-// reason first: "3 files skipped (2 empty file, 1 binary content)"; "" when
-// none was skipped or unreadable.
+// reason first: "3 files skipped (empty file: 2, binary content: 1)"; ""
+// when none was skipped or unreadable. A reason is a label (of metrics
+// too), so the count follows it rather than making it plural.
 func (rep ScanReport) SkipSummary() string {
 	var parts []string
 	if n := rep.SkippedTotal(); n > 0 {
@@ -59,7 +60,7 @@ func (rep ScanReport) SkipSummary() string {
 		})
 		var by []string
 		for _, r := range reasons {
-			by = append(by, strconv.Itoa(rep.Skipped[r])+" "+r)
+			by = append(by, r+": "+strconv.Itoa(rep.Skipped[r]))
 		}
 		parts = append(parts, english.Plural(n, "file")+" skipped ("+strings.Join(by, ", ")+")")
 	}

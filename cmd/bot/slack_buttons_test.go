@@ -231,6 +231,14 @@ func TestConsoleMutesAndFollows(t *testing.T) {
 		t.Fatalf("the alert does not show its actions as commands:\n%s", out)
 	}
 	story := actions[1]
+	// The story number the alert shows is the one /why takes; the sample's
+	// AFP copy is counted in words that agree with the number.
+	bot.send("/why " + story)
+	out = bot.out.waitFor(t, "Story #"+story+": rule ", 1)
+	if m := regexp.MustCompile(`\d+ reports, (\d+) of them (a copy|copies),`).FindStringSubmatch(out); m == nil ||
+		(m[1] == "1") != (m[2] == "a copy") {
+		t.Errorf("/why %s:\n%s", story, out)
+	}
 	bot.send("/mute story " + story + " 6h")
 	out = bot.out.waitFor(t, "Muted story #"+story+" here for 6h", 1)
 	id := regexp.MustCompile(`\(mute #(\d+)\)`).FindStringSubmatch(out)[1]

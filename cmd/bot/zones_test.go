@@ -12,12 +12,14 @@ import (
 // says, west of UTC as east of it; 002's file time (2021-07-08 14:30 UTC,
 // from .filetimes) is a time, shown in the zone.
 func TestSeedDatesInEveryZone(t *testing.T) {
+	t.Parallel()
 	for zone, fileDate := range map[string]string{
 		"America/New_York": "2021-07-08 10:30 EDT (file date)",
 		"Asia/Kabul":       "2021-07-08 19:00 +0430 (file date)",
 		"UTC":              "2021-07-08 14:30 UTC (file date)",
 	} {
 		t.Run(zone, func(t *testing.T) {
+			t.Parallel()
 			getenv := testEnv(t, map[string]string{"BOT_TIMEZONE": zone})
 			code, out, errs := runMain(t, getenv, "latest", "badghis", "-n", "5")
 			if code != 0 {
@@ -38,6 +40,7 @@ func TestSeedDatesInEveryZone(t *testing.T) {
 // TestScanCountsSkippedFiles: every file passed over is counted by reason
 // in the scan's summary.
 func TestScanCountsSkippedFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for name, data := range map[string]string{
 		"a.txt": " date 2021-07-07 Taliban fighters stormed Qala-i-Naw, the capital of Badghis.",
@@ -51,7 +54,7 @@ func TestScanCountsSkippedFiles(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	if want := "4 files skipped (2 empty file, 1 binary content, 1 malformed)"; !strings.Contains(out, want) {
+	if want := "4 files skipped (empty file: 2, binary content: 1, malformed: 1)"; !strings.Contains(out, want) {
 		t.Errorf("summary lacks %q:\n%s", want, out)
 	}
 }
