@@ -220,6 +220,7 @@ func (l *Live) build(cfg *rules.Config, gaz *geo.Gazetteer) (*RuleSet, error) {
 	}
 	for _, f := range cfg.Feeds {
 		src := NewFeedSource(f, st, sh.Clock)
+		src.Feed.Logger = sh.Log
 		rs.Feeds = append(rs.Feeds, src)
 		feedNames = append(feedNames, src.Label)
 	}

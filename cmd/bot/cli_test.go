@@ -6,6 +6,7 @@ import (
 )
 
 func TestHelpListsEveryCommandAndExitsZero(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}} {
 		code, out, errs := runMain(t, testEnv(t, nil), args...)
 		if code != 0 || errs != "" {
@@ -29,6 +30,7 @@ func TestHelpListsEveryCommandAndExitsZero(t *testing.T) {
 }
 
 func TestCommandHelpListsItsFlags(t *testing.T) {
+	t.Parallel()
 	for cmd, flags := range map[string][]string{
 		"scan":   {"-dry-run", "-json"},
 		"latest": {"-n int"},
@@ -52,6 +54,7 @@ func TestCommandHelpListsItsFlags(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	code, out, errs := runMain(t, testEnv(t, nil), "version")
 	if code != 0 || errs != "" {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -63,6 +66,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestLatestCountIsChecked(t *testing.T) {
+	t.Parallel()
 	for _, n := range []string{"0", "-5", "21", "many"} {
 		code, out, errs := runMain(t, testEnv(t, nil), "latest", "badghis", "-n", n)
 		if code != 2 || out != "" || !strings.Contains(errs, "-n") || !strings.Contains(errs, "usage: bot latest") {
@@ -80,6 +84,7 @@ func TestLatestCountIsChecked(t *testing.T) {
 // A scan that stored the corpus (as `run` does) leaves nothing new; a
 // later `scan --json` still lists every document.
 func TestScanJSONListsDocumentsAlreadyStored(t *testing.T) {
+	t.Parallel()
 	getenv := testEnv(t, map[string]string{"BOT_RULES": "testdata/console.yaml"})
 	if code, out, errs := runMain(t, getenv, "scan"); code != 0 || !strings.Contains(out, "5 new documents") {
 		t.Fatalf("first scan: exit %d\n%s\n%s", code, out, errs)

@@ -15,6 +15,7 @@ import (
 // Cocoa, Florida: /latest cocoa lists the stories with the word, labelled,
 // besides any about the town, and never says "Nothing found".
 func TestLatestCocoaListsTheReutersCocoaStories(t *testing.T) {
+	t.Parallel()
 	dir, ok := dataset.Dir("reuters21578")
 	if !ok {
 		t.Skip("Reuters-21578 not found (set WIREWATCH_DATA)")

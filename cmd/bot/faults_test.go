@@ -22,6 +22,7 @@ import (
 // running, Slack keeps getting the story's news, /readyz and /metrics say
 // that Telegram is down, /status says why, and the bot stops cleanly.
 func TestRunTelegramRefusedTokenLeavesSlackDelivering(t *testing.T) {
+	t.Parallel()
 	const group = int64(-1001234567890)
 	tg := chattest.NewTelegramServer(t)
 	watch := watchTelegram(tg)
@@ -110,6 +111,7 @@ func TestRunTelegramRefusedTokenLeavesSlackDelivering(t *testing.T) {
 // TestRunTelegramUnreachableAtStart starts the bot while Telegram cannot be
 // reached: the bot runs, Slack delivers, /readyz says what fails.
 func TestRunTelegramUnreachableAtStart(t *testing.T) {
+	t.Parallel()
 	closed := chattest.NewTelegramServer(t)
 	closed.Close()
 	sl := chattest.NewSlackServer(t)

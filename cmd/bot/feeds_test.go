@@ -33,6 +33,7 @@ func rulesWithFeed(t *testing.T, url string, private bool) string {
 // 127.0.0.1: refused, with what to do, unless rules.yaml says the feed is
 // on a private network; then its items are read.
 func TestScanFeedOnLoopbackNeedsOptIn(t *testing.T) {
+	t.Parallel()
 	rss, err := os.ReadFile("../../corpus/testdata/feeds/rss2.xml")
 	if err != nil {
 		t.Fatal(err)

@@ -25,6 +25,7 @@ rules:
 // Badghis and Afghanistan, join the seeds' story, and are listed by
 // /latest badghis and /latest بادغیس.
 func TestReportsInOtherLanguagesJoinTheStory(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	seeds, _ := filepath.Glob("../../examples/corpus/*.txt")
 	others := []string{"fa-badghis.txt", "ps-badghis.txt", "ru-badghis.txt"}

@@ -67,6 +67,7 @@ type scanLine struct {
 }
 
 func TestScanDryRunJSONSeeds(t *testing.T) {
+	t.Parallel()
 	getenv := testEnv(t, nil)
 	code, out, errs := runMain(t, getenv, "scan", "--dry-run", "--json", "../../examples/corpus")
 	if code != 0 {
@@ -157,6 +158,7 @@ func TestScanDryRunJSONSeeds(t *testing.T) {
 }
 
 func TestLatestAnySpellingNewestFirst(t *testing.T) {
+	t.Parallel()
 	getenv := testEnv(t, nil)
 	var first []string
 	for _, q := range []string{"badghis", "qala-e-naw", "Qala-i-Naw", "badghes"} {
@@ -192,6 +194,7 @@ func TestLatestAnySpellingNewestFirst(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	code, out, _ := runMain(t, testEnv(t, nil), "check")
 	if code != 0 || !strings.Contains(out, "ok") {
 		t.Fatalf("check of the default rules.yaml: exit %d: %s", code, out)
@@ -313,6 +316,7 @@ func (r *running) httpAddr() string {
 }
 
 func TestRunConsoleSeedsThenRestart(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "bot.db")
 	getenv := testEnv(t, map[string]string{"BOT_DB": db, "BOT_SCAN_SCHEDULE": "@every 1h", "BOT_RULES": "testdata/console.yaml", "LOG_LEVEL": "debug"})
 	bot := startBot(t, getenv)
@@ -363,6 +367,7 @@ func TestRunConsoleSeedsThenRestart(t *testing.T) {
 }
 
 func TestScanThenRunDeliversAndJSONListsEverything(t *testing.T) {
+	t.Parallel()
 	getenv := testEnv(t, map[string]string{"BOT_RULES": "testdata/console.yaml", "BOT_SCAN_SCHEDULE": "@every 1h"})
 	// The first pass reads the corpus; the second names it, so every file
 	// is read again though every document was processed before.
@@ -381,6 +386,7 @@ func TestScanThenRunDeliversAndJSONListsEverything(t *testing.T) {
 }
 
 func TestDigestCommand(t *testing.T) {
+	t.Parallel()
 	getenv := testEnv(t, nil)
 	code, out, errs := runMain(t, getenv, "digest", "--dry-run")
 	if code != 0 || !strings.Contains(out, "== DIGEST") || !strings.Contains(out, "afghanistan-daily") {

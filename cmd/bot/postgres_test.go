@@ -14,6 +14,7 @@ import (
 // tested in package bot (TestLeaderFailoverOnPostgres), on a fake clock.
 
 func TestScanAndLatestOnPostgres(t *testing.T) {
+	t.Parallel()
 	getenv := testEnv(t, map[string]string{"BOT_DB": testutil.PostgresURL(t)})
 	code, out, errs := runMain(t, getenv, "scan")
 	if code != 0 || !strings.Contains(out, "5 new documents, 0 duplicates, 5 matched a rule") {

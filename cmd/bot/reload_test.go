@@ -8,6 +8,7 @@ import (
 )
 
 func TestRunReloadsRulesAndKeepsGoodOnesOnError(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	rulesPath := filepath.Join(dir, "rules.yaml")
 	good, err := os.ReadFile("testdata/console.yaml")

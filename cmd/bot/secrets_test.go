@@ -108,6 +108,7 @@ rules:
 // TestStatusShowsFeedErrors: /status names the last scan and each feed,
 // a failing one with its error (its token masked) and since when.
 func TestStatusShowsFeedErrors(t *testing.T) {
+	t.Parallel()
 	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "down", http.StatusBadGateway)
 	}))

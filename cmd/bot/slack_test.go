@@ -18,6 +18,7 @@ import (
 const testSigningSecret = "8f742231b10e8888abcd99yyyzzz85a5"
 
 func TestRunSlackEndToEnd(t *testing.T) {
+	t.Parallel()
 	api := chattest.NewSlackServer(t)
 	api.BotToken = chattest.SlackBotToken
 	getenv := testEnv(t, map[string]string{

@@ -48,6 +48,7 @@ func (w *telegramWatch) until(t *testing.T, what string, cond func() bool) {
 }
 
 func TestRunTelegramEndToEnd(t *testing.T) {
+	t.Parallel()
 	const group, private, foreign = int64(-1001234567890), int64(4242), int64(-100999)
 	api := chattest.NewTelegramServer(t)
 	watch := watchTelegram(api)

@@ -37,6 +37,7 @@ func get(t *testing.T, url string) (int, string) {
 }
 
 func TestRunTelegramWebhookAndEndpoints(t *testing.T) {
+	t.Parallel()
 	const group = int64(-1001234567890)
 	api := chattest.NewTelegramServer(t)
 	watch := watchTelegram(api)
