@@ -125,7 +125,10 @@ func (l *Leader) await(ctx context.Context) (release func(), ok bool) {
 		if ok {
 			return rel, true
 		}
-		if err != nil && ctx.Err() == nil {
+		if ctx.Err() != nil {
+			return nil, false // shutting down: no one else leads for that
+		}
+		if err != nil {
 			l.Log.Error("taking the leader lease", "err", err)
 		}
 		if l.Standby != nil {

@@ -234,3 +234,24 @@ func TestLeaderWithoutLeasesLeadsAtOnce(t *testing.T) {
 		t.Fatalf("Run = %v; duties context err %v", err, ctx.Err())
 	}
 }
+
+// TestLeaderShuttingDownDoesNotStandBy: a Run whose context has ended
+// while another holds the lease returns without saying that another
+// replica leads.
+func TestLeaderShuttingDownDoesNotStandBy(t *testing.T) {
+	table := &leaseTable{holder: "other", tries: map[string]int{}}
+	var log bytes.Buffer
+	standbys := 0
+	d := newDuties()
+	l := &Leader{Clock: newTimerClock(), Leases: leaseHandle{t: table, name: "me"}, Duties: d.run,
+		Log: slog.New(slog.NewTextHandler(&log, nil)), Standby: func() { standbys++ }}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := l.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	d.notStarted(t)
+	if standbys != 0 || strings.Contains(log.String(), "standing by") {
+		t.Errorf("a leader shutting down stood by (%d) and logged:\n%s", standbys, log.String())
+	}
+}
