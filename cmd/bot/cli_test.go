@@ -79,6 +79,10 @@ func TestLatestCountIsChecked(t *testing.T) {
 	if code, _, errs := runMain(t, testEnv(t, nil), "latest"); code != 2 || !strings.Contains(errs, "give a place or words") {
 		t.Errorf("latest without a query: exit %d, stderr %q", code, errs)
 	}
+	// A count out of range is named even when the query is missing too.
+	if code, _, errs := runMain(t, testEnv(t, nil), "latest", "-n", "0"); code != 2 || !strings.Contains(errs, "-n 0: want a number from 1 to 20") {
+		t.Errorf("latest -n 0: exit %d, stderr %q", code, errs)
+	}
 }
 
 // A scan that stored the corpus (as `run` does) leaves nothing new; a

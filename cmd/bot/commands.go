@@ -92,10 +92,10 @@ func (e *Env) Latest(ctx context.Context, args []string) error {
 	switch {
 	case err != nil:
 		return err
-	case len(q) == 0:
-		return program.UsageError("latest", fs, e.Stderr, "what about? give a place or words, e.g. bot latest badghis")
 	case *n < 1 || *n > bot.MaxResults:
 		return program.UsageError("latest", fs, e.Stderr, "-n %d: want a number from 1 to %d", *n, bot.MaxResults)
+	case len(q) == 0:
+		return program.UsageError("latest", fs, e.Stderr, "what about? give a place or words, e.g. bot latest badghis")
 	}
 	w, _, closeStore, err := e.openCommand(ctx, e.Config.DB, scanFirst)
 	if err != nil {
