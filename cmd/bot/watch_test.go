@@ -12,6 +12,7 @@ import (
 // corpus folder, in a folder made after it started too, because it watches
 // the folder.
 func TestRunNoticesNewFilesWithoutTheSchedule(t *testing.T) {
+	t.Parallel()
 	corpusDir := t.TempDir()
 	bot := startBot(t, testEnv(t, map[string]string{"BOT_CORPUS_DIR": corpusDir, "BOT_SCAN_SCHEDULE": "@every 1h",
 		"BOT_RULES": "testdata/console.yaml", "LOG_LEVEL": "debug"}))
