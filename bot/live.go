@@ -198,14 +198,9 @@ func (l *Live) build(cfg *rules.Config, gaz *geo.Gazetteer) (*RuleSet, error) {
 			return nil, fmt.Errorf("dedup options in %s: %w", l.path, err)
 		}
 	}
-	places := gaz
-	if len(cfg.Aliases) > 0 {
-		// Lookups (/latest, /mute) know the aliases too; rules.Compile
-		// applies them to matching itself.
-		if places, err = gaz.WithAliases(cfg.Aliases); err != nil {
-			return nil, fmt.Errorf("aliases: %w", err)
-		}
-	}
+	// Lookups (/latest, /mute) know the aliases too: they use the
+	// matcher's gazetteer, which has them.
+	places := matcher.Gazetteer()
 	routes := Routes(cfg, sh.Transports, sh.Console, sh.Log)
 	rs := &RuleSet{Config: cfg, Places: places}
 	rs.Engine = &Engine{Store: st, Analyzer: matcherAnalyzer{matcher}, Copies: copies, Rules: cfg,

@@ -172,6 +172,10 @@ type hit struct {
 	start, end int32
 }
 
+// Gazetteer returns the gazetteer the matcher resolves places with: the
+// one Compile was given, with the aliases of rules.yaml added.
+func (m *Matcher) Gazetteer() *geo.Gazetteer { return m.gaz }
+
 // Match finds the places text names and the rules it matches.
 func (m *Matcher) Match(text string) Result {
 	sc := m.pool.Get().(*scratch)

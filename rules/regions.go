@@ -2,8 +2,10 @@ package rules
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/wirewatch/wirewatch/geo"
 )
@@ -34,12 +36,37 @@ func newResolver(cfg *Config, gaz *geo.Gazetteer, bad map[string]bool) *resolver
 	return r
 }
 
+// aliased keeps the gazetteer withAliases made last: loading rules.yaml
+// checks it, compiling the matcher uses it and the bot looks places up in
+// it, and each copy of the whole gazetteer costs tens of megabytes and a
+// fifth of a second. Gazetteers are never changed once built, so one copy
+// serves them all.
+var aliased struct {
+	sync.Mutex
+	gaz     *geo.Gazetteer
+	aliases map[string]string
+	ag      *geo.Gazetteer
+	bad     map[string]error
+}
+
 // withAliases returns gaz with cfg's aliases added, and one error per
 // alias the gazetteer refused (those are left out).
 func withAliases(cfg *Config, gaz *geo.Gazetteer) (*geo.Gazetteer, map[string]error) {
 	if gaz == nil || len(cfg.Aliases) == 0 {
 		return gaz, nil
 	}
+	aliased.Lock()
+	defer aliased.Unlock()
+	if aliased.gaz == gaz && maps.Equal(aliased.aliases, cfg.Aliases) {
+		return aliased.ag, aliased.bad
+	}
+	ag, bad := addAliases(cfg, gaz)
+	aliased.gaz, aliased.aliases, aliased.ag, aliased.bad = gaz, maps.Clone(cfg.Aliases), ag, bad
+	return ag, bad
+}
+
+// addAliases is withAliases without the copy kept.
+func addAliases(cfg *Config, gaz *geo.Gazetteer) (*geo.Gazetteer, map[string]error) {
 	if ag, err := gaz.WithAliases(cfg.Aliases); err == nil {
 		return ag, nil
 	}

@@ -51,7 +51,18 @@ func (r *runner) flush(ctx context.Context) error {
 	defer func() { r.flushing = false }()
 	d := *r.defer_
 	*r.defer_ = deferred{}
-	if err := r.flushAnalyses(ctx, d.analyses); err != nil {
+	// One query finds the publication times both analyses and marks key
+	// their rows by.
+	ids := make([]string, 0, len(d.analyses)+len(d.processed))
+	for _, w := range d.analyses {
+		ids = append(ids, w.id)
+	}
+	ids = append(ids, d.processed...)
+	published, err := r.publishedOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	if err := r.flushAnalyses(ctx, d.analyses, published); err != nil {
 		return err
 	}
 	if err := r.flushSketches(ctx, d.sketches); err != nil {
@@ -64,7 +75,7 @@ func (r *runner) flush(ctx context.Context) error {
 	if err := r.insertRows(ctx, "INSERT OR REPLACE", "copy_of", "doc_id, original", copies); err != nil {
 		return err
 	}
-	return r.flushProcessed(ctx, d.processed)
+	return r.flushProcessed(ctx, d.processed, published)
 }
 
 // insertRows inserts rows (each a list of values for cols) into table in
@@ -118,7 +129,10 @@ func (r *runner) inChunks(ctx context.Context, query string, ids []string) (int6
 	return total, nil
 }
 
-func (r *runner) flushAnalyses(ctx context.Context, as []analysisWrite) error {
+// flushAnalyses writes analyses, replacing those stored; published holds
+// the publication time of each document. An empty analysis is not stored:
+// Analysis reads a missing one as empty.
+func (r *runner) flushAnalyses(ctx context.Context, as []analysisWrite, published map[string]int64) error {
 	if len(as) == 0 {
 		return nil
 	}
@@ -133,16 +147,12 @@ func (r *runner) flushAnalyses(ctx context.Context, as []analysisWrite) error {
 			ids = append(ids, w.id)
 		}
 	}
-	published, err := r.publishedOf(ctx, ids)
-	if err != nil {
-		return err
-	}
 	if err := r.clearAnalyses(ctx, ids, published); err != nil {
 		return err
 	}
 	var analyses, places [][]any
 	for i, w := range as {
-		if last[w.id] != i {
+		if last[w.id] != i || len(w.a.Regions)+len(w.a.Matches) == 0 {
 			continue
 		}
 		b, err := store.EncodeAnalysis(w.a)
@@ -242,6 +252,9 @@ func (r *runner) deleteKeys(ctx context.Context, query string, n int, keys [][]a
 // wrapping store.ErrNotFound naming one that is missing.
 func (r *runner) publishedOf(ctx context.Context, ids []string) (map[string]int64, error) {
 	out := make(map[string]int64, len(ids))
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
 	for rest := ids; len(rest) > 0; {
 		k := min(len(rest), rowsPer)
 		if k < rowsPer {
@@ -286,13 +299,9 @@ func (r *runner) flushSketches(ctx context.Context, ss []sketchWrite) error {
 	return r.insertRows(ctx, "INSERT OR REPLACE", "doc_sketches", "doc_id, sketch", rows)
 }
 
-func (r *runner) flushProcessed(ctx context.Context, ids []string) error {
+func (r *runner) flushProcessed(ctx context.Context, ids []string, published map[string]int64) error {
 	if len(ids) == 0 {
 		return nil
-	}
-	published, err := r.publishedOf(ctx, ids)
-	if err != nil {
-		return fmt.Errorf("marking processed: %w", err)
 	}
 	keys := make([][]any, len(ids))
 	for i, id := range ids {

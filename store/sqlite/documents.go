@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/wirewatch/wirewatch/corpus"
 	"github.com/wirewatch/wirewatch/store"
@@ -109,6 +111,7 @@ func (db *DB) PutDocuments(ctx context.Context, docs []corpus.Document, files []
 		}
 	}
 	created := make([]bool, len(docs))
+	folded := foldAll(docs)
 	err := db.write1(ctx, func(r *runner) error {
 		seqs, err := r.insertDocuments(ctx, docs, micros(db.now()))
 		if err != nil {
@@ -121,7 +124,7 @@ func (db *DB) PutDocuments(ctx context.Context, docs []corpus.Document, files []
 				delete(seqs, d.ID) // a later copy in the batch is a duplicate
 				created[i] = true
 				pending = append(pending, []any{micros(d.Published), d.ID})
-				fts = append(fts, []any{seq, corpus.Fold(d.Title), corpus.Fold(d.Body)})
+				fts = append(fts, []any{seq, folded[i][0], folded[i][1]})
 				if len(ps) > 0 {
 					ps = ps[1:] // the document's path: document_paths keeps the others
 				}
@@ -154,6 +157,24 @@ func (db *DB) PutDocuments(ctx context.Context, docs []corpus.Document, files []
 		return nil, fmt.Errorf("sqlite: put documents: %w", err)
 	}
 	return created, nil
+}
+
+// foldAll returns the folded title and body of each document, for the
+// search index, folded on every processor before the transaction starts so
+// that the writer only writes.
+func foldAll(docs []corpus.Document) [][2]string {
+	out := make([][2]string, len(docs))
+	workers := min(runtime.GOMAXPROCS(0), (len(docs)+63)/64)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(docs); i += workers {
+				out[i] = [2]string{corpus.Fold(docs[i].Title), corpus.Fold(docs[i].Body)}
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 // insertDocuments inserts the documents whose IDs are not stored and

@@ -68,7 +68,16 @@ var pragmas = []string{
 	"journal_mode(WAL)",
 	"foreign_keys(1)",
 	"synchronous(NORMAL)",
+	// Statement journals (a multi-row INSERT has one) and sorts stay in
+	// memory instead of temporary files written and read back.
+	"temp_store(MEMORY)",
 }
+
+// writeCacheKiB is the page cache of the write connection. A batch of
+// documents changes pages all over the tables and indexes; with SQLite's
+// default of 2 MiB the changed pages spill to the WAL before the commit,
+// are read back and written again, many times per batch.
+const writeCacheKiB = 64 << 10
 
 // dsn returns the data source name that opens the file at the absolute
 // path abs with the store's pragmas. Transactions on the write pool begin
@@ -97,6 +106,7 @@ func dsnWith(abs string, readOnly bool, pragmas []string) string {
 		q.Set("_txlock", "deferred")
 	} else {
 		q.Set("_txlock", "immediate")
+		q.Add("_pragma", fmt.Sprintf("cache_size(%d)", -writeCacheKiB))
 	}
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
 	return u.String()

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Whole `bot scan` runs, measured from outside: wall time, CPU time, peak RSS.
+
+For each .jsonl file given, runs `bot scan` on a new corpus folder holding
+only that file (a hard link) and a new store, and prints one line: documents
+stored, wall seconds, CPU seconds (user + system of the process), CPU
+milliseconds per document with the start-up of an empty scan taken off,
+documents per second, peak RSS, and bytes of the SQLite file per document.
+A scan of an empty folder runs first, to measure that start-up (loading the
+gazetteer and compiling rules.yaml).
+
+With --floor, fts5floor.py stores each file right after its scan, and the
+line gives the ratio of the floor's time to the scan's (1.0 would be as
+fast as the floor). With --pg URL the store is a new schema of that
+PostgreSQL database instead of a SQLite file.
+
+usage: scanbench.py [--bot BIN] [--rules FILE] [--floor] [--pg URL] [--keep DIR] FILE.jsonl...
+
+Run from the repository (BIN defaults to a `go build` of ./cmd/bot).
+See docs/benchmarks/ingest.md.
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def run_scan(bot, rules, corpus, db):
+    env = dict(os.environ, BOT_RULES=rules, BOT_CORPUS_DIR=corpus, BOT_DB=db, BOT_LOG_LEVEL="warn")
+    start = time.perf_counter()
+    p = Popen([bot, "scan"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         cwd=os.path.dirname(corpus))
+    out, err = p.communicate()
+    wall = time.perf_counter() - start
+    ru = p.rusage
+    if p.returncode != 0:
+        sys.exit(f"bot scan failed ({p.returncode}): {err.decode()[-2000:]}")
+    m = re.search(rb"(\d+) new documents", out)
+    return {"docs": int(m.group(1)) if m else 0, "wall": wall, "cpu": ru.ru_utime + ru.ru_stime,
+            "rss": ru.ru_maxrss * 1024}
+
+
+class Popen(subprocess.Popen):
+    """subprocess.Popen that keeps the child's resource usage."""
+
+    def _try_wait(self, wait_flags):
+        pid, status, ru = os.wait4(self.pid, wait_flags)
+        if pid:
+            self.rusage = ru
+        return pid, status
+
+
+
+def pg_schema(base):
+    name = f"scanbench_{os.getpid()}_{int(time.time() * 1000) % 10**9}"
+    subprocess.run(["psql", base, "-q", "-c", f"CREATE SCHEMA {name}"], check=True)
+    u = urllib.parse.urlsplit(base)
+    q = urllib.parse.parse_qsl(u.query) + [("search_path", name)]
+    return name, urllib.parse.urlunsplit(u._replace(query=urllib.parse.urlencode(q)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--bot")
+    ap.add_argument("--rules", default="rules.yaml")
+    ap.add_argument("--floor", action="store_true")
+    ap.add_argument("--pg")
+    ap.add_argument("--keep", help="keep the stores in DIR")
+    ap.add_argument("files", nargs="+")
+    a = ap.parse_args()
+    work = a.keep or tempfile.mkdtemp(prefix="scanbench-")
+    os.makedirs(work, exist_ok=True)
+    bot = a.bot
+    if not bot:
+        bot = os.path.join(work, "bot")
+        subprocess.run(["go", "build", "-o", bot, "./cmd/bot"], check=True)
+    rules = os.path.abspath(a.rules)
+    print(f"load average {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} {os.getloadavg()[2]:.1f}", flush=True)
+    base = None
+    try:
+        for i, f in enumerate(["(empty)"] + a.files):
+            d = os.path.join(work, f"run{i}")
+            shutil.rmtree(d, ignore_errors=True)
+            corpus = os.path.join(d, "corpus")
+            os.makedirs(corpus)
+            if i > 0:
+                os.link(os.path.abspath(f), os.path.join(corpus, os.path.basename(f)))
+            db, schema = os.path.join(d, "bot.db"), None
+            if a.pg:
+                schema, db = pg_schema(a.pg)
+            r = run_scan(bot, rules, corpus, db)
+            if i == 0:
+                base = r
+                print(f"start-up (empty scan): {r['wall']:.2f} s wall, {r['cpu']:.2f} s CPU, "
+                      f"peak RSS {r['rss'] / 2**20:.0f} MB", flush=True)
+                continue
+            n = max(r["docs"], 1)
+            line = (f"{os.path.basename(f)}: {r['docs']} documents, {r['wall']:.2f} s wall, {r['cpu']:.2f} s CPU "
+                    f"({(r['cpu'] - base['cpu']) * 1000 / n:.3f} ms a document after start-up), "
+                    f"{r['docs'] / r['wall']:.0f} documents/s, peak RSS {r['rss'] / 2**20:.0f} MB")
+            if not a.pg:
+                size = sum(os.path.getsize(os.path.join(d, x)) for x in os.listdir(d) if x.startswith("bot.db"))
+                line += f", {size / n:.0f} bytes on disk a document"
+            if a.floor:
+                fl = subprocess.run([sys.executable, os.path.join(HERE, "fts5floor.py"), f,
+                                     os.path.join(d, "floor.db")], check=True, capture_output=True, text=True)
+                secs = float(re.search(r"in ([\d.]+) s", fl.stdout).group(1))
+                line += f"; floor {secs:.2f} s, ratio {secs / r['wall']:.3f}"
+            print(line, flush=True)
+            if schema and not a.keep:
+                subprocess.run(["psql", a.pg, "-q", "-c", f"DROP SCHEMA {schema} CASCADE"], check=True)
+            if not a.keep:
+                shutil.rmtree(d, ignore_errors=True)
+    finally:
+        if not a.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"load average {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} {os.getloadavg()[2]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
