@@ -73,11 +73,12 @@ var pragmas = []string{
 	"temp_store(MEMORY)",
 }
 
-// writeCacheKiB is the page cache of the write connection. A batch of
-// documents changes pages all over the tables and indexes; with SQLite's
-// default of 2 MiB the changed pages spill to the WAL before the commit,
-// are read back and written again, many times per batch.
-const writeCacheKiB = 64 << 10
+// writeCacheKiB is the page cache of the write connection: a batch of
+// documents changes pages all over the tables and indexes, more than
+// SQLite's default of 2 MiB holds, and pages evicted during a transaction
+// are read back. A larger cache saved little more and cost its size in
+// resident memory (docs/benchmarks/ingest.md).
+const writeCacheKiB = 8 << 10
 
 // dsn returns the data source name that opens the file at the absolute
 // path abs with the store's pragmas. Transactions on the write pool begin
