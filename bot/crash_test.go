@@ -28,6 +28,9 @@ func TestMain(m *testing.M) {
 	if spec := os.Getenv(crashChildEnv); spec != "" {
 		os.Exit(crashChild(spec))
 	}
+	if spec := os.Getenv(scanChildEnv); spec != "" {
+		os.Exit(scanChild(spec))
+	}
 	os.Exit(m.Run())
 }
 

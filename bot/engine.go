@@ -281,8 +281,18 @@ func (e *Engine) write(ctx context.Context, ws []*work, mutes []store.Mute) erro
 		w.out.Stories, w.out.Enqueued, w.opened = map[string]int64{}, 0, nil
 	}
 	return e.Store.Write(ctx, func(tx store.Tx) error {
+		// Placing documents in stories reads the store, and a store may
+		// write what it was handed before each read (SQLite does). So the
+		// rows of each document (analysis, sketch, copy, processed mark)
+		// are handed over once every document of the batch is placed, and
+		// go in as a few statements for the whole batch.
 		for _, w := range ws {
-			if err := e.record(ctx, tx, w, mutes); err != nil {
+			if err := e.placeMatches(ctx, tx, w, mutes); err != nil {
+				return fmt.Errorf("document %s (%s): %w", w.doc.ID, w.doc.Path, err)
+			}
+		}
+		for _, w := range ws {
+			if err := e.record(ctx, tx, w); err != nil {
 				return fmt.Errorf("document %s (%s): %w", w.doc.ID, w.doc.Path, err)
 			}
 		}
@@ -290,9 +300,29 @@ func (e *Engine) write(ctx context.Context, ws []*work, mutes []store.Mute) erro
 	})
 }
 
-// record writes what was found for one document and places it in the
-// stories of the rules it matched.
-func (e *Engine) record(ctx context.Context, tx store.Tx, w *work, mutes []store.Mute) error {
+// placeMatches places a document in the stories of the rules it matched.
+func (e *Engine) placeMatches(ctx context.Context, tx store.Tx, w *work, mutes []store.Mute) error {
+	for _, m := range w.analysis.Matches {
+		rule := e.rule(m.Rule)
+		if rule == nil {
+			continue
+		}
+		id, n, opened, err := e.place(ctx, tx, w.doc, w.out.CopyOf, rule, m, mutes, w.analysis.Regions)
+		if err != nil {
+			return fmt.Errorf("rule %s: %w", m.Rule, err)
+		}
+		if opened {
+			w.opened = append(w.opened, rule.Name)
+		}
+		w.out.Stories[m.Rule] = id
+		w.out.Enqueued += n
+	}
+	return nil
+}
+
+// record writes what was found for one document, and that it is
+// processed.
+func (e *Engine) record(ctx context.Context, tx store.Tx, w *work) error {
 	d := w.doc
 	if err := tx.SetAnalysis(ctx, d.ID, w.analysis); err != nil {
 		return fmt.Errorf("storing analysis: %w", err)
@@ -306,21 +336,6 @@ func (e *Engine) record(ctx context.Context, tx store.Tx, w *work, mutes []store
 		if err := tx.SetCopyOf(ctx, d.ID, w.out.CopyOf); err != nil {
 			return fmt.Errorf("recording copy: %w", err)
 		}
-	}
-	for _, m := range w.analysis.Matches {
-		rule := e.rule(m.Rule)
-		if rule == nil {
-			continue
-		}
-		id, n, opened, err := e.place(ctx, tx, d, w.out.CopyOf, rule, m, mutes, w.analysis.Regions)
-		if err != nil {
-			return fmt.Errorf("rule %s: %w", m.Rule, err)
-		}
-		if opened {
-			w.opened = append(w.opened, rule.Name)
-		}
-		w.out.Stories[m.Rule] = id
-		w.out.Enqueued += n
 	}
 	if err := tx.MarkProcessed(ctx, d.ID); err != nil {
 		return fmt.Errorf("marking processed: %w", err)

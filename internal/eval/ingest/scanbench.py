@@ -11,7 +11,8 @@ gazetteer and compiling rules.yaml).
 
 With --floor, fts5floor.py stores each file right after its scan, and the
 line gives the ratio of the floor's time to the scan's (1.0 would be as
-fast as the floor). With --pg URL the store is a new schema of that
+fast as the floor), by wall-clock time (the floor's own timing, start-up
+of Python left out) and by CPU time (of the whole processes). With --pg URL the store is a new schema of that
 PostgreSQL database instead of a SQLite file.
 
 usage: scanbench.py [--bot BIN] [--rules FILE] [--floor] [--pg URL] [--keep DIR] FILE.jsonl...
@@ -109,10 +110,15 @@ def main():
                 size = sum(os.path.getsize(os.path.join(d, x)) for x in os.listdir(d) if x.startswith("bot.db"))
                 line += f", {size / n:.0f} bytes on disk a document"
             if a.floor:
-                fl = subprocess.run([sys.executable, os.path.join(HERE, "fts5floor.py"), f,
-                                     os.path.join(d, "floor.db")], check=True, capture_output=True, text=True)
-                secs = float(re.search(r"in ([\d.]+) s", fl.stdout).group(1))
-                line += f"; floor {secs:.2f} s, ratio {secs / r['wall']:.3f}"
+                fl = Popen([sys.executable, os.path.join(HERE, "fts5floor.py"), f, os.path.join(d, "floor.db")],
+                           stdout=subprocess.PIPE, text=True)
+                out, _ = fl.communicate()
+                if fl.returncode != 0:
+                    sys.exit("fts5floor.py failed")
+                secs = float(re.search(r"in ([\d.]+) s", out).group(1))
+                cpu = fl.rusage.ru_utime + fl.rusage.ru_stime
+                line += (f"; floor {secs:.2f} s wall, {cpu:.2f} s CPU; ratio {secs / r['wall']:.3f} by wall, "
+                         f"{cpu / r['cpu']:.3f} by CPU")
             print(line, flush=True)
             if schema and not a.keep:
                 subprocess.run(["psql", a.pg, "-q", "-c", f"DROP SCHEMA {schema} CASCADE"], check=True)
