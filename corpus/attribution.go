@@ -177,11 +177,12 @@ func (a *Attribution) addCredits(text string) {
 
 // parseDateline reads a dateline at the start of paragraph p. It needs a
 // sign that the opening words are a place: a date, a parenthesis, a
-// country after a comma, or capitals ("KABUL -").
+// country after a comma, or capitals ("KABUL -"). A date written day
+// first, in Cyrillic or Arabic script, is read by parseDayFirst.
 func parseDateline(p string) (d *Dateline, outlet, credit string, ok bool) {
 	m := datelineRe.FindStringSubmatch(p)
 	if m == nil {
-		return nil, "", "", false
+		return parseDayFirst(p)
 	}
 	place, paren, country, month, day, year, paren2 := m[1], m[2], m[3], m[4], m[5], m[6], m[7]
 	if month == "" && paren == "" && country == "" && paren2 == "" && !allCaps(place) {

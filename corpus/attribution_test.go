@@ -60,6 +60,15 @@ func TestAttributeDatelines(t *testing.T) {
 		{"PESHAWAR, Pakistan, August 26, 2022 - A blast hit the market.", "Peshawar", "", "2022-08-26"},
 		{"MAZAR-I-SHARIF, Afghanistan, Sept 3 (AP) -- Fighting spread.", "Mazar-I-Sharif", "AP", "2021-09-03"},
 		{"ISLAMABAD, Dec 31 — Officials said.", "Islamabad", "", "2021-12-31"},
+		// Day first, in Cyrillic and Arabic script; solar hijri months.
+		{"ГЕРАТ, 8 июля — Талибы вошли в Калайи-Нау.", "Герат", "", "2022-07-08"},
+		{"КАБУЛ, 8 июля. /ТАСС/. Талибы вошли в город.", "Кабул", "TASS", "2022-07-08"},
+		{"هرات (افغانستان)، ۱۷ سرطان — طالبان وارد شهر قلعه نو شدند.", "هرات", "", "2022-07-08"},
+		{"هرات، ۱۷ سرطان ۱۴۰۰ (پژواک) - طالبان وارد شهر شدند.", "هرات", "", "2021-07-08"},
+		{"کابل، ۱۶ تیر — طالبان", "کابل", "", "2022-07-07"},
+		{"بيشاور، 26 أغسطس 2022 - انفجار في السوق.", "بيشاور", "", "2022-08-26"},
+		{"Москва, 1 сентября (РИА Новости) — Заявление.", "Москва", "RIA Novosti", "2022-09-01"},
+		{"Он сказал, 8 раз — нет.", "", "", ""},
 		{"The Taliban - who took the city - said so.", "", "", ""},
 		{"On Wednesday, the Taliban seized the police headquarters.", "", "", ""},
 	} {

@@ -25,7 +25,7 @@ func TestParsePlain(t *testing.T) {
 		{"date on its own line then headline", "a.txt", " date 2021-07-08\nTaliban enter city\n\nSmoke rose.",
 			"Taliban enter city", false, day(2021, 7, 8), "Smoke rose."},
 		{"date on the line keeps a short lead as body", "a.txt", " date 2021-07-07 (@handle)\n\nHerat, July 7: The Taliban launched a major assault.",
-			"Herat, July 7: The Taliban launched a major assault", true, day(2021, 7, 7), "(@handle)\n\nHerat, July 7: The Taliban launched a major assault."},
+			"The Taliban launched a major assault", true, day(2021, 7, 7), "(@handle)\n\nHerat, July 7: The Taliban launched a major assault."},
 		{"US date", "a.txt", " date 07/31/2021 Smoke rose.",
 			"Smoke rose", true, day(2021, 7, 31), "Smoke rose."},
 		{"impossible date", "a.txt", " date 2021-13-45 Smoke rose.",

@@ -125,10 +125,30 @@ func paragraphs(s string) string {
 
 // deriveTitle makes a title from a body without a headline: the first
 // sentence of the first line of at least three words (a lone byline or
-// handle is passed over), cut to about maxTitleWords words at a word
-// boundary with an ellipsis when longer. It is "" only when the body has
-// no word.
+// handle is passed over) of the article proper, after photo captions,
+// "Follow us" lines, an outlet's credit and a dateline (see Attribute), cut
+// to about maxTitleWords words at a word boundary with an ellipsis when
+// longer. It is "" only when the body has no word.
 func deriveTitle(body string) string {
+	if t := titleFrom(leadText(body)); t != "" {
+		return t
+	}
+	return titleFrom(body)
+}
+
+// leadText is body from where the article proper starts, without the
+// dateline that may open it.
+func leadText(body string) string {
+	a := Attribute(body)
+	s := body[a.Lead:]
+	if a.Dateline != nil {
+		s = s[datelineEnd(s):]
+	}
+	return s
+}
+
+// titleFrom is deriveTitle on text as it is.
+func titleFrom(body string) string {
 	var para string
 	for line := range strings.Lines(body) {
 		if !hasWord(line) {

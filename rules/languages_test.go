@@ -68,3 +68,27 @@ func TestLanguageArticles(t *testing.T) {
 		}
 	}
 }
+
+// Russian words that are also towns (бор: pine forest, орёл: eagle) follow
+// the policy of Mobile and Nice: a capitalised word at a sentence's start
+// names nothing, and the town needs its country named in the text.
+func TestCyrillicCommonWords(t *testing.T) {
+	m := defaultMatcher(t)
+	for _, tc := range []struct {
+		text string
+		want []string // place names tagged
+	}{
+		{"Бор горел всю ночь.", nil},
+		{"Орёл и решка. Мир вам.", nil},
+		{"Остров затопило. Заря была красной.", nil},
+		{"Город Орёл находится в России.", []string{"Orël", "Russia"}},
+	} {
+		var got []string
+		for _, tg := range m.Match(tc.text).Tags {
+			got = append(got, tg.Place.Name)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%q tagged %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}

@@ -339,7 +339,7 @@ func TestRunConsoleSeedsThenRestart(t *testing.T) {
 		t.Errorf("an edit printed that changes nothing:\n%s", out)
 	}
 	alert := out[strings.Index(out, "== ALERT"):]
-	if !strings.Contains(strings.SplitN(alert, "\n", 3)[1], "2021-07-07  Islam Times") {
+	if !strings.Contains(strings.SplitN(alert, "\n", 3)[1], "2021-07-07  The Taliban launched its first") {
 		t.Errorf("the alert is not the earliest report (003):\n%s", alert)
 	}
 	if code := bot.stop(); code != 0 {
