@@ -43,6 +43,16 @@ func (db *DB) Prune(ctx context.Context, cutoff time.Time, batch int, deleted fu
 	var out store.Pruned
 	var lastPub int64
 	lastID := ""
+	// Deleting a document makes SQLite look for rows still referring to
+	// it, and doc_places has no index by document (it is keyed for
+	// Latest): each deletion would scan that whole table. Prune deletes
+	// those rows itself, in the same transaction, so the check is off
+	// while it runs (on the one write connection; writes of others
+	// meanwhile keep to the same rules without the check).
+	if _, err := db.write.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return out, fmt.Errorf("sqlite: prune: %w", err)
+	}
+	defer db.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`) //nolint:errcheck // a new connection has it on
 	for {
 		ids, pub, id, err := db.pruneBatch(ctx, c, lastPub, lastID, batch)
 		if err != nil {

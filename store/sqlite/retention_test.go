@@ -13,7 +13,8 @@ import (
 
 // TestPruneShrinksTheFile: a new file uses incremental auto-vacuum, so the
 // pages that pruned documents held go back to the file system: the file
-// has fewer pages and no free ones afterwards.
+// has fewer pages and no free ones afterwards. The foreign-key check Prune
+// turns off while it runs is on again.
 func TestPruneShrinksTheFile(t *testing.T) {
 	ctx := context.Background()
 	db := openInternal(t)
@@ -51,6 +52,10 @@ func TestPruneShrinksTheFile(t *testing.T) {
 	got, err := db.Prune(ctx, old.Add(24*time.Hour), 64, nil)
 	if err != nil || got.Documents != len(docs) {
 		t.Fatalf("Prune: %+v, %v; want %d documents", got, err, len(docs))
+	}
+	var fk int
+	if err := db.write.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil || fk != 1 {
+		t.Errorf("foreign_keys after Prune = %d, %v; want 1 (back on)", fk, err)
 	}
 	after, free := pages()
 	if after > before/2 || free != 0 {
