@@ -401,6 +401,13 @@ func TestDigestCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Islam Times") || !strings.Contains(out, "queued for 1 channel;") {
 		t.Fatalf("digest: exit %d\n%s\n%s", code, out, errs)
 	}
+	// The digest names the outlets the articles credit themselves to and
+	// the story's region with its country's name.
+	for _, want := range []string{"from Islam Times, UrduPoint / Pakistan Point News", "Badghis, Afghanistan]"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("digest lacks %q:\n%s", want, out)
+		}
+	}
 	if code, _, errs := runMain(t, getenv, "digest", "no-such-digest"); code == 0 || !strings.Contains(errs, "no-such-digest") {
 		t.Fatalf("unknown digest: exit %d: %s", code, errs)
 	}
