@@ -10,14 +10,15 @@ import (
 
 // datelineDayFirstRe is a dateline whose date puts the day before the
 // month, as Russian, Persian, Dari, Pashto and Arabic texts write it:
-// "ГЕРАТ, 8 июля —", "هرات (افغانستان)، ۱۷ سرطان —", "КАБУЛ, 8 июля. /ТАСС/.".
-// Groups: place, parenthesis, day, month, year, second parenthesis, agency
-// between slashes.
+// "ГЕРАТ, 8 июля —", "هرات (افغانستان)، ۱۷ سرطان —", "КАБУЛ, 8 июля. /ТАСС/.",
+// "ГЕРАТ, 7 июля. Боевики...". Groups: place, parenthesis, day, month,
+// year, second parenthesis, agency between slashes, a bare full stop (a
+// dateline only after a place in capitals).
 var datelineDayFirstRe = regexp.MustCompile(`^([\p{Lu}\p{Lo}][\p{L}\p{M}.'’\x{200C}]*(?:[ -][\p{Lu}\p{Lo}][\p{L}\p{M}.'’\x{200C}]*){0,3})` +
 	`(?:\s*\(([^()\n]{1,60})\))?` +
 	`\s*[,،]\s*(\p{Nd}{1,2})\s+(\p{L}+)(?:\s+(\p{Nd}{4}))?(?:\s*г\.)?` +
 	`(?:\s*\(([^()\n]{1,100})\))?` +
-	`\s*(?:[—–:]|-{1,2}\s|\.\s*/([^/\n]{1,30})/\.?)`)
+	`\s*(?:[—–:]|-{1,2}\s|\.\s*/([^/\n]{1,30})/\.?|(\.)\s)`)
 
 // dayFirstMonth is a month name of a day-first dateline: a month of the
 // Gregorian calendar, or of the solar hijri calendar of Afghanistan and
@@ -56,7 +57,7 @@ func parseDayFirst(p string) (d *Dateline, outlet, credit string, ok bool) {
 	}
 	mo, known := dayFirstMonths()[Fold(m[4])]
 	day, year := number(m[3]), number(m[5])
-	if !known || day < 1 || day > 31 {
+	if !known || day < 1 || day > 31 || m[8] != "" && !allCaps(m[1]) {
 		return nil, "", "", false
 	}
 	d = &Dateline{Place: titleCase(m[1])}
