@@ -11,7 +11,7 @@ import (
 )
 
 // DirSource adapts corpus.DirSource: files are compared with the records
-// of the store, read in one query, and recorded through the Ingester with
+// of the store, read in one query beside the walk, and recorded through the Ingester with
 // their documents. The records stay in memory between passes (a size and a
 // time per file), so a pass over a folder where nothing changed reads
 // nothing from the store and no file: it lists the folders and compares
@@ -33,6 +33,9 @@ type DirSource struct {
 	// the Ingester in the pass not yet confirmed.
 	known  map[string]fileRecord
 	marked []store.FileState
+	// loading is the read of the records under way beside a pass (nil
+	// outside one, or when known was complete).
+	loading *recordLoad
 }
 
 // fileRecord is what a pass compares of a file.
@@ -49,21 +52,39 @@ func NewDirSource(root string, st store.Ingest, in *Ingester, p corpus.Parser) *
 // Name is "dir:" and the root.
 func (d *DirSource) Name() string { return "dir:" + d.Root }
 
-// Scan reads new and changed files.
+// Scan reads new and changed files. When the records must be read from
+// the store, they are read beside the walk (see recordLoad).
 func (d *DirSource) Scan(ctx context.Context, fn corpus.Handler) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	var cancel context.CancelFunc
+	d.loading = nil
 	if d.All {
 		d.known = map[string]fileRecord{}
 	} else if d.known == nil || len(d.marked) > 0 {
-		if err := d.load(ctx); err != nil {
-			return err
-		}
+		d.known = nil
+		var lctx context.Context
+		lctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		d.loading = startLoad(lctx, d.Files, d.Root)
 	}
 	d.marked = d.marked[:0]
 	src := corpus.DirSource{Root: d.Root, Seen: (*dirSeen)(d), Parser: d.Parser}
 	st, err := src.Scan(ctx, fn)
 	d.last = st
+	if d.loading != nil {
+		if err != nil {
+			cancel() // the pass failed: the records would not be trusted
+		}
+		known, lerr := d.loading.wait()
+		d.loading = nil
+		if lerr == nil && err == nil {
+			d.known = known
+		}
+		if err == nil {
+			err = lerr
+		}
+	}
 	if d.All {
 		d.known, d.marked = nil, nil
 	}
@@ -87,19 +108,91 @@ func (d *DirSource) PassDone(stored bool) {
 	d.marked = d.marked[:0]
 }
 
-// load reads the records of the files under Root from the store.
-func (d *DirSource) load(ctx context.Context) error {
-	known := map[string]fileRecord{}
-	err := d.Files.EachFileState(ctx, d.Root, func(fs store.FileState) error {
-		known[fs.Path] = fileRecord{size: fs.Size, mod: fs.ModTime}
+// recordLoad reads the records of the files under a root from the store
+// beside the walk that compares the files with them. The records arrive
+// in the byte order of their paths (store.Ingest.EachFileStamp), so once
+// the read passed a path, every record up to it is in known: the walk
+// compares a file as soon as that holds, and waits only when it runs
+// ahead of the read.
+type recordLoad struct {
+	mu sync.Mutex
+	// more is signalled when records arrive or the read ends.
+	more  *sync.Cond
+	known map[string]fileRecord
+	upto  string // the last path read
+	done  bool
+	err   error
+}
+
+// loadBatch is how many records the read adds to known at a time.
+const loadBatch = 512
+
+// startLoad starts reading the records under root from files.
+func startLoad(ctx context.Context, files store.Ingest, root string) *recordLoad {
+	l := &recordLoad{known: map[string]fileRecord{}}
+	l.more = sync.NewCond(&l.mu)
+	go l.run(ctx, files, root)
+	return l
+}
+
+// run reads the records, adding them to known a batch at a time.
+func (l *recordLoad) run(ctx context.Context, files store.Ingest, root string) {
+	type record struct {
+		path string
+		rec  fileRecord
+	}
+	batch := make([]record, 0, loadBatch)
+	flush := func() {
+		l.mu.Lock()
+		for _, r := range batch {
+			l.known[r.path] = r.rec
+		}
+		if len(batch) > 0 {
+			l.upto = batch[len(batch)-1].path
+		}
+		l.mu.Unlock()
+		l.more.Broadcast()
+		batch = batch[:0]
+	}
+	err := files.EachFileStamp(ctx, root, func(path string, size int64, mod time.Time) error {
+		batch = append(batch, record{path, fileRecord{size: size, mod: mod}})
+		if len(batch) == loadBatch {
+			flush()
+		}
 		return nil
 	})
+	flush()
+	l.mu.Lock()
+	l.done = true
 	if err != nil {
-		d.known = nil
-		return fmt.Errorf("reading the records of %s: %w", d.Root, err)
+		l.err = fmt.Errorf("reading the records of %s: %w", root, err)
 	}
-	d.known = known
-	return nil
+	l.mu.Unlock()
+	l.more.Broadcast()
+}
+
+// seen returns the record of path, waiting until the read passed it.
+func (l *recordLoad) seen(path string) (int64, time.Time, bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for !l.done && l.upto < path {
+		l.more.Wait()
+	}
+	if l.err != nil {
+		return 0, time.Time{}, false, l.err
+	}
+	r, ok := l.known[path]
+	return r.size, r.mod, ok, nil
+}
+
+// wait waits for the read to end and returns the records.
+func (l *recordLoad) wait() (map[string]fileRecord, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for !l.done {
+		l.more.Wait()
+	}
+	return l.known, l.err
 }
 
 // dirSeen is the corpus.SeenStore of a DirSource's pass (mu held).
@@ -107,6 +200,9 @@ type dirSeen DirSource
 
 // FileSeen implements corpus.SeenStore.
 func (s *dirSeen) FileSeen(_ context.Context, path string) (int64, time.Time, bool, error) {
+	if s.loading != nil {
+		return s.loading.seen(path)
+	}
 	r, ok := s.known[path]
 	return r.size, r.mod, ok, nil
 }

@@ -3,11 +3,14 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/wirewatch/wirewatch/corpus"
 	"github.com/wirewatch/wirewatch/store"
@@ -26,9 +29,9 @@ type countingStore struct {
 	fail  atomic.Bool
 }
 
-func (s *countingStore) EachFileState(ctx context.Context, prefix string, fn func(store.FileState) error) error {
+func (s *countingStore) EachFileStamp(ctx context.Context, prefix string, fn func(string, int64, time.Time) error) error {
 	s.loads.Add(1)
-	return s.IngestStore.EachFileState(ctx, prefix, fn)
+	return s.IngestStore.EachFileStamp(ctx, prefix, fn)
 }
 
 func (s *countingStore) PutDocuments(ctx context.Context, docs []corpus.Document, files []store.FileState) ([]bool, error) {
@@ -95,5 +98,73 @@ func TestDirSourceKeepsRecordsBetweenPasses(t *testing.T) {
 	pass(1, 1, 3)
 	if n := cs.loads.Load(); n != 2 {
 		t.Errorf("file records read from the store %d times, want twice (again after the failed pass)", n)
+	}
+}
+
+// trickleStore hands over the file records slowly, a few at a time, so a
+// pass's walk runs ahead of them, and fails after failAfter records while
+// failAfter is positive.
+type trickleStore struct {
+	IngestStore
+	failAfter atomic.Int32
+}
+
+func (s *trickleStore) EachFileStamp(ctx context.Context, prefix string, fn func(string, int64, time.Time) error) error {
+	n := int32(0)
+	return s.IngestStore.EachFileStamp(ctx, prefix, func(path string, size int64, mod time.Time) error {
+		n++
+		if f := s.failAfter.Load(); f > 0 && n > f {
+			return errors.New("connection lost")
+		}
+		if n%50 == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		return fn(path, size, mod)
+	})
+}
+
+// TestDirSourceReadsRecordsBesideTheWalk: the records are read from the
+// store while the walk compares the files with them; a walk ahead of the
+// read waits for the records of its files, so an unchanged folder reads
+// nothing, and a read that fails half way fails the pass without reading
+// any file, and the next pass reads the records again.
+func TestDirSourceReadsRecordsBesideTheWalk(t *testing.T) {
+	ctx := context.Background()
+	f := newEngineFixture(t)
+	f.engine.Analyzer = noMatch{}
+	dir := t.TempDir()
+	const files = 700 // more than one batch of records
+	for i := range files {
+		writeArticle(t, filepath.Join(dir, fmt.Sprintf("d%d", i%3), fmt.Sprintf("a%03d.txt", i)),
+			fmt.Sprintf("Headline %d\n\nArticle number %d of the folder.", i, i))
+	}
+	ts := &trickleStore{IngestStore: f.store}
+	log := slog.New(slog.DiscardHandler)
+	in := &Ingester{Store: ts}
+	sc := &Scanner{Sources: []Source{NewDirSource(dir, ts, in, corpus.Parser{Logger: log})}, Engine: f.engine, Ingest: in, Log: log}
+	if rep, err := sc.Scan(ctx); err != nil || rep.New != files {
+		t.Fatalf("first scan: %+v, %v", rep, err)
+	}
+	// A new source, as a command's catch-up pass has: its records come
+	// from the store.
+	src := NewDirSource(dir, ts, in, corpus.Parser{Logger: log})
+	sc.Sources = []Source{src}
+	ts.failAfter.Store(files / 2)
+	// The scanner reports a failed source and goes on with the others.
+	if rep, err := sc.Scan(ctx); err != nil || len(rep.Errors) != 1 || !strings.Contains(rep.Errors[0], "connection lost") {
+		t.Fatalf("pass whose records fail half way: errors %q, %v; want the store's", rep.Errors, err)
+	}
+	if st := src.LastStats(); st.Read != 0 {
+		t.Fatalf("pass whose records failed read %d files, want none", st.Read)
+	}
+	ts.failAfter.Store(0)
+	for range 2 {
+		rep, err := sc.Scan(ctx)
+		if err != nil {
+			t.Fatalf("pass: %v", err)
+		}
+		if st := src.LastStats(); rep.New != 0 || st.Read != 0 || st.Unchanged != files {
+			t.Fatalf("unchanged folder: %d new, %d read, %d unchanged; want 0, 0, %d", rep.New, st.Read, st.Unchanged, files)
+		}
 	}
 }

@@ -19,6 +19,12 @@ type Ingest interface {
 	// with prefix, in path order, so a scan compares a whole folder with
 	// one read. An error from fn stops it and is returned.
 	EachFileState(ctx context.Context, prefix string, fn func(FileState) error) error
+	// EachFileStamp is EachFileState reading only what a scan compares:
+	// each recorded file's path, size and modification time (zero when
+	// none was recorded), in the byte order of the paths (the order of Go's
+	// string comparison), so a caller may use a record before the last has
+	// arrived. An error from fn stops it and is returned.
+	EachFileStamp(ctx context.Context, prefix string, fn func(path string, size int64, mod time.Time) error) error
 }
 
 // Writer runs the engine's work on a batch of documents as one

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/wirewatch/wirewatch/corpus"
 	"github.com/wirewatch/wirewatch/store"
@@ -86,6 +87,58 @@ func (db *DB) EachFileState(ctx context.Context, prefix string, fn func(store.Fi
 		return fmt.Errorf("sqlite: file states under %s: %w", prefix, err)
 	}
 	return nil
+}
+
+// EachFileStamp calls fn with the path, size and modification time of
+// every file recorded under prefix, in path order. The query reads three
+// columns, bounded on both sides of the path index, into variables reused
+// from row to row.
+func (db *DB) EachFileStamp(ctx context.Context, prefix string, fn func(path string, size int64, mod time.Time) error) error {
+	q, args := `SELECT path, size, mod_time FROM file_state WHERE path >= ? ORDER BY path`, []any{prefix}
+	if end, ok := prefixEnd(prefix); ok {
+		q, args = `SELECT path, size, mod_time FROM file_state WHERE path >= ? AND path < ? ORDER BY path`, []any{prefix, end}
+	}
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("sqlite: file stamps under %s: %w", prefix, err)
+	}
+	defer rows.Close()
+	var (
+		path string
+		size int64
+		mod  sql.NullInt64
+	)
+	for rows.Next() {
+		if err := rows.Scan(&path, &size, &mod); err != nil {
+			return fmt.Errorf("sqlite: file stamps under %s: %w", prefix, err)
+		}
+		if !strings.HasPrefix(path, prefix) {
+			break
+		}
+		var t time.Time
+		if mod.Valid {
+			t = fromNanos(mod.Int64)
+		}
+		if err := fn(path, size, t); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite: file stamps under %s: %w", prefix, err)
+	}
+	return nil
+}
+
+// prefixEnd is the least string greater than every string that starts
+// with prefix, when there is one: prefix with its last byte below 0xff
+// raised by one and what follows it dropped.
+func prefixEnd(prefix string) (string, bool) {
+	for i := len(prefix) - 1; i >= 0; i-- {
+		if prefix[i] < 0xff {
+			return prefix[:i] + string([]byte{prefix[i] + 1}), true
+		}
+	}
+	return "", false
 }
 
 // PutDocument stores d, or adds its paths to the stored document with its

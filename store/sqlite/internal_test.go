@@ -217,6 +217,8 @@ func TestQueryPlans(t *testing.T) {
 			WHERE d.seq IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)
 			ORDER BY d.published DESC, d.id DESC LIMIT 10`, []any{`"x"`},
 			[]string{"SCAN d USING COVERING INDEX documents_published"}},
+		{"EachFileStamp", `SELECT path, size, mod_time FROM file_state WHERE path >= ? AND path < ? ORDER BY path`,
+			[]any{"/a/", "/a0"}, []string{"SEARCH file_state USING INDEX sqlite_autoindex_file_state_1 (path>? AND path<?)"}},
 		{"DeadRows", `SELECT id FROM outbox WHERE state = 'dead' ORDER BY id DESC LIMIT 3`,
 			nil, []string{"outbox_state"}},
 	}

@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/wirewatch/wirewatch/corpus"
@@ -74,6 +75,63 @@ func testEachFileState(e *env) {
 	if !errors.Is(err, stop) || n != 1 {
 		e.t.Errorf("EachFileState stopped by fn: err %v after %d calls", err, n)
 	}
+}
+
+// testEachFileStamp checks that EachFileStamp gives, for every prefix,
+// the paths, sizes and modification times EachFileState gives.
+func testEachFileStamp(e *env) {
+	s := e.open()
+	mod := time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.UTC)
+	// Byte order differs from most collations here: "B" before "a", "a-b"
+	// before "a/", "é" last.
+	paths := []string{"corpus/b.txt", "corpus/a/1.txt", "corpusx/c.txt", "corpus/a/2.txt", "other/d.txt",
+		"corpus/é.txt", "corpus0/e.txt", "corpus/B.txt", "corpus/a-b.txt"}
+	for i, p := range paths {
+		fs := store.FileState{Path: p, Size: int64(len(p)), DocID: "doc" + p}
+		if i%2 == 0 {
+			fs.ModTime = mod.Add(time.Duration(i) * time.Second)
+		}
+		e.must(s.SetFileState(e.ctx, fs), "SetFileState")
+	}
+	for _, prefix := range []string{"", "corpus", "corpus/", "corpus/a/", "zzz"} {
+		want := []string{}
+		e.must(s.EachFileState(e.ctx, prefix, func(fs store.FileState) error {
+			want = append(want, fmt.Sprintf("%s:%d:%d", fs.Path, fs.Size, stampNanos(fs.ModTime)))
+			return nil
+		}), "EachFileState")
+		got := []string{}
+		e.must(s.EachFileStamp(e.ctx, prefix, func(path string, size int64, mod time.Time) error {
+			got = append(got, fmt.Sprintf("%s:%d:%d", path, size, stampNanos(mod)))
+			return nil
+		}), "EachFileStamp")
+		e.equal("file stamps under "+prefix, got, want)
+		if !slices.IsSorted(got) {
+			e.t.Errorf("file stamps under %q not in byte order: %q", prefix, got)
+		}
+	}
+	e.equal("stamps under corpus/a/ count", countStamps(e, s, "corpus/a/"), 2)
+	e.equal("stamps under nothing count", countStamps(e, s, ""), len(paths))
+	stop := errors.New("stop")
+	n := 0
+	err := s.EachFileStamp(e.ctx, "", func(string, int64, time.Time) error { n++; return stop })
+	if !errors.Is(err, stop) || n != 1 {
+		e.t.Errorf("EachFileStamp stopped by fn: err %v after %d calls", err, n)
+	}
+}
+
+// stampNanos is t in nanoseconds since the epoch, or -1 when t is zero.
+func stampNanos(t time.Time) int64 {
+	if t.IsZero() {
+		return -1
+	}
+	return t.UnixNano()
+}
+
+// countStamps counts the files EachFileStamp gives under prefix.
+func countStamps(e *env, s store.Store, prefix string) int {
+	n := 0
+	e.must(s.EachFileStamp(e.ctx, prefix, func(string, int64, time.Time) error { n++; return nil }), "EachFileStamp")
+	return n
 }
 
 func testPendingAfter(e *env) {

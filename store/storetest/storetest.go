@@ -45,6 +45,7 @@ func Run(t *testing.T, open Open) {
 		{"SearchMany", testSearchMany},
 		{"PutDocuments", testPutDocuments},
 		{"EachFileState", testEachFileState},
+		{"EachFileStamp", testEachFileStamp},
 		{"PendingAfter", testPendingAfter},
 		{"Write", testWrite},
 		{"Sketches", testSketches},
