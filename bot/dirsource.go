@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -46,7 +47,9 @@ type fileRecord struct {
 
 // NewDirSource reads root, recording files in st through in.
 func NewDirSource(root string, st store.Ingest, in *Ingester, p corpus.Parser) *DirSource {
-	return &DirSource{Root: root, Parser: p, Files: st, Ingest: in}
+	// The walk names files under the cleaned root (a leading "./" or a
+	// trailing slash dropped), and the records are looked up by that prefix.
+	return &DirSource{Root: filepath.Clean(root), Parser: p, Files: st, Ingest: in}
 }
 
 // Name is "dir:" and the root.

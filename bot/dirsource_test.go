@@ -168,3 +168,32 @@ func TestDirSourceReadsRecordsBesideTheWalk(t *testing.T) {
 		}
 	}
 }
+
+// TestDirSourceRootAsWritten: a corpus folder given as "./corpus" or
+// "corpus/" (the default is "./examples/corpus") finds the records of its
+// files after a restart, so unchanged files are not read again.
+func TestDirSourceRootAsWritten(t *testing.T) {
+	ctx := context.Background()
+	f := newEngineFixture(t)
+	f.engine.Analyzer = noMatch{}
+	t.Chdir(t.TempDir())
+	writeArticle(t, filepath.Join("corpus", "a.txt"), "Alpha\n\nThe first article.")
+	writeArticle(t, filepath.Join("corpus", "sub", "b.txt"), "Beta\n\nThe second article.")
+	log := slog.New(slog.DiscardHandler)
+	for i, root := range []string{"./corpus", "./corpus", "corpus/", "corpus"} {
+		in := &Ingester{Store: f.store}
+		src := NewDirSource(root, f.store, in, corpus.Parser{Logger: log})
+		sc := &Scanner{Sources: []Source{src}, Engine: f.engine, Ingest: in, Log: log}
+		if _, err := sc.Scan(ctx); err != nil {
+			t.Fatalf("scan of %q: %v", root, err)
+		}
+		st := src.LastStats()
+		wantRead, wantUnchanged := 0, 2
+		if i == 0 {
+			wantRead, wantUnchanged = 2, 0
+		}
+		if st.Read != wantRead || st.Unchanged != wantUnchanged {
+			t.Errorf("pass %d with root %q: %d read, %d unchanged; want %d, %d", i+1, root, st.Read, st.Unchanged, wantRead, wantUnchanged)
+		}
+	}
+}
