@@ -359,7 +359,8 @@ func Backoff(attempts int, base, maxWait time.Duration, jitter float64) time.Dur
 
 // retryRow retries a row that failed on its own (it could not be read or
 // rendered, or waits for its parent) with the row's backoff; its channel
-// goes on.
+// goes on. A row whose last send had an unknown outcome keeps that mark,
+// so the send after this one is looked up first.
 func (d *Deliverer) retryRow(ctx context.Context, log *slog.Logger, row store.OutboxRow, err error) {
 	if row.Attempts >= d.MaxAttempts {
 		d.dead(ctx, log, row, fmt.Errorf("gave up after %s: %w", english.Plural(row.Attempts, "attempt"), err))
@@ -368,7 +369,12 @@ func (d *Deliverer) retryRow(ctx context.Context, log *slog.Logger, row store.Ou
 	wait := Backoff(row.Attempts, d.BaseBackoff, d.MaxBackoff, d.Jitter())
 	log.Warn("message not sent; will retry", "attempt", row.Attempts, "retry_in", wait, "err", err)
 	d.Metrics.Use().DeliveryRetries.Inc(row.Transport, string(row.Kind))
-	if err := d.Store.MarkRetry(ctx, row.ID, d.Clock.Now().Add(wait), err.Error()); err != nil {
+	lastErr := err.Error()
+	if since, unknown := store.ParseUnknownOutcome(row.LastError); unknown {
+		// The last send may have posted it: the next one still looks first.
+		lastErr = store.UnknownOutcome(since, lastErr)
+	}
+	if err := d.Store.MarkRetry(ctx, row.ID, d.Clock.Now().Add(wait), lastErr); err != nil {
 		log.Error("recording retry", "err", err)
 	}
 }

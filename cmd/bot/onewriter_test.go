@@ -144,7 +144,7 @@ func TestOneWriterPerSQLiteFile(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "bot.db")
 	env := map[string]string{
 		"BOT_RULES": oneWriterRules(t), "BOT_CORPUS_DIR": corpus, "BOT_DB": db, "BOT_HTTP_ADDR": "127.0.0.1:0",
-		"BOT_SCAN_SCHEDULE": "@every 1s", "LOG_LEVEL": "info",
+		"BOT_SCAN_SCHEDULE": "@every 1s", "LOG_LEVEL": "debug", // every send in the log if it fails
 		"SLACK_BOT_TOKEN": chattest.SlackBotToken, "SLACK_API_URL": api.URL(),
 	}
 	for n := range 8 {
@@ -204,6 +204,9 @@ func TestOneWriterPerSQLiteFile(t *testing.T) {
 	}
 	if len(posts) != 8 {
 		t.Errorf("%d alerts posted, want one per rule (8): %v", len(posts), posts)
+	}
+	if t.Failed() {
+		t.Logf("what the bots logged:\nfirst:\n%s\nsecond:\n%s", first.err.String(), second.err.String())
 	}
 	store, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
 	if err != nil {
