@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -63,24 +62,7 @@ func TestResetInflightAcrossProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestClaimHelper$")
-	cmd.Env = append(os.Environ(), "WIREWATCH_CLAIM_DB="+path)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stdin.Close()
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill() //nolint:errcheck // cleaning up
-	if line, err := bufio.NewReader(out).ReadString('\n'); err != nil || line != "claimed\n" {
-		t.Fatalf("helper said %q, %v", line, err)
-	}
+	cmd := startHolder(t, "TestClaimHelper", "WIREWATCH_CLAIM_DB="+path, "claimed")
 
 	// A second handle in this process is open too: its claims stay.
 	other, err := Open(ctx, path)
@@ -113,10 +95,7 @@ func TestResetInflightAcrossProcesses(t *testing.T) {
 		t.Errorf("row another handle of this process sends is %s, want sending", s)
 	}
 
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait() //nolint:errcheck // killed
+	kill(t, cmd)
 	if n, err := other.ResetInflight(ctx); n != 1 || err != nil {
 		t.Errorf("ResetInflight after the other process died = %d, %v; want 1 row", n, err)
 	}

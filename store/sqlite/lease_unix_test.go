@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -44,35 +43,14 @@ func TestLeaseAcrossProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestLeaseHelper$")
-	cmd.Env = append(os.Environ(), "WIREWATCH_LEASE_DB="+path)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stdin.Close()
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil || line != "held\n" {
-		cmd.Process.Kill() //nolint:errcheck // cleaning up
-		t.Fatalf("helper said %q, %v", line, err)
-	}
+	cmd := startHolder(t, "TestLeaseHelper", "WIREWATCH_LEASE_DB="+path, "held")
 	if _, ok, err := db.TryLease(ctx, "wirewatch-leader"); ok || err != nil {
 		t.Errorf("TryLease while another process holds it = %v, %v", ok, err)
 	}
 	if who := db.LeaseHolder(ctx, "wirewatch-leader"); !strings.Contains(who, "process ") || strings.Contains(who, " 0 ") {
 		t.Errorf("LeaseHolder = %q", who)
 	}
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait() //nolint:errcheck // killed
+	kill(t, cmd)
 	release, ok, err := db.TryLease(ctx, "wirewatch-leader")
 	if !ok || err != nil {
 		t.Fatalf("TryLease after the holder was killed = %v, %v", ok, err)
