@@ -369,12 +369,7 @@ func (d *Deliverer) retryRow(ctx context.Context, log *slog.Logger, row store.Ou
 	wait := Backoff(row.Attempts, d.BaseBackoff, d.MaxBackoff, d.Jitter())
 	log.Warn("message not sent; will retry", "attempt", row.Attempts, "retry_in", wait, "err", err)
 	d.Metrics.Use().DeliveryRetries.Inc(row.Transport, string(row.Kind))
-	lastErr := err.Error()
-	if since, unknown := store.ParseUnknownOutcome(row.LastError); unknown {
-		// The last send may have posted it: the next one still looks first.
-		lastErr = store.UnknownOutcome(since, lastErr)
-	}
-	if err := d.Store.MarkRetry(ctx, row.ID, d.Clock.Now().Add(wait), lastErr); err != nil {
+	if err := d.Store.MarkRetry(ctx, row.ID, d.Clock.Now().Add(wait), stillUnknown(row, err)); err != nil {
 		log.Error("recording retry", "err", err)
 	}
 }

@@ -116,11 +116,7 @@ func (d *Deliverer) authFailed(ctx context.Context, log *slog.Logger, row store.
 	d.Health.Report(row.Transport, "delivery", err)
 	log.Error("the platform refused the token: nothing is sent through this transport until it works; its messages stay queued, the other platforms go on",
 		"retry_in", wait, "err", err)
-	lastErr := err.Error()
-	if store.IsUnknownOutcome(row.LastError) {
-		lastErr = row.LastError // the earlier send is still to be looked up
-	}
-	if err := d.Store.ReleaseOutbox(ctx, row.ID, lastErr); err != nil {
+	if err := d.Store.ReleaseOutbox(ctx, row.ID, stillUnknown(row, err)); err != nil {
 		log.Error("recording retry", "err", err)
 	}
 }

@@ -111,6 +111,17 @@ func (d *Deliverer) possibleDuplicate(log *slog.Logger, row store.OutboxRow, sin
 	d.Metrics.Use().PossibleDuplicates.Inc(row.Transport, string(row.Kind))
 }
 
+// stillUnknown is the error to record for row, which failed with err
+// before it was sent: when its last send had an unknown outcome, the mark
+// stays (with err as the reason), so the next attempt still looks the
+// message up before posting it.
+func stillUnknown(row store.OutboxRow, err error) string {
+	if since, unknown := store.ParseUnknownOutcome(row.LastError); unknown {
+		return store.UnknownOutcome(since, err.Error())
+	}
+	return err.Error()
+}
+
 // keepUnknown returns row to pending, its outcome still unknown since
 // since, keeping its place in its channel.
 func (d *Deliverer) keepUnknown(ctx context.Context, log *slog.Logger, row store.OutboxRow, since time.Time, err error) {
