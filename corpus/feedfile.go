@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 )
 
@@ -17,24 +16,18 @@ import (
 // are also read from UTF-16 or as Windows-1252). When the XML breaks after
 // some items, those are kept and the file is recorded as read.
 func (p *Parser) streamFeed(ctx context.Context, path string, st *Stats, fn Handler, seen SeenStore) error {
-	f, err := os.Open(path)
-	if err != nil {
-		p.fail(st, path, err) // *fs.PathError: "open PATH: ..."
+	f, info, ok := p.openStat(st, path)
+	if !ok {
 		return nil
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		p.fail(st, path, err)
-		return nil
-	}
 	r := bufio.NewReaderSize(f, 64<<10)
 	if head, _ := r.Peek(len(utf8BOM)); bytes.Equal(head, utf8BOM) {
 		r.Discard(len(utf8BOM)) //nolint:errcheck // peeked
 	}
 	fallback, source := p.fileTime(path, info.ModTime()), sourceFromPath(path)
 	first, textless := "", 0
-	_, err = parseFeed(r, feedOptions{
+	_, err := parseFeed(r, feedOptions{
 		max: p.maxSize(),
 		onItem: func(fd *feed, it feedItem) error {
 			docs := finish([]Document{fd.document(it, "", nil)}, path, source, fallback)

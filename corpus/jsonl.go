@@ -194,20 +194,30 @@ type handlerError struct{ err error }
 func (h handlerError) Error() string { return h.err.Error() }
 func (h handlerError) Unwrap() error { return h.err }
 
-// streamJSONL is readAndHand for a .jsonl file: its articles go to fn as
-// they are read, whatever the file's size (the limit applies to each line).
-func (p *Parser) streamJSONL(ctx context.Context, path string, st *Stats, fn Handler, seen SeenStore) error {
+// openStat opens path and reads its information; a failure is recorded
+// in st as the file's failure (ok false), and the file is closed.
+func (p *Parser) openStat(st *Stats, path string) (f *os.File, info os.FileInfo, ok bool) {
 	f, err := os.Open(path)
 	if err != nil {
 		p.fail(st, path, err) // *fs.PathError: "open PATH: ..."
+		return nil, nil, false
+	}
+	if info, err = f.Stat(); err != nil {
+		f.Close()
+		p.fail(st, path, err)
+		return nil, nil, false
+	}
+	return f, info, true
+}
+
+// streamJSONL is readAndHand for a .jsonl file: its articles go to fn as
+// they are read, whatever the file's size (the limit applies to each line).
+func (p *Parser) streamJSONL(ctx context.Context, path string, st *Stats, fn Handler, seen SeenStore) error {
+	f, info, ok := p.openStat(st, path)
+	if !ok {
 		return nil
 	}
 	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		p.fail(st, path, err)
-		return nil
-	}
 	n := 0
 	first, err := p.readJSONL(path, f, p.fileTime(path, info.ModTime()), info.ModTime(), func(d Document) error {
 		if err := ctx.Err(); err != nil {
