@@ -20,6 +20,7 @@ import (
 	"github.com/wirewatch/wirewatch/internal/config"
 	"github.com/wirewatch/wirewatch/internal/dotenv"
 	"github.com/wirewatch/wirewatch/internal/logging"
+	"github.com/wirewatch/wirewatch/internal/profiling"
 	"github.com/wirewatch/wirewatch/internal/redact"
 )
 
@@ -67,6 +68,7 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}
+	stopProfiles := profiling.Start(os.Getenv("WIREWATCH_CPU_PROFILE"), os.Getenv("WIREWATCH_HEAP_PROFILE"))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := 2
 	if vars, err := dotenv.Load(".env"); err != nil {
@@ -76,6 +78,7 @@ func main() {
 		code = Main(ctx, os.Args[1:], func(k string) string { v, _ := lookup(k); return v }, os.Stdin, os.Stdout, os.Stderr)
 	}
 	stop()
+	stopProfiles()
 	os.Exit(code)
 }
 

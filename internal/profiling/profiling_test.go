@@ -1,0 +1,50 @@
+package profiling
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestStartWritesBothProfiles(t *testing.T) {
+	dir := t.TempDir()
+	cpu, heap := filepath.Join(dir, "cpu.pprof"), filepath.Join(dir, "heap.pprof")
+	stop := Start(cpu, heap)
+	sink := 0
+	for i := range 1 << 20 {
+		sink += i * i
+	}
+	_ = sink
+	stop()
+	for _, name := range []string{cpu, heap} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// pprof profiles are gzipped protocol buffers.
+		if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+			t.Errorf("%s: not a gzipped profile (%d bytes)", name, len(b))
+		}
+	}
+}
+
+func TestStartWithoutNamesWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	Start("", "")()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 0 {
+		t.Errorf("wrote %d files", len(entries))
+	}
+}
+
+func TestUnwritableProfileIsSkipped(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no", "such", "dir", "cpu.pprof")
+	Start(missing, "")() // must not panic or exit
+	if _, err := os.Stat(missing); !os.IsNotExist(err) {
+		t.Errorf("stat %s: %v, want it absent", missing, err)
+	}
+}
