@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/wirewatch/wirewatch/dedup"
 	"github.com/wirewatch/wirewatch/store"
@@ -59,8 +60,8 @@ func (c *Copies) ensureLoaded(ctx context.Context, st EngineStore, log *slog.Log
 	}
 	window := c.Detector.Options().Window
 	n, stale := 0, 0
-	err := st.RecentSketches(ctx, window, func(id string, sketch []byte) error {
-		if err := c.Detector.Load(id, sketch); err != nil {
+	err := st.RecentSketches(ctx, window, func(id string, published time.Time, sketch []byte) error {
+		if err := c.Detector.Load(id, published, sketch); err != nil {
 			stale++ // made with other dedup options: not comparable
 			return nil
 		}
@@ -116,7 +117,7 @@ func (c *Copies) backfill(ctx context.Context, st EngineStore, limit int) (int, 
 		}
 		for i, d := range chunk {
 			if sketches[i] != nil {
-				if err := c.Detector.Load(d.ID, sketches[i]); err != nil {
+				if err := c.Detector.Load(d.ID, d.Published, sketches[i]); err != nil {
 					return made, err
 				}
 				made++

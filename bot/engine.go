@@ -247,7 +247,7 @@ func (e *Engine) checkCopy(ctx context.Context, w *work) error {
 	if e.Copies == nil || w.fp == nil {
 		return nil
 	}
-	v, err := e.Copies.Detector.CheckFingerprint(ctx, w.doc.ID, w.fp)
+	v, err := e.Copies.Detector.CheckFingerprint(ctx, w.doc.ID, w.doc.Published, w.fp)
 	if err != nil {
 		return fmt.Errorf("copy detection: %w", err)
 	}

@@ -192,7 +192,8 @@ func (l *Live) build(cfg *rules.Config, gaz *geo.Gazetteer) (*RuleSet, error) {
 		return nil, fmt.Errorf("compiling rules: %w", err)
 	}
 	copies := l.copies
-	opts := dedup.Options{Shingle: cfg.Dedup.Shingle, Containment: cfg.Dedup.Containment}
+	opts := dedup.Options{Shingle: cfg.Dedup.Shingle, Containment: cfg.Dedup.Containment,
+		Span: time.Duration(cfg.Dedup.Window)}
 	if copies == nil || copies.Detector.Options() != opts.WithDefaults() {
 		if copies, err = NewCopies(st, opts); err != nil {
 			return nil, fmt.Errorf("dedup options in %s: %w", l.path, err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 )
 
 // ErrNoText is returned by Check when a candidate's shingles are not in the
@@ -50,6 +51,9 @@ type Stats struct {
 	// Capped counts the checks that found more candidates than
 	// Options.MaxCandidates and compared only the best.
 	Capped int
+	// OutOfSpan counts the documents sharing a band that were passed over
+	// because they were published further than Options.Span away.
+	OutOfSpan int
 }
 
 // Detector finds near-copies among documents checked one at a time. It is
@@ -86,7 +90,7 @@ func NewDetector(text TextFunc, o Options) (*Detector, error) {
 		opts:   o,
 		text:   text,
 		prints: sync.Pool{New: func() any { return NewFingerprinter(o) }},
-		index:  NewIndex(o.Window, o.PerBand, SignatureSize/o.Rows),
+		index:  NewIndex(o.Window, o.Span, o.PerBand, SignatureSize/o.Rows),
 		fpr:    NewFingerprinter(o),
 		other:  NewFingerprinter(o),
 		cache:  newLRU(o.CacheSize),
@@ -111,19 +115,22 @@ func (d *Detector) Fingerprint(text string) *Fingerprint {
 	return out
 }
 
-// Check fingerprints text and checks it as CheckFingerprint does.
+// Check fingerprints text and checks it as CheckFingerprint does, for a
+// document of unknown time.
 func (d *Detector) Check(ctx context.Context, id, text string) (Verdict, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.check(ctx, id, d.fpr.Fingerprint(text))
+	return d.check(ctx, id, unknown, d.fpr.Fingerprint(text))
 }
 
-// CheckFingerprint compares the document id, of fingerprint fp (made by a
-// Fingerprinter with the detector's Options, so that it can be computed on
-// another goroutine), against the documents of the index, then adds it to
-// the index so later documents are compared with it. Candidates are the
-// documents sharing a band, the Options.MaxCandidates sharing the most
-// bands (then the newest); the original chosen is the candidate with the
+// CheckFingerprint compares the document id, published at (the zero time
+// when unknown), of fingerprint fp (made by a Fingerprinter with the
+// detector's Options, so that it can be computed on another goroutine),
+// against the documents of the index, then adds it to the index so later
+// documents are compared with it. Candidates are the documents sharing a
+// band and published within Options.Span of at, the
+// Options.MaxCandidates sharing the most bands (then the newest); the
+// original chosen is the candidate with the
 // highest containment at or above the threshold; among equal containments
 // the higher Jaccard similarity (the closer in length) wins, then the
 // smaller ID. Chains are not followed: a copy of a copy names the copy when
@@ -133,19 +140,19 @@ func (d *Detector) Check(ctx context.Context, id, text string) (Verdict, error) 
 // Checking an id again compares it with everything but itself. Errors come
 // from the TextFunc, wrapped, or are ErrNoText; after an error the document
 // is not added, and checking it again is safe.
-func (d *Detector) CheckFingerprint(ctx context.Context, id string, fp *Fingerprint) (Verdict, error) {
+func (d *Detector) CheckFingerprint(ctx context.Context, id string, at time.Time, fp *Fingerprint) (Verdict, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.check(ctx, id, fp)
+	return d.check(ctx, id, Seconds(at), fp)
 }
 
-func (d *Detector) check(ctx context.Context, id string, fp *Fingerprint) (Verdict, error) {
+func (d *Detector) check(ctx context.Context, id string, at int64, fp *Fingerprint) (Verdict, error) {
 	d.stats.Checks++
 	if len(fp.Shingles) == 0 {
 		return Verdict{}, nil
 	}
 	d.keys = bandKeys(d.keys, fp.Bands)
-	cands := d.index.Candidates(d.keys, id, d.opts.MaxCandidates+1)
+	cands := d.index.Candidates(d.keys, id, at, d.opts.MaxCandidates+1)
 	if len(cands) > d.opts.MaxCandidates {
 		d.stats.Capped++
 		cands = cands[:d.opts.MaxCandidates]
@@ -170,7 +177,7 @@ func (d *Detector) check(ctx context.Context, id string, fp *Fingerprint) (Verdi
 	if v.Nearest != "" && v.Containment >= d.opts.Containment {
 		v.CopyOf = v.Nearest
 	}
-	d.index.Add(id, d.keys)
+	d.index.Add(id, at, d.keys)
 	v.Sketch = appendSketch(nil, d.opts.Shingle, d.opts.Rows, d.keys)
 	d.cache.put(id, fp.Shingles)
 	if d.common != nil {
@@ -179,12 +186,13 @@ func (d *Detector) check(ctx context.Context, id string, fp *Fingerprint) (Verdi
 	return v, nil
 }
 
-// Load adds to the index a document checked before, by the sketch its
-// Verdict carried, as if it had just been checked: to rebuild the index
-// when a process starts, oldest first. Its shingles are loaded with the
-// TextFunc when it becomes a candidate. A sketch made with other options
-// gives an error wrapping ErrSketchLayout and adds nothing.
-func (d *Detector) Load(id string, sketch []byte) error {
+// Load adds to the index a document checked before, published at (the
+// zero time when unknown), by the sketch its Verdict carried, as if it had
+// just been checked: to rebuild the index when a process starts, oldest
+// first. Its shingles are loaded with the TextFunc when it becomes a
+// candidate. A sketch made with other options gives an error wrapping
+// ErrSketchLayout and adds nothing.
+func (d *Detector) Load(id string, at time.Time, sketch []byte) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	keys, err := decodeSketch(d.keys, sketch, d.opts.Shingle, d.opts.Rows)
@@ -192,7 +200,7 @@ func (d *Detector) Load(id string, sketch []byte) error {
 		return fmt.Errorf("dedup: load %s: %w", id, err)
 	}
 	d.keys = keys
-	d.index.Add(id, keys)
+	d.index.Add(id, Seconds(at), keys)
 	return nil
 }
 
@@ -239,5 +247,7 @@ func (d *Detector) shingles(ctx context.Context, id string) ([]uint64, error) {
 func (d *Detector) Stats() Stats {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.stats
+	st := d.stats
+	st.OutOfSpan = d.index.OutOfSpan()
+	return st
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // memTexts is a TextFunc over a map that counts its calls.
@@ -147,7 +148,7 @@ func TestDetectorRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := second.Load("000", v0.Sketch); err != nil {
+	if err := second.Load("000", time.Time{}, v0.Sketch); err != nil {
 		t.Fatal(err)
 	}
 	v, err := second.Check(ctx, "001", seeds[1].text)
@@ -166,11 +167,11 @@ func TestDetectorRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := other.Load("000", v0.Sketch); !errors.Is(err, ErrSketchLayout) {
+	if err := other.Load("000", time.Time{}, v0.Sketch); !errors.Is(err, ErrSketchLayout) {
 		t.Errorf("loading a shingle-5 sketch into a shingle-4 detector: %v", err)
 	}
 	for _, bad := range [][]byte{nil, {9, 5, 2}, v0.Sketch[:10]} {
-		if err := second.Load("x", bad); err == nil {
+		if err := second.Load("x", time.Time{}, bad); err == nil {
 			t.Errorf("loading sketch %v: no error", bad)
 		}
 	}
@@ -230,6 +231,61 @@ func TestOptionsValidate(t *testing.T) {
 		}
 		if _, derr := NewDetector(nil, tc.o); (derr == nil) != (err == nil) {
 			t.Errorf("%+v: NewDetector %v, Validate %v", tc.o, derr, err)
+		}
+	}
+}
+
+// TestDetectorSpan checks that a copy is found when it was published within
+// Options.Span of its original, before or after it, and passed over when
+// further, including for an original loaded from its sketch; a copy of
+// unknown time is found whatever the original's time, as long as the
+// original is in the index.
+func TestDetectorSpan(t *testing.T) {
+	seeds := readSeeds(t)
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	m := &memTexts{texts: map[string]string{"000": seeds[0].text}}
+	first, err := NewDetector(m.text, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v0, err := first.CheckFingerprint(ctx, "000", t0, first.Fingerprint(seeds[0].text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	restarted, err := NewDetector(m.text, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := restarted.Load("000", t0, v0.Sketch); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []*Detector{first, restarted} {
+		for i, tc := range []struct {
+			at   time.Time
+			want string
+		}{
+			{t0.Add(-6 * day), "000"},
+			{t0.Add(-8 * day), ""},
+			{time.Time{}, "000"},
+			{t0.Add(6 * day), "000"},
+			// The newest document so far: the original, older than the
+			// span before it, leaves the index.
+			{t0.Add(8 * day), ""},
+		} {
+			id := fmt.Sprintf("copy-%d", i)
+			v, err := d.CheckFingerprint(ctx, id, tc.at, d.Fingerprint(seeds[1].text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.CopyOf != tc.want {
+				t.Errorf("a copy published %v after its original: CopyOf %q, want %q", tc.at.Sub(t0), v.CopyOf, tc.want)
+			}
+			d.Forget([]string{id}) // each case meets the original alone
+		}
+		if st := d.Stats(); st.OutOfSpan != 2 {
+			t.Errorf("OutOfSpan = %d, want 2", st.OutOfSpan)
 		}
 	}
 }

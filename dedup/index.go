@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"slices"
+	"time"
 	"unsafe"
 )
 
@@ -13,6 +14,13 @@ import (
 // the most recent Options.PerBand documents, so that documents written from
 // one template (market closes, weather reports), which share bands with
 // every earlier one, cost the same whatever their number.
+//
+// With a span (Options.Span), documents carry their publication time: a
+// candidate published further than the span from the document looked up
+// is passed over, a generation whose documents are all older than the
+// span before the newest document added is dropped, and a generation
+// whose documents span half the span in time is closed, so the index
+// holds about one and a half spans of documents, at most Window.
 //
 // Documents are kept in generations: an open-addressing table per
 // generation, of 4-byte slots holding 16 bits of a band key and the
@@ -27,9 +35,12 @@ import (
 // An Index is not safe for concurrent use; the Detector's lock guards it.
 type Index struct {
 	window, perBand, bands int
+	span                   int64         // seconds; 0: no limit in time
+	newest                 int64         // the latest publication time added
 	gens                   []*generation // oldest first; the last takes new documents
 	seq                    uint64        // sequence number of the next document
 	size                   int           // documents held
+	outOfSpan              int           // candidates passed over for their time
 
 	// scratch of Candidates
 	hits  []uint64
@@ -48,6 +59,22 @@ type Candidate struct {
 	Seq uint64
 }
 
+// unknown is the time of a document added without one: it is compared
+// whatever its time, and never dropped for it.
+const unknown = 0
+
+// Seconds returns t as the index's time: Unix seconds, or unknown for the
+// zero time.
+func Seconds(t time.Time) int64 {
+	if t.IsZero() {
+		return unknown
+	}
+	if s := t.Unix(); s != unknown {
+		return s
+	}
+	return 1 // the epoch's first second is not unknown
+}
+
 // Limits of a generation.
 const (
 	firstSlots    = 1 << 14
@@ -61,18 +88,28 @@ type generation struct {
 	base  uint64 // sequence number of ids[0]
 	cap   int    // documents its table takes
 	ids   []string
-	slots []uint32 // key<<16 | (place+1); 0 is empty
-	mask  uint32
+	times []int64 // publication times of ids (nil while all are unknown)
+	// first and last are the earliest and latest known times of its
+	// documents (unknown while none is known).
+	first, last int64
+	slots       []uint32 // key<<16 | (place+1); 0 is empty
+	mask        uint32
 	// keys are the band keys of its documents, kept while it may grow.
 	keys []uint32
 }
 
 // NewIndex returns an empty index for documents of bands band keys each,
 // holding about window documents (at least one generation), and per band
-// value the perBand most recent of them.
-func NewIndex(window, perBand, bands int) *Index {
-	return &Index{window: max(window, 1), perBand: max(perBand, 1), bands: max(bands, 1)}
+// value the perBand most recent of them. A positive span bounds in time
+// which documents are candidates of one another (see Index).
+func NewIndex(window int, span time.Duration, perBand, bands int) *Index {
+	return &Index{window: max(window, 1), span: max(int64(span/time.Second), 0),
+		perBand: max(perBand, 1), bands: max(bands, 1)}
 }
+
+// OutOfSpan returns how many candidates Candidates passed over so far
+// because they were published too far from the document looked up.
+func (x *Index) OutOfSpan() int { return x.outOfSpan }
 
 // Len returns the number of documents held.
 func (x *Index) Len() int { return x.size }
@@ -81,7 +118,7 @@ func (x *Index) Len() int { return x.size }
 func (x *Index) Bytes() int {
 	n := 0
 	for _, g := range x.gens {
-		n += 4*len(g.slots) + int(unsafe.Sizeof(""))*cap(g.ids)
+		n += 4*len(g.slots) + int(unsafe.Sizeof(""))*cap(g.ids) + 8*cap(g.times)
 		for _, id := range g.ids {
 			n += len(id)
 		}
@@ -89,16 +126,31 @@ func (x *Index) Bytes() int {
 	return n
 }
 
-// Add records document id with the given band keys as the newest
-// document, dropping the oldest generation when the window is full.
-// Adding an ID again records it again; Candidates excludes by ID.
-func (x *Index) Add(id string, keys []uint32) {
+// Add records document id, published at (Unix seconds, or unknown), with
+// the given band keys as the newest document, dropping the oldest
+// generation when the window is full or, with a span, when all its
+// documents are older than the span before the newest. Adding an ID again
+// records it again; Candidates excludes by ID.
+func (x *Index) Add(id string, at int64, keys []uint32) {
 	if len(keys) != x.bands {
 		panic("dedup: index: a document of the wrong number of bands")
 	}
-	g := x.current()
+	g := x.current(at)
 	place := uint32(len(g.ids))
 	g.ids = append(g.ids, id)
+	if at != unknown || g.times != nil {
+		if g.times == nil {
+			g.times = make([]int64, len(g.ids)-1, cap(g.ids))
+		}
+		g.times = append(g.times, at)
+	}
+	if at != unknown {
+		if g.first == unknown || at < g.first {
+			g.first = at
+		}
+		g.last = max(g.last, at)
+		x.newest = max(x.newest, at)
+	}
 	if g.keys != nil {
 		g.keys = append(g.keys, keys...)
 	}
@@ -107,22 +159,31 @@ func (x *Index) Add(id string, keys []uint32) {
 	}
 	x.seq++
 	x.size++
-	for len(x.gens) > 1 && x.size-len(x.gens[0].ids) >= x.window {
+	for len(x.gens) > 1 && (x.size-len(x.gens[0].ids) >= x.window || x.stale(x.gens[0])) {
 		x.size -= len(x.gens[0].ids)
 		x.gens[0] = nil
 		x.gens = x.gens[1:]
 	}
 }
 
-// current returns the generation that takes the next document. The last
-// generation grows (its table doubles, its documents inserted again from
-// the keys it keeps meanwhile) until its table has maxSlots slots, or it
-// holds half the window; then it drops its keys and a new one starts.
-func (x *Index) current() *generation {
+// stale reports whether every document of g is older than the span before
+// the newest document added; a generation of unknown times never is.
+func (x *Index) stale(g *generation) bool {
+	return x.span > 0 && g.last != unknown && g.last < x.newest-x.span
+}
+
+// current returns the generation that takes the next document, published
+// at. The last generation grows (its table doubles, its documents inserted
+// again from the keys it keeps meanwhile) until its table has maxSlots
+// slots, or it holds half the window, or its documents span half the span
+// in time; then it drops its keys and a new one starts.
+func (x *Index) current(at int64) *generation {
 	n := len(x.gens)
 	if n > 0 {
 		g := x.gens[n-1]
+		spent := x.span > 0 && at != unknown && g.first != unknown && 2*(max(at, g.last)-g.first) > x.span
 		switch {
+		case spent:
 		case len(g.ids) < g.cap:
 			return g
 		case len(g.slots) < maxSlots && 2*g.cap < x.window:
@@ -190,9 +251,10 @@ func (g *generation) insert(k, place uint32, perBand int) {
 }
 
 // Candidates returns up to limit documents sharing a band key with keys,
-// other than exclude: the most bands shared first, then the newest. The
-// result is valid until the next call.
-func (x *Index) Candidates(keys []uint32, exclude string, limit int) []Candidate {
+// other than exclude, and with a span, published within it of at (unless
+// either time is unknown): the most bands shared first, then the newest.
+// The result is valid until the next call.
+func (x *Index) Candidates(keys []uint32, exclude string, at int64, limit int) []Candidate {
 	x.hits = x.hits[:0]
 	x.found = append(x.found[:0], make([]int32, len(keys))...)
 	x.first = append(x.first[:0], make([]uint32, len(keys))...)
@@ -229,8 +291,12 @@ func (x *Index) Candidates(keys []uint32, exclude string, limit int) []Candidate
 		for j < len(x.hits) && x.hits[j] == x.hits[i] {
 			j++
 		}
-		if id := x.id(x.hits[i]); id != exclude && id != "" { // "": forgotten
-			x.out = append(x.out, Candidate{ID: id, Shared: j - i, Seq: x.hits[i]})
+		if id, t := x.entry(x.hits[i]); id != exclude && id != "" { // "": forgotten
+			if x.span > 0 && at != unknown && t != unknown && (t < at-x.span || t > at+x.span) {
+				x.outOfSpan++
+			} else {
+				x.out = append(x.out, Candidate{ID: id, Shared: j - i, Seq: x.hits[i]})
+			}
 		}
 		i = j
 	}
@@ -259,12 +325,16 @@ func (x *Index) Candidates(keys []uint32, exclude string, limit int) []Candidate
 	return x.out
 }
 
-// id returns the ID of the document with sequence number seq, which the
-// index holds.
-func (x *Index) id(seq uint64) string {
+// entry returns the ID and time of the document with sequence number seq,
+// which the index holds.
+func (x *Index) entry(seq uint64) (string, int64) {
 	for _, g := range x.gens {
 		if seq < g.base+uint64(len(g.ids)) {
-			return g.ids[seq-g.base]
+			i := seq - g.base
+			if g.times == nil {
+				return g.ids[i], unknown
+			}
+			return g.ids[i], g.times[i]
 		}
 	}
 	panic("dedup: index: sequence number out of range")

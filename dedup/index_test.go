@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 )
 
 func candIDs(cs []Candidate) []string {
@@ -17,11 +18,11 @@ func candIDs(cs []Candidate) []string {
 }
 
 func TestIndexCandidates(t *testing.T) {
-	x := NewIndex(100, 32, 4)
-	x.Add("a", []uint32{1, 2, 3, 4})
-	x.Add("b", []uint32{3, 4, 5, 6})
-	x.Add("c", []uint32{6, 7, 8, 9})
-	x.Add("a", []uint32{1, 2, 3, 4}) // checked again
+	x := NewIndex(100, 0, 32, 4)
+	x.Add("a", unknown, []uint32{1, 2, 3, 4})
+	x.Add("b", unknown, []uint32{3, 4, 5, 6})
+	x.Add("c", unknown, []uint32{6, 7, 8, 9})
+	x.Add("a", unknown, []uint32{1, 2, 3, 4}) // checked again
 	cases := []struct {
 		keys    []uint32
 		exclude string
@@ -37,7 +38,7 @@ func TestIndexCandidates(t *testing.T) {
 		{nil, "", 10, nil},
 	}
 	for _, tc := range cases {
-		if got := candIDs(x.Candidates(tc.keys, tc.exclude, tc.limit)); !slices.Equal(got, tc.want) {
+		if got := candIDs(x.Candidates(tc.keys, tc.exclude, unknown, tc.limit)); !slices.Equal(got, tc.want) {
 			t.Errorf("Candidates(%v, %q, %d) = %v, want %v", tc.keys, tc.exclude, tc.limit, got, tc.want)
 		}
 	}
@@ -51,20 +52,20 @@ func TestIndexCandidates(t *testing.T) {
 // candidates.
 func TestIndexWindow(t *testing.T) {
 	const window = 3000
-	x := NewIndex(window, 32, 2)
+	x := NewIndex(window, 0, 32, 2)
 	for i := range 20000 {
-		x.Add(fmt.Sprint(i), []uint32{uint32(i), 1 << 31})
+		x.Add(fmt.Sprint(i), unknown, []uint32{uint32(i), 1 << 31})
 		if i >= window && (x.Len() < window || x.Len() > window+maxGeneration) {
 			t.Fatalf("after %d documents the index holds %d", i+1, x.Len())
 		}
 	}
-	if got := x.Candidates([]uint32{19999}, "", 5); len(got) != 1 || got[0].ID != "19999" {
+	if got := x.Candidates([]uint32{19999}, "", unknown, 5); len(got) != 1 || got[0].ID != "19999" {
 		t.Errorf("newest document: %v", got)
 	}
-	if got := x.Candidates([]uint32{20000 - uint32(window)}, "", 5); len(got) != 1 {
+	if got := x.Candidates([]uint32{20000 - uint32(window)}, "", unknown, 5); len(got) != 1 {
 		t.Errorf("document %d, inside the window: %v", 20000-window, got)
 	}
-	if got := x.Candidates([]uint32{5}, "", 5); got != nil {
+	if got := x.Candidates([]uint32{5}, "", unknown, 5); got != nil {
 		t.Errorf("document 5, long gone: %v", got)
 	}
 	if b := x.Bytes(); float64(b) > 2*float64(x.Len())*(4*2/maxLoad+40) {
@@ -75,11 +76,11 @@ func TestIndexWindow(t *testing.T) {
 // TestIndexPerBand checks that a band value shared by many documents keeps
 // only the newest PerBand of them in each generation.
 func TestIndexPerBand(t *testing.T) {
-	x := NewIndex(100000, 8, 2)
+	x := NewIndex(100000, 0, 8, 2)
 	for i := range 500 {
-		x.Add(fmt.Sprint(i), []uint32{7, uint32(1000 + i)})
+		x.Add(fmt.Sprint(i), unknown, []uint32{7, uint32(1000 + i)})
 	}
-	got := x.Candidates([]uint32{7}, "", 100)
+	got := x.Candidates([]uint32{7}, "", unknown, 100)
 	var ids []string
 	for _, c := range got {
 		ids = append(ids, c.ID)
@@ -89,7 +90,7 @@ func TestIndexPerBand(t *testing.T) {
 	}
 	// Their own bands still find every document.
 	for _, i := range []int{0, 250, 499} {
-		if got := x.Candidates([]uint32{uint32(1000 + i)}, "", 5); len(got) != 1 || got[0].ID != fmt.Sprint(i) {
+		if got := x.Candidates([]uint32{uint32(1000 + i)}, "", unknown, 5); len(got) != 1 || got[0].ID != fmt.Sprint(i) {
 			t.Errorf("document %d by its own band: %v", i, got)
 		}
 	}
@@ -176,7 +177,7 @@ func BenchmarkBulletins(b *testing.B) {
 // document of 64 random band keys and looking up its candidates, with the
 // memory it holds per document.
 func BenchmarkIndex(b *testing.B) {
-	x := NewIndex(DefaultWindow, DefaultPerBand, SignatureSize/DefaultRows)
+	x := NewIndex(DefaultWindow, 0, DefaultPerBand, SignatureSize/DefaultRows)
 	r := rand.New(rand.NewPCG(3, 4))
 	keys := make([]uint32, SignatureSize/DefaultRows)
 	ids := make([]string, 1<<16)
@@ -189,11 +190,69 @@ func BenchmarkIndex(b *testing.B) {
 		for j := range keys {
 			keys[j] = r.Uint32()
 		}
-		x.Candidates(keys, "", DefaultMaxCandidates)
-		x.Add(ids[i%len(ids)], keys)
+		x.Candidates(keys, "", unknown, DefaultMaxCandidates)
+		x.Add(ids[i%len(ids)], unknown, keys)
 	}
 	b.StopTimer()
 	if x.Len() > 0 {
 		b.ReportMetric(float64(x.Bytes())/float64(x.Len()), "bytes/doc")
+	}
+}
+
+// TestIndexSpan checks that with a span a candidate published further
+// than the span from the document looked up, before or after it, is passed
+// over and counted, and that a document of unknown time is compared with
+// any.
+func TestIndexSpan(t *testing.T) {
+	const day = 24 * 3600
+	x := NewIndex(1000, 7*24*time.Hour, 32, 2)
+	x.Add("a", 100*day, []uint32{1, 2})
+	x.Add("b", 101*day, []uint32{1, 3})
+	x.Add("undated", unknown, []uint32{1, 4})
+	x.Add("c", 103*day, []uint32{1, 5})
+	for _, tc := range []struct {
+		at   int64
+		want []string
+	}{
+		{110 * day, []string{"c:1", "undated:1"}},
+		{94 * day, []string{"undated:1", "b:1", "a:1"}},
+		{unknown, []string{"c:1", "undated:1", "b:1", "a:1"}},
+		{200 * day, []string{"undated:1"}},
+		{102 * day, []string{"c:1", "undated:1", "b:1", "a:1"}},
+	} {
+		before := x.OutOfSpan()
+		got := candIDs(x.Candidates([]uint32{1, 9}, "", tc.at, 10))
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("at day %d: candidates %v, want %v", tc.at/day, got, tc.want)
+		}
+		if skipped := x.OutOfSpan() - before; skipped != 4-len(tc.want) {
+			t.Errorf("at day %d: %d passed over, want %d", tc.at/day, skipped, 4-len(tc.want))
+		}
+	}
+	if x.Len() != 4 {
+		t.Errorf("Len = %d, want 4: nothing is older than the span before the newest", x.Len())
+	}
+}
+
+// TestIndexSpanBoundsMemory checks that with a span the index holds about
+// one and a half spans of documents, however many more the window would
+// take, and that the newest stay candidates.
+func TestIndexSpanBoundsMemory(t *testing.T) {
+	const perDay, days = 200, 100
+	span := 7 * 24 * time.Hour
+	x := NewIndex(100_000, span, 32, 2)
+	maxHeld := 0
+	for i := range perDay * days {
+		at := int64(i) * 24 * 3600 / perDay
+		x.Add(fmt.Sprint(i), at, []uint32{uint32(i), 1 << 31})
+		maxHeld = max(maxHeld, x.Len())
+	}
+	// One and a half spans, plus the day the oldest generation closes in.
+	if limit := perDay * (7*3/2 + 1); maxHeld > limit || maxHeld < 7*perDay {
+		t.Errorf("the index held up to %d documents, want between %d and %d", maxHeld, 7*perDay, limit)
+	}
+	last := perDay*days - 1
+	if got := x.Candidates([]uint32{uint32(last - 7*perDay + 1)}, "", int64(last)*24*3600/perDay, 5); len(got) != 1 {
+		t.Errorf("a document published within the span: %v", got)
 	}
 }

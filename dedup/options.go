@@ -1,6 +1,9 @@
 package dedup
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Defaults used where Options leaves a field zero.
 const (
@@ -19,6 +22,9 @@ const (
 	// DefaultWindow is how many of the most recent documents the index
 	// holds: a copy is found when its original is among them.
 	DefaultWindow = 100_000
+	// DefaultSpan is how far apart in publication time a copy and its
+	// original may be.
+	DefaultSpan = 7 * 24 * time.Hour
 	// DefaultPerBand is how many of the most recent documents the index
 	// keeps per band value.
 	DefaultPerBand = 32
@@ -50,6 +56,12 @@ type Options struct {
 	// holds (it may hold up to one generation, at most 45,875 documents,
 	// more): older ones are no longer candidates.
 	Window int
+	// Span is how far apart in publication time a copy and its original
+	// may be (rules.yaml dedup.window): a candidate published further from
+	// the document checked is passed over, and the index keeps about one
+	// and a half spans of documents (at most Window). It applies to
+	// documents checked and loaded with a time; negative means no limit.
+	Span time.Duration
 	// PerBand is how many of the most recent documents the index keeps for
 	// one band value. Templated texts share some band values with every
 	// document of their template; the cap keeps their cost flat.
@@ -78,6 +90,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Window == 0 {
 		o.Window = DefaultWindow
+	}
+	if o.Span == 0 {
+		o.Span = DefaultSpan
 	}
 	if o.PerBand == 0 {
 		o.PerBand = DefaultPerBand

@@ -158,6 +158,7 @@ func (c *checker) dedup() {
 	if c.written("dedup.containment") && !c.failed("dedup.containment") && !(d.Containment > 0 && d.Containment <= 1) {
 		c.errorf("dedup.containment", "%g is out of range; use a share above 0 and at most 1, such as 0.5", d.Containment)
 	}
+	c.positive("dedup.window", time.Duration(d.Window), time.Hour)
 }
 
 func (c *checker) feeds() {

@@ -152,6 +152,9 @@ type Dedup struct {
 	// appear in the longer for a copy (above 0, at most 1; dedup's default
 	// is 0.5).
 	Containment float64 `yaml:"containment"`
+	// Window is how far apart in publication time a copy and its original
+	// may be (dedup's default is 7 days; at least 1 hour).
+	Window Duration `yaml:"window"`
 }
 
 // Feed is an RSS or Atom source.

@@ -41,6 +41,7 @@ func TestLoadErrors(t *testing.T) {
 		{"conf.channel-no-destination.yml", `2:3: channels.ops: no destination; give one of slack: ID, telegram: "chat id" or console: true`},
 		{"conf.channel-two-destinations.yml", `2:3: channels.ops: two destinations (slack and telegram); a channel sends to one place, so define one channel for each`},
 		{"conf.dedup-range.yml", `2:16: dedup.containment: 1.5 is out of range; use a share above 0 and at most 1, such as 0.5`},
+		{"conf.dedup-window.yml", `2:11: dedup.window: 30m is too short; use at least 1h`},
 		{"conf.digest-max.yml", `4:10: digests[0].max: must be at least 1`},
 		{"conf.digest-no-time.yml", `2:5: digests[0].at: digest needs a time: at: "HH:MM"`},
 		{"conf.digest-unknown-rule.yml", `7:13: digests[0].rules[0]: unknown rule "quakes" (did you mean "quake"?)`},
@@ -174,7 +175,7 @@ func TestLoadGood(t *testing.T) {
 			{Name: "daily", At: "08:00", Timezone: "Asia/Kabul", Channels: []string{"ops", "local"}, Rules: []string{"provincial-capital-assault"}, Max: 20},
 			{Name: "evening", At: "19:30", Timezone: "Europe/Paris", Max: 5},
 		},
-		Dedup: Dedup{Shingle: 4, Containment: 0.7},
+		Dedup: Dedup{Shingle: 4, Containment: 0.7, Window: Duration(72 * time.Hour)},
 		Feeds: []Feed{
 			{Name: "wire", URL: "https://example.org/feed.xml?token=t0k", Interval: Duration(30 * time.Minute), Timeout: DefaultFeedTimeout},
 			{Name: "other", URL: "http://example.org/atom", Interval: DefaultFeedInterval, Timeout: DefaultFeedTimeout},

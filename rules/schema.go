@@ -13,7 +13,7 @@ var (
 	ruleFields     = []string{"name", "keywords", "regions", "channels", "regions_mode", "group_by", "group_window", "update_interval"}
 	keywordsFields = []string{"any", "all", "none"}
 	digestFields   = []string{"name", "at", "timezone", "channels", "rules", "max"}
-	dedupFields    = []string{"shingle", "containment"}
+	dedupFields    = []string{"shingle", "containment", "window"}
 	feedFields     = []string{"name", "url", "interval", "timeout", "private_network"}
 )
 
@@ -214,6 +214,8 @@ func (d *decoder) dedup(n ast.Node, label string) Dedup {
 			x.Shingle, _ = d.integer(f.value, l)
 		case "containment":
 			x.Containment, _ = d.number(f.value, l)
+		case "window":
+			x.Window, _ = d.duration(f.value, l)
 		}
 	})
 	return x

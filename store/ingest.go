@@ -70,9 +70,10 @@ type DocumentWriter interface {
 // recorded, so that a starting process rebuilds its index of recent
 // documents without reading their texts.
 type Sketches interface {
-	// RecentSketches calls fn with the n sketches set last, oldest first.
-	// An error from fn stops it and is returned.
-	RecentSketches(ctx context.Context, n int, fn func(docID string, sketch []byte) error) error
+	// RecentSketches calls fn with the n sketches set last, oldest first,
+	// each with its document's publication time. An error from fn stops it
+	// and is returned.
+	RecentSketches(ctx context.Context, n int, fn func(docID string, published time.Time, sketch []byte) error) error
 	// UnsketchedDocuments returns up to limit processed documents that
 	// have no sketch (stored before sketches were kept), the most recently
 	// stored first.

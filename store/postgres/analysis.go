@@ -112,8 +112,9 @@ func (r *runner) SetSketch(ctx context.Context, id string, sketch []byte) error 
 	return nil
 }
 
-// RecentSketches calls fn with the n sketches set last, oldest first.
-func (db *DB) RecentSketches(ctx context.Context, n int, fn func(docID string, sketch []byte) error) error {
+// RecentSketches calls fn with the n sketches set last, oldest first, each
+// with its document's publication time.
+func (db *DB) RecentSketches(ctx context.Context, n int, fn func(docID string, published time.Time, sketch []byte) error) error {
 	if n <= 0 {
 		return nil
 	}
@@ -122,18 +123,20 @@ func (db *DB) RecentSketches(ctx context.Context, n int, fn func(docID string, s
 	if err != nil && !isNoRows(err) {
 		return fmt.Errorf("postgres: recent sketches: %w", err)
 	}
-	rows, err := db.pool.Query(ctx, `SELECT doc_id, sketch FROM doc_sketches WHERE seq >= $1 ORDER BY seq`, from)
+	rows, err := db.pool.Query(ctx, `SELECT s.doc_id, d.published, s.sketch FROM doc_sketches s
+		JOIN documents d ON d.id = s.doc_id WHERE s.seq >= $1 ORDER BY s.seq`, from)
 	if err != nil {
 		return fmt.Errorf("postgres: recent sketches: %w", err)
 	}
 	defer rows.Close()
 	var id string
+	var published time.Time
 	var sketch []byte
 	for rows.Next() {
-		if err := rows.Scan(&id, &sketch); err != nil {
+		if err := rows.Scan(&id, &published, &sketch); err != nil {
 			return fmt.Errorf("postgres: recent sketches: %w", err)
 		}
-		if err := fn(id, sketch); err != nil {
+		if err := fn(id, published.UTC(), sketch); err != nil {
 			return err
 		}
 	}

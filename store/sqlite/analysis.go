@@ -74,8 +74,9 @@ func (r *runner) deferWrite(ctx context.Context, add func(*deferred), op string)
 	return nil
 }
 
-// RecentSketches calls fn with the n sketches set last, oldest first.
-func (db *DB) RecentSketches(ctx context.Context, n int, fn func(docID string, sketch []byte) error) error {
+// RecentSketches calls fn with the n sketches set last, oldest first, each
+// with its document's publication time.
+func (db *DB) RecentSketches(ctx context.Context, n int, fn func(docID string, published time.Time, sketch []byte) error) error {
 	if n <= 0 {
 		return nil
 	}
@@ -84,18 +85,20 @@ func (db *DB) RecentSketches(ctx context.Context, n int, fn func(docID string, s
 	if err != nil && err != sql.ErrNoRows {
 		return fmt.Errorf("sqlite: recent sketches: %w", err)
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT doc_id, sketch FROM doc_sketches WHERE seq >= ? ORDER BY seq`, from)
+	rows, err := db.read.QueryContext(ctx, `SELECT s.doc_id, d.published, s.sketch FROM doc_sketches s
+		JOIN documents d ON d.id = s.doc_id WHERE s.seq >= ? ORDER BY s.seq`, from)
 	if err != nil {
 		return fmt.Errorf("sqlite: recent sketches: %w", err)
 	}
 	defer rows.Close()
 	var id string
+	var published int64
 	var sketch []byte
 	for rows.Next() {
-		if err := rows.Scan(&id, &sketch); err != nil {
+		if err := rows.Scan(&id, &published, &sketch); err != nil {
 			return fmt.Errorf("sqlite: recent sketches: %w", err)
 		}
-		if err := fn(id, sketch); err != nil {
+		if err := fn(id, fromMicros(published), sketch); err != nil {
 			return err
 		}
 	}

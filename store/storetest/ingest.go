@@ -226,10 +226,17 @@ func testSketches(e *env) {
 	for _, d := range docs {
 		e.must(s.MarkProcessed(e.ctx, d.ID), "MarkProcessed")
 	}
+	byID := map[string]corpus.Document{}
+	for _, d := range docs {
+		byID[d.ID] = d
+	}
 	recent := func(n int) []string {
 		out := []string{}
-		e.must(s.RecentSketches(e.ctx, n, func(id string, sk []byte) error {
+		e.must(s.RecentSketches(e.ctx, n, func(id string, published time.Time, sk []byte) error {
 			out = append(out, fmt.Sprintf("%s=%x", id[:4], sk))
+			if want := byID[id].Published; !published.Equal(want) {
+				e.t.Errorf("RecentSketches: %s published %v, want %v", id[:4], published, want)
+			}
 			return nil
 		}), "RecentSketches")
 		return out

@@ -109,7 +109,7 @@ func checkDocumentsAfterRestart(e *env, s store.Store, f restartFill) {
 		e.t.Errorf("Search finds nothing after a restart")
 	}
 	var sketches []string
-	e.must(s.RecentSketches(e.ctx, 2, func(id string, sk []byte) error {
+	e.must(s.RecentSketches(e.ctx, 2, func(id string, _ time.Time, sk []byte) error {
 		sketches = append(sketches, fmt.Sprintf("%s:%v", id, sk))
 		return nil
 	}), "RecentSketches")

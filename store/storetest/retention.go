@@ -109,7 +109,7 @@ func pruneCheck(e *env, s store.Store, f pruneFixture) {
 	e.must(err, "Latest")
 	e.equal("latest after pruning", len(hits), 3) // old5 has no analysis
 	var sketches []string
-	e.must(s.RecentSketches(e.ctx, 10, func(id string, _ []byte) error {
+	e.must(s.RecentSketches(e.ctx, 10, func(id string, _ time.Time, _ []byte) error {
 		sketches = append(sketches, id)
 		return nil
 	}), "RecentSketches")
