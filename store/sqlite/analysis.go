@@ -85,8 +85,8 @@ func (db *DB) RecentSketches(ctx context.Context, n int, fn func(docID string, p
 	if err != nil && err != sql.ErrNoRows {
 		return fmt.Errorf("sqlite: recent sketches: %w", err)
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT s.doc_id, d.published, s.sketch FROM doc_sketches s
-		JOIN documents d ON d.id = s.doc_id WHERE s.seq >= ? ORDER BY s.seq`, from)
+	rows, err := db.read.QueryContext(ctx, `SELECT d.id, d.published, s.sketch FROM doc_sketches s
+		JOIN documents d ON d.seq = s.doc_seq WHERE s.seq >= ? ORDER BY s.seq`, from)
 	if err != nil {
 		return fmt.Errorf("sqlite: recent sketches: %w", err)
 	}
@@ -116,7 +116,7 @@ func (db *DB) UnsketchedDocuments(ctx context.Context, limit int) ([]corpus.Docu
 	}
 	docs, err := queryDocs(ctx, db.read, `SELECT `+docColumns+` FROM documents d
 		WHERE NOT EXISTS (SELECT 1 FROM pending_docs p WHERE p.published = d.published AND p.doc_id = d.id)
-		AND NOT EXISTS (SELECT 1 FROM doc_sketches s WHERE s.doc_id = d.id)
+		AND NOT EXISTS (SELECT 1 FROM doc_sketches s WHERE s.doc_seq = d.seq)
 		ORDER BY d.seq DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: documents without sketch: %w", err)
@@ -128,7 +128,8 @@ func (db *DB) UnsketchedDocuments(ctx context.Context, limit int) ([]corpus.Docu
 // nothing was.
 func (db *DB) Analysis(ctx context.Context, id string) (corpus.Analysis, error) {
 	var b []byte
-	err := db.read.QueryRowContext(ctx, `SELECT analysis FROM doc_analysis WHERE doc_id = ?`, id).Scan(&b)
+	err := db.read.QueryRowContext(ctx, `SELECT a.analysis FROM documents d JOIN doc_analysis a ON a.doc_seq = d.seq
+		WHERE d.id = ?`, id).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
 		return corpus.Analysis{}, nil
 	}

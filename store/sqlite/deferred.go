@@ -51,21 +51,24 @@ func (r *runner) flush(ctx context.Context) error {
 	defer func() { r.flushing = false }()
 	d := *r.defer_
 	*r.defer_ = deferred{}
-	// One query finds the publication times both analyses and marks key
-	// their rows by.
-	ids := make([]string, 0, len(d.analyses)+len(d.processed))
+	// One query finds the row numbers and publication times that
+	// analyses, sketches and marks key their rows by.
+	ids := make([]string, 0, len(d.analyses)+len(d.sketches)+len(d.processed))
 	for _, w := range d.analyses {
 		ids = append(ids, w.id)
 	}
+	for _, w := range d.sketches {
+		ids = append(ids, w.id)
+	}
 	ids = append(ids, d.processed...)
-	published, err := r.publishedOf(ctx, ids)
+	keys, err := r.keysOf(ctx, ids)
 	if err != nil {
 		return err
 	}
-	if err := r.flushAnalyses(ctx, d.analyses, published); err != nil {
+	if err := r.flushAnalyses(ctx, d.analyses, keys); err != nil {
 		return err
 	}
-	if err := r.flushSketches(ctx, d.sketches); err != nil {
+	if err := r.flushSketches(ctx, d.sketches, keys); err != nil {
 		return err
 	}
 	copies := make([][]any, len(d.copies))
@@ -75,8 +78,12 @@ func (r *runner) flush(ctx context.Context) error {
 	if err := r.insertRows(ctx, "INSERT OR REPLACE", "copy_of", "doc_id, original", copies); err != nil {
 		return err
 	}
-	return r.flushProcessed(ctx, d.processed, published)
+	return r.flushProcessed(ctx, d.processed, keys)
 }
+
+// docKey is what the rows of a document other than its own are keyed by:
+// its row number in documents, and its publication time.
+type docKey struct{ seq, published int64 }
 
 // insertRows inserts rows (each a list of values for cols) into table in
 // statements of rowsPer rows, then one row per statement. prefix is
@@ -102,18 +109,18 @@ func (r *runner) insertRows(ctx context.Context, prefix, table, cols string, row
 	return nil
 }
 
-// inChunks runs query, whose last argument list is "IN (%s)", for ids in
-// chunks and returns the rows it affected.
-func (r *runner) inChunks(ctx context.Context, query string, ids []string) (int64, error) {
+// inChunks runs query, whose last argument list is "IN (%s)", for the row
+// numbers seqs in chunks and returns the rows it affected.
+func (r *runner) inChunks(ctx context.Context, query string, seqs []int64) (int64, error) {
 	total := int64(0)
-	for len(ids) > 0 {
+	for len(seqs) > 0 {
 		k := rowsPer
-		if len(ids) < rowsPer {
+		if len(seqs) < rowsPer {
 			k = 1
 		}
 		args := make([]any, k)
-		for i, id := range ids[:k] {
-			args[i] = id
+		for i, seq := range seqs[:k] {
+			args[i] = seq
 		}
 		res, err := r.exec(ctx, fmt.Sprintf(query, placeholders(k)), args...)
 		if err != nil {
@@ -124,15 +131,15 @@ func (r *runner) inChunks(ctx context.Context, query string, ids []string) (int6
 			return total, err
 		}
 		total += n
-		ids = ids[k:]
+		seqs = seqs[k:]
 	}
 	return total, nil
 }
 
-// flushAnalyses writes analyses, replacing those stored; published holds
-// the publication time of each document. An empty analysis is not stored:
-// Analysis reads a missing one as empty.
-func (r *runner) flushAnalyses(ctx context.Context, as []analysisWrite, published map[string]int64) error {
+// flushAnalyses writes analyses, replacing those stored; keys holds the
+// key of each document. An empty analysis is not stored: Analysis reads a
+// missing one as empty.
+func (r *runner) flushAnalyses(ctx context.Context, as []analysisWrite, keys map[string]docKey) error {
 	if len(as) == 0 {
 		return nil
 	}
@@ -147,7 +154,7 @@ func (r *runner) flushAnalyses(ctx context.Context, as []analysisWrite, publishe
 			ids = append(ids, w.id)
 		}
 	}
-	if err := r.clearAnalyses(ctx, ids, published); err != nil {
+	if err := r.clearAnalyses(ctx, ids, keys); err != nil {
 		return err
 	}
 	var analyses, places [][]any
@@ -159,30 +166,36 @@ func (r *runner) flushAnalyses(ctx context.Context, as []analysisWrite, publishe
 		if err != nil {
 			return fmt.Errorf("document %s: %w", w.id, err)
 		}
-		analyses = append(analyses, []any{w.id, string(b)})
+		k := keys[w.id]
+		analyses = append(analyses, []any{k.seq, string(b)})
 		for _, p := range store.PlaceKeys(w.a.Regions) {
-			places = append(places, []any{p.Key, published[w.id], w.id, p.Place, p.Offset})
+			places = append(places, []any{p.Key, k.published, w.id, p.Place, p.Offset})
 		}
 	}
 	// Rows in key order land next to each other in the tables' B-trees.
-	slices.SortFunc(analyses, func(a, b []any) int { return strings.Compare(a[0].(string), b[0].(string)) })
+	slices.SortFunc(analyses, func(a, b []any) int { return cmp.Compare(a[0].(int64), b[0].(int64)) })
 	slices.SortFunc(places, func(a, b []any) int {
 		if c := strings.Compare(a[0].(string), b[0].(string)); c != 0 {
 			return c
 		}
 		return cmp.Compare(a[1].(int64), b[1].(int64))
 	})
-	if err := r.insertRows(ctx, "INSERT", "doc_analysis", "doc_id, analysis", analyses); err != nil {
+	if err := r.insertRows(ctx, "INSERT", "doc_analysis", "doc_seq, analysis", analyses); err != nil {
 		return err
 	}
 	return r.insertRows(ctx, "INSERT", "doc_places", `key, published, doc_id, place, "offset"`, places)
 }
 
-// clearAnalyses deletes the analyses of ids that have one, with their
-// doc_places rows, found by the keys the old analysis gives.
-func (r *runner) clearAnalyses(ctx context.Context, ids []string, published map[string]int64) error {
-	var had []string
-	var keys [][]any
+// clearAnalyses deletes the analyses of ids (whose keys keys holds) that
+// have one, with their doc_places rows, found by the keys the old
+// analysis gives.
+func (r *runner) clearAnalyses(ctx context.Context, ids []string, keys map[string]docKey) error {
+	var had []int64
+	var places [][]any
+	bySeq := make(map[int64]string, len(ids))
+	for _, id := range ids {
+		bySeq[keys[id].seq] = id
+	}
 	for rest := ids; len(rest) > 0; {
 		k := rowsPer
 		if len(rest) < rowsPer {
@@ -190,27 +203,28 @@ func (r *runner) clearAnalyses(ctx context.Context, ids []string, published map[
 		}
 		args := make([]any, k)
 		for i, id := range rest[:k] {
-			args[i] = id
+			args[i] = keys[id].seq
 		}
-		rows, err := r.query(ctx, `SELECT doc_id, analysis FROM doc_analysis WHERE doc_id IN (`+placeholders(k)+`)`, args...)
+		rows, err := r.query(ctx, `SELECT doc_seq, analysis FROM doc_analysis WHERE doc_seq IN (`+placeholders(k)+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("reading analyses: %w", err)
 		}
 		for rows.Next() {
-			var id string
+			var seq int64
 			var b []byte
-			if err := rows.Scan(&id, &b); err != nil {
+			if err := rows.Scan(&seq, &b); err != nil {
 				rows.Close()
 				return fmt.Errorf("reading analyses: %w", err)
 			}
+			id := bySeq[seq]
 			a, err := store.DecodeAnalysis(b)
 			if err != nil {
 				rows.Close()
 				return fmt.Errorf("analysis of %s: %w", id, err)
 			}
-			had = append(had, id)
+			had = append(had, seq)
 			for _, p := range store.PlaceKeys(a.Regions) {
-				keys = append(keys, []any{p.Key, published[id], id})
+				places = append(places, []any{p.Key, keys[id].published, id})
 			}
 		}
 		if err := rows.Close(); err != nil {
@@ -218,10 +232,10 @@ func (r *runner) clearAnalyses(ctx context.Context, ids []string, published map[
 		}
 		rest = rest[k:]
 	}
-	if err := r.deleteKeys(ctx, `DELETE FROM doc_places WHERE (key, published, doc_id) IN (VALUES %s)`, 3, keys); err != nil {
+	if err := r.deleteKeys(ctx, `DELETE FROM doc_places WHERE (key, published, doc_id) IN (VALUES %s)`, 3, places); err != nil {
 		return fmt.Errorf("clearing doc_places: %w", err)
 	}
-	if _, err := r.inChunks(ctx, `DELETE FROM doc_analysis WHERE doc_id IN (%s)`, had); err != nil {
+	if _, err := r.inChunks(ctx, `DELETE FROM doc_analysis WHERE doc_seq IN (%s)`, had); err != nil {
 		return fmt.Errorf("clearing analyses: %w", err)
 	}
 	return nil
@@ -248,10 +262,10 @@ func (r *runner) deleteKeys(ctx context.Context, query string, n int, keys [][]a
 	return nil
 }
 
-// publishedOf returns the publication times of documents ids, or an error
-// wrapping store.ErrNotFound naming one that is missing.
-func (r *runner) publishedOf(ctx context.Context, ids []string) (map[string]int64, error) {
-	out := make(map[string]int64, len(ids))
+// keysOf returns the keys of documents ids, or an error wrapping
+// store.ErrNotFound naming one that is missing.
+func (r *runner) keysOf(ctx context.Context, ids []string) (map[string]docKey, error) {
+	out := make(map[string]docKey, len(ids))
 	ids = slices.Clone(ids)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
@@ -264,18 +278,18 @@ func (r *runner) publishedOf(ctx context.Context, ids []string) (map[string]int6
 		for i, id := range rest[:k] {
 			args[i] = id
 		}
-		rows, err := r.query(ctx, `SELECT id, published FROM documents WHERE id IN (`+placeholders(k)+`)`, args...)
+		rows, err := r.query(ctx, `SELECT id, seq, published FROM documents WHERE id IN (`+placeholders(k)+`)`, args...)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
 			var id string
-			var pub int64
-			if err := rows.Scan(&id, &pub); err != nil {
+			var k docKey
+			if err := rows.Scan(&id, &k.seq, &k.published); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			out[id] = pub
+			out[id] = k
 		}
 		if err := rows.Close(); err != nil {
 			return nil, err
@@ -290,24 +304,24 @@ func (r *runner) publishedOf(ctx context.Context, ids []string) (map[string]int6
 	return out, nil
 }
 
-func (r *runner) flushSketches(ctx context.Context, ss []sketchWrite) error {
+func (r *runner) flushSketches(ctx context.Context, ss []sketchWrite, keys map[string]docKey) error {
 	rows := make([][]any, 0, len(ss))
 	for _, s := range ss {
-		rows = append(rows, []any{s.id, s.sketch})
+		rows = append(rows, []any{keys[s.id].seq, s.sketch})
 	}
 	// REPLACE gives a sketch set again a new seq: it becomes the newest.
-	return r.insertRows(ctx, "INSERT OR REPLACE", "doc_sketches", "doc_id, sketch", rows)
+	return r.insertRows(ctx, "INSERT OR REPLACE", "doc_sketches", "doc_seq, sketch", rows)
 }
 
-func (r *runner) flushProcessed(ctx context.Context, ids []string, published map[string]int64) error {
+func (r *runner) flushProcessed(ctx context.Context, ids []string, keys map[string]docKey) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	keys := make([][]any, len(ids))
+	rows := make([][]any, len(ids))
 	for i, id := range ids {
-		keys[i] = []any{published[id], id}
+		rows[i] = []any{keys[id].published, id}
 	}
-	if err := r.deleteKeys(ctx, `DELETE FROM pending_docs WHERE (published, doc_id) IN (VALUES %s)`, 2, keys); err != nil {
+	if err := r.deleteKeys(ctx, `DELETE FROM pending_docs WHERE (published, doc_id) IN (VALUES %s)`, 2, rows); err != nil {
 		return fmt.Errorf("marking processed: %w", err)
 	}
 	return nil

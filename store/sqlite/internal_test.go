@@ -201,9 +201,11 @@ func TestQueryPlans(t *testing.T) {
 	}{
 		{"Latest", `SELECT doc_id FROM doc_places WHERE key = ? ORDER BY published DESC, doc_id DESC LIMIT ?`,
 			[]any{"a:AF.02", 10}, []string{"SEARCH doc_places USING PRIMARY KEY (key=?)"}},
-		{"RecentSketches", `SELECT s.doc_id, d.published, s.sketch FROM doc_sketches s
-			JOIN documents d ON d.id = s.doc_id WHERE s.seq >= ? ORDER BY s.seq`,
-			[]any{1}, []string{"SEARCH s USING INTEGER PRIMARY KEY (rowid>?)", "SEARCH d USING INDEX sqlite_autoindex_documents_1 (id=?)"}},
+		{"RecentSketches", `SELECT d.id, d.published, s.sketch FROM doc_sketches s
+			JOIN documents d ON d.seq = s.doc_seq WHERE s.seq >= ? ORDER BY s.seq`,
+			[]any{1}, []string{"SEARCH s USING INTEGER PRIMARY KEY (rowid>?)", "SEARCH d USING INTEGER PRIMARY KEY (rowid=?)"}},
+		{"Analysis", `SELECT a.analysis FROM documents d JOIN doc_analysis a ON a.doc_seq = d.seq WHERE d.id = ?`,
+			[]any{"x"}, []string{"SEARCH d USING COVERING INDEX sqlite_autoindex_documents_1 (id=?)", "SEARCH a USING INTEGER PRIMARY KEY (rowid=?)"}},
 		{"OutboxHeads", headsQuery, []any{1, 10}, []string{"SCAN outbox USING INDEX outbox_open", "rowid=?)"}},
 		{"PendingAfter", `SELECT d.id, d.body FROM pending_docs p JOIN documents d ON d.id = p.doc_id
 			WHERE (p.published, p.doc_id) > (?, ?) ORDER BY p.published, p.doc_id LIMIT 10`, []any{1, "x"},

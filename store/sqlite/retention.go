@@ -25,7 +25,7 @@ const pruneDocs = `SELECT d.seq, d.id, d.title, d.body, d.published FROM documen
 // read again while it stays in the corpus folder.
 var pruneDoc = []string{
 	`DELETE FROM document_paths WHERE doc_id = ?`,
-	`DELETE FROM doc_sketches WHERE doc_id = ?`,
+	`DELETE FROM doc_sketches WHERE doc_seq = (SELECT seq FROM documents WHERE id = ?)`,
 	`DELETE FROM copy_of WHERE doc_id = ?`,
 	`DELETE FROM story_members WHERE doc_id = ?`,
 	`DELETE FROM documents WHERE id = ?`,
@@ -145,7 +145,7 @@ func (db *DB) pruneBatch(ctx context.Context, cutoff, lastPub int64, lastID stri
 		}
 		var vs []victim
 		var ids []string
-		published := map[string]int64{}
+		keys := map[string]docKey{}
 		for rows.Next() {
 			var v victim
 			if err := rows.Scan(&v.seq, &v.id, &v.title, &v.body, &pub); err != nil {
@@ -154,13 +154,13 @@ func (db *DB) pruneBatch(ctx context.Context, cutoff, lastPub int64, lastID stri
 			}
 			vs = append(vs, v)
 			ids = append(ids, v.id)
-			published[v.id] = pub
+			keys[v.id] = docKey{seq: v.seq, published: pub}
 			id = v.id
 		}
 		if err := rows.Close(); err != nil {
 			return err
 		}
-		if err := r.clearAnalyses(ctx, ids, published); err != nil {
+		if err := r.clearAnalyses(ctx, ids, keys); err != nil {
 			return err
 		}
 		for _, v := range vs {

@@ -2,10 +2,12 @@ package sqlite
 
 import (
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/wirewatch/wirewatch/corpus"
 	"github.com/wirewatch/wirewatch/store"
@@ -30,7 +32,7 @@ func TestUpgradeTo0020(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range ms {
-		if m.Version >= 20 && m.Version < 30 {
+		if m.Version >= 20 { // a file made before 0020 had none of the later ones
 			continue
 		}
 		if _, err := raw.ExecContext(ctx, m.SQL); err != nil {
@@ -118,5 +120,76 @@ func TestUpgradeTo0020(t *testing.T) {
 	p, err := db.Place(ctx, store.Placement{Rule: "r", Key: "K", DocID: "a", Published: fromMicros(10)})
 	if err != nil || p.How != store.Member || p.Story.ID != 1 {
 		t.Errorf("placing a member of an old story: %+v, %v", p, err)
+	}
+}
+
+// TestUpgradeTo0090 opens a file whose analyses and sketches are keyed by
+// document ID (before migration 0090): they are kept, keyed by the
+// documents' row numbers, sketches in the order they were set.
+func TestUpgradeTo0090(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "old.db")
+	raw, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := store.LoadMigrations(migrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,
+		name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Version >= 90 {
+			continue
+		}
+		if _, err := raw.ExecContext(ctx, m.SQL); err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
+		}
+		if _, err := raw.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?, 0)`, m.Version, m.Name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{
+		`INSERT INTO documents (seq, id, title, body, published, stored_at) VALUES
+			(1, 'a', 'A', 'a', 5, 0), (2, 'b', 'B', 'b', 6, 0), (3, 'c', 'C', 'c', 7, 0)`,
+		`INSERT INTO doc_analysis (seq, doc_id, analysis) VALUES
+			(1, 'c', '{"matches":[{"rule":"r","keywords":["c"]}]}'), (2, 'a', '{"matches":[{"rule":"r","keywords":["a"]}]}')`,
+		`INSERT INTO doc_sketches (seq, doc_id, sketch) VALUES (1, 'b', x'01'), (2, 'c', x'02'), (3, 'a', x'03')`,
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open of a file made before 0090: %v", err)
+	}
+	defer db.Close()
+	for id, want := range map[string][]string{"a": {"a"}, "b": nil, "c": {"c"}} {
+		a, err := db.Analysis(ctx, id)
+		var got []string
+		for _, m := range a.Matches {
+			got = append(got, m.Keywords...)
+		}
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("analysis of %s: %v, %v; want keywords %v", id, a, err, want)
+		}
+	}
+	var sketches []string
+	err = db.RecentSketches(ctx, 10, func(id string, published time.Time, sk []byte) error {
+		sketches = append(sketches, fmt.Sprintf("%s:%d:%x", id, published.UnixMicro(), sk))
+		return nil
+	})
+	if want := []string{"b:6:01", "c:7:02", "a:5:03"}; err != nil || !slices.Equal(sketches, want) {
+		t.Errorf("sketches after the upgrade: %v, %v; want %v", sketches, err, want)
+	}
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM pragma_index_list('doc_sketches')`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("doc_sketches has %d indexes (%v), want its unique doc_seq alone", n, err)
 	}
 }
