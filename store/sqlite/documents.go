@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -153,8 +154,8 @@ func (db *DB) PutDocument(ctx context.Context, d corpus.Document) (bool, error) 
 
 // PutDocuments stores docs, or adds their paths to the stored documents of
 // their IDs, then records files, all in one transaction of statements of
-// many rows each. The search index rows go in last, one statement after
-// the other: FTS5 writes its pending rows out whenever another statement
+// many rows each. The search index rows go in last (insertSearchRows):
+// FTS5 writes its pending rows out whenever a statement of many rows
 // starts, so interleaving them with the documents' rows would write the
 // index once per document.
 func (db *DB) PutDocuments(ctx context.Context, docs []corpus.Document, files []store.FileState) ([]bool, error) {
@@ -196,7 +197,7 @@ func (db *DB) PutDocuments(ctx context.Context, docs []corpus.Document, files []
 		if err := r.insertRows(ctx, "INSERT", "pending_docs", "published, doc_id", pending); err != nil {
 			return err
 		}
-		if err := r.insertRows(ctx, "INSERT", "documents_fts", "rowid, title, body", fts); err != nil {
+		if err := r.insertSearchRows(ctx, fts); err != nil {
 			return err
 		}
 		for _, fs := range files {
@@ -210,6 +211,22 @@ func (db *DB) PutDocuments(ctx context.Context, docs []corpus.Document, files []
 		return nil, fmt.Errorf("sqlite: put documents: %w", err)
 	}
 	return created, nil
+}
+
+// insertSearchRows inserts rows (rowid, title, body) into the search
+// index in rowid order, one row per statement, so that FTS5 writes them
+// out as few large segments: it writes its pending rows out as a segment
+// whenever a rowid is lower than the one before, and when a statement
+// that may write many rows starts (a multi-row INSERT); merging many
+// small segments cost more than writing the rows (docs/benchmarks/ingest.md).
+func (r *runner) insertSearchRows(ctx context.Context, rows [][]any) error {
+	slices.SortFunc(rows, func(a, b []any) int { return cmp.Compare(a[0].(int64), b[0].(int64)) })
+	for _, row := range rows {
+		if _, err := r.exec(ctx, `INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)`, row...); err != nil {
+			return fmt.Errorf("documents_fts: %w", err)
+		}
+	}
+	return nil
 }
 
 // foldAll returns the folded title and body of each document, for the

@@ -78,7 +78,7 @@ func (db *DB) indexBatch(ctx context.Context, last *int64) (int, error) {
 			return err
 		}
 		n = len(fts)
-		if err := r.insertRows(ctx, "INSERT", "documents_fts", "rowid, title, body", fts); err != nil {
+		if err := r.insertSearchRows(ctx, fts); err != nil {
 			return err
 		}
 		_, err = r.exec(ctx, `UPDATE state SET value = ? WHERE key = ?`, strconv.FormatInt(*last, 10), searchIndexFrom)
