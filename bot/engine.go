@@ -139,9 +139,43 @@ func (e *Engine) ProcessPending(ctx context.Context, each func(Outcome)) (int, e
 
 // readPages sends the pending documents page by page, each prepared
 // (analysed, fingerprinted and checked for copies), and closes pages when
-// there are no more.
+// there are no more. Three stages run at once, each on a goroutine of its
+// own: the store lists a page while the page before it is analysed and
+// fingerprinted (on every processor) and the one before that is checked
+// for copies (one document after the other, in order, as copy detection
+// needs), so that the writer of ProcessPending waits on none of them.
 func (e *Engine) readPages(ctx context.Context, pages chan<- []*work) error {
 	defer close(pages)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	listed, prepared := make(chan []corpus.Document, 1), make(chan []*work, 1)
+	listErr := make(chan error, 1)
+	go func() {
+		defer close(listed)
+		listErr <- e.listPending(ctx, listed)
+	}()
+	go func() {
+		defer close(prepared)
+		for docs := range listed {
+			select {
+			case prepared <- e.prepare(docs):
+			case <-ctx.Done():
+			}
+		}
+	}()
+	err := e.checkPages(ctx, prepared, pages)
+	cancel()
+	for range prepared { // let the other stages end
+	}
+	if lerr := <-listErr; err == nil {
+		err = lerr
+	}
+	return err
+}
+
+// listPending sends the pending documents, oldest publication first, a
+// page at a time, until there are no more.
+func (e *Engine) listPending(ctx context.Context, out chan<- []corpus.Document) error {
 	var pub time.Time
 	id := ""
 	for {
@@ -154,11 +188,22 @@ func (e *Engine) readPages(ctx context.Context, pages chan<- []*work) error {
 		}
 		last := docs[len(docs)-1]
 		pub, id = last.Published, last.ID
+		select {
+		case out <- docs:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// checkPages checks each prepared page for copies, in order, and sends it
+// on to be written.
+func (e *Engine) checkPages(ctx context.Context, prepared <-chan []*work, pages chan<- []*work) error {
+	for page := range prepared {
 		// The index is loaded only when there is something to check.
 		if err := e.Copies.ensureLoaded(ctx, e.Store, e.Log); err != nil {
 			return err
 		}
-		page := e.prepare(docs)
 		for _, w := range page {
 			w.err = e.checkCopy(ctx, w)
 		}
@@ -168,6 +213,7 @@ func (e *Engine) readPages(ctx context.Context, pages chan<- []*work) error {
 			return ctx.Err()
 		}
 	}
+	return ctx.Err()
 }
 
 // prepare analyses and fingerprints docs, on as many goroutines as there
