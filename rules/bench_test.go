@@ -116,9 +116,11 @@ func BenchmarkCompile(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := Compile(cfg, gaz); err != nil {
+		m, err := Compile(cfg, gaz)
+		if err != nil {
 			b.Fatal(err)
 		}
+		m.Wait()
 	}
 }
 

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/wirewatch/wirewatch/corpus"
@@ -16,6 +17,9 @@ type Matcher struct {
 	patterns [][]int32 // keyword pattern -> slots
 	slots    []kslot
 	pool     sync.Pool
+	// built is closed once idx, patterns, slots, pool and the keywords
+	// of rules are set (Compile).
+	built chan struct{}
 }
 
 // crule is a compiled rule.
@@ -45,6 +49,11 @@ type kslot struct {
 // one index of every keyword and every name of the gazetteer (and every
 // alias of cfg). A nil gaz is an empty gazetteer. It returns an ErrorList
 // when cfg has problems.
+//
+// The check is done when Compile returns; the index, most of the work, is
+// built on a goroutine of its own, and Match waits for it. So the caller
+// goes on meanwhile (`bot scan` starts storing documents, which needs no
+// matcher) on another processor.
 func Compile(cfg *Config, gaz *geo.Gazetteer) (*Matcher, error) {
 	if gaz == nil {
 		gaz = geo.New(nil, nil)
@@ -53,34 +62,51 @@ func Compile(cfg *Config, gaz *geo.Gazetteer) (*Matcher, error) {
 	if err := checkWith(cfg, gaz, ag, refused).err(); err != nil {
 		return nil, err
 	}
-	m := &Matcher{gaz: ag}
-	b := newIndexBuilder()
-	var hs []uint64
-	for i := range ag.Names() {
-		if hs = appendHashes(hs[:0], ag.Folded(i)); len(hs) > 0 {
-			b.addName(b.insert(nameRootOf(ag.Folded(i)), hs), int32(i))
-		}
-	}
+	m := &Matcher{gaz: ag, built: make(chan struct{})}
 	res := newResolver(cfg, ag, nil)
+	// What the index needs of cfg is copied, so the build reads nothing
+	// the caller may change.
+	keywords := make([][3][]string, len(cfg.Rules))
 	for ri, r := range cfg.Rules {
 		cr := crule{name: r.Name, groupBy: r.GroupBy, about: r.RegionsMode == RegionsAbout}
 		if cr.groupBy == "" {
 			cr.groupBy = DefaultGroupBy
 		}
-		cr.any = m.addKeywords(b, ri, r.Keywords.Any)
-		cr.all = m.addKeywords(b, ri, r.Keywords.All)
-		cr.none = m.addKeywords(b, ri, r.Keywords.None)
+		keywords[ri] = [3][]string{slices.Clone(r.Keywords.Any), slices.Clone(r.Keywords.All), slices.Clone(r.Keywords.None)}
 		for _, name := range r.Regions {
 			cr.regions = append(cr.regions, cregion{name: name, places: res.expand(name)})
 		}
 		m.rules = append(m.rules, cr)
 	}
+	go m.build(keywords)
+	return m, nil
+}
+
+// build indexes the names of the gazetteer and the keywords of each rule
+// (any, all, none), then closes m.built.
+func (m *Matcher) build(keywords [][3][]string) {
+	defer close(m.built)
+	b := newIndexBuilder()
+	var hs []uint64
+	for i := range m.gaz.Names() {
+		if hs = appendHashes(hs[:0], m.gaz.Folded(i)); len(hs) > 0 {
+			b.addName(b.insert(nameRootOf(m.gaz.Folded(i)), hs), int32(i))
+		}
+	}
+	for ri, kws := range keywords {
+		cr := &m.rules[ri]
+		cr.any = m.addKeywords(b, ri, kws[0])
+		cr.all = m.addKeywords(b, ri, kws[1])
+		cr.none = m.addKeywords(b, ri, kws[2])
+	}
 	m.idx = b.build()
 	m.pool.New = func() any {
 		return &scratch{first: make([]int32, len(m.slots)), ruleHit: make([]bool, len(m.rules))}
 	}
-	return m, nil
 }
+
+// Wait returns once the index is built (Match waits for it too).
+func (m *Matcher) Wait() { <-m.built }
 
 // addKeywords indexes the keywords of rule ri and returns their slots.
 func (m *Matcher) addKeywords(b *indexBuilder, ri int, kws []string) []int32 {
@@ -178,6 +204,7 @@ func (m *Matcher) Gazetteer() *geo.Gazetteer { return m.gaz }
 
 // Match finds the places text names and the rules it matches.
 func (m *Matcher) Match(text string) Result {
+	m.Wait()
 	sc := m.pool.Get().(*scratch)
 	defer m.pool.Put(sc)
 	sc.toks = corpus.Tokenize(sc.toks[:0], text)
