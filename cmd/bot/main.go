@@ -68,7 +68,8 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}
-	stopProfiles := profiling.Start(os.Getenv("WIREWATCH_CPU_PROFILE"), os.Getenv("WIREWATCH_HEAP_PROFILE"))
+	stopProfiles := profiling.Start(os.Getenv("WIREWATCH_CPU_PROFILE"), os.Getenv("WIREWATCH_HEAP_PROFILE"),
+		os.Getenv("WIREWATCH_TRACE"))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := 2
 	if vars, err := dotenv.Load(".env"); err != nil {

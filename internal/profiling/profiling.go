@@ -1,5 +1,5 @@
-// Package profiling writes pprof profiles of the whole process, for
-// measuring the real command (docs/development.md).
+// Package profiling writes pprof profiles and an execution trace of the
+// whole process, for measuring the real command (docs/development.md).
 package profiling
 
 import (
@@ -7,14 +7,15 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 )
 
-// Start starts a CPU profile into cpuFile and arranges a heap profile into
-// heapFile, each when its name is not empty. The returned function stops
-// the CPU profile and writes the heap profile; a profile that cannot be
-// written is reported on standard error and skipped, never failing the
-// command.
-func Start(cpuFile, heapFile string) (stop func()) {
+// Start starts a CPU profile into cpuFile and an execution trace into
+// traceFile, and arranges a heap profile into heapFile, each when its name
+// is not empty. The returned function stops the CPU profile and the trace
+// and writes the heap profile; a profile that cannot be written is
+// reported on standard error and skipped, never failing the command.
+func Start(cpuFile, heapFile, traceFile string) (stop func()) {
 	var cpu *os.File
 	if cpuFile != "" {
 		f, err := os.Create(cpuFile)
@@ -29,7 +30,14 @@ func Start(cpuFile, heapFile string) (stop func()) {
 			cpu = f
 		}
 	}
+	tr := startTrace(traceFile)
 	return func() {
+		if tr != nil {
+			trace.Stop()
+			if err := tr.Close(); err != nil {
+				fmt.Fprintln(os.Stderr, "trace:", err)
+			}
+		}
 		if cpu != nil {
 			pprof.StopCPUProfile()
 			if err := cpu.Close(); err != nil {
@@ -42,6 +50,25 @@ func Start(cpuFile, heapFile string) (stop func()) {
 			}
 		}
 	}
+}
+
+// startTrace starts an execution trace into name, when it is not empty,
+// and returns its file (nil when there is no trace).
+func startTrace(name string) *os.File {
+	if name == "" {
+		return nil
+	}
+	f, err := os.Create(name)
+	if err == nil {
+		if err = trace.Start(f); err != nil {
+			f.Close()
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "trace:", err)
+		return nil
+	}
+	return f
 }
 
 // writeHeap writes the allocations since start and, as of a collection
