@@ -80,6 +80,17 @@ var pragmas = []string{
 // resident memory (docs/benchmarks/ingest.md).
 const writeCacheKiB = 8 << 10
 
+// walCheckpointPages is how many pages the write-ahead log holds before
+// the writer copies them into the database file (SQLite's default is
+// 1,000: 4 MB). A checkpoint costs the committing writer two fsyncs and a
+// write of every page in the log, and a batch of documents is larger than
+// 4 MB: at the default every batch paid a checkpoint, and pages written by
+// several batches in a row (the pending list, the search index's merges)
+// were copied each time. At 10,000 pages (40 MB) a scan of the Reuters
+// corpus makes a third of the fsyncs (docs/benchmarks/ingest.md); the log
+// stays that large on disk between checkpoints.
+const walCheckpointPages = 10_000
+
 // dsn returns the data source name that opens the file at the absolute
 // path abs with the store's pragmas. Transactions on the write pool begin
 // IMMEDIATE, so they take the write lock up front instead of failing to
@@ -108,6 +119,7 @@ func dsnWith(abs string, readOnly bool, pragmas []string) string {
 	} else {
 		q.Set("_txlock", "immediate")
 		q.Add("_pragma", fmt.Sprintf("cache_size(%d)", -writeCacheKiB))
+		q.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", walCheckpointPages))
 	}
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
 	return u.String()
