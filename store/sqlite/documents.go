@@ -165,12 +165,20 @@ func (db *DB) PutDocuments(ctx context.Context, docs []corpus.Document, files []
 		}
 	}
 	created := make([]bool, len(docs))
-	folded := foldAll(docs)
+	// The text is folded for the search index while the documents' rows
+	// are written.
+	var folded [][2]string
+	foldDone := make(chan struct{})
+	go func() {
+		defer close(foldDone)
+		folded = foldAll(docs)
+	}()
 	err := db.write1(ctx, func(r *runner) error {
 		seqs, err := r.insertDocuments(ctx, docs, micros(db.now()))
 		if err != nil {
 			return err
 		}
+		<-foldDone
 		var paths, pending, fts [][]any
 		for i, d := range docs {
 			ps := store.DocPaths(d, nil)
@@ -230,8 +238,7 @@ func (r *runner) insertSearchRows(ctx context.Context, rows [][]any) error {
 }
 
 // foldAll returns the folded title and body of each document, for the
-// search index, folded on every processor before the transaction starts so
-// that the writer only writes.
+// search index, folded on every processor.
 func foldAll(docs []corpus.Document) [][2]string {
 	out := make([][2]string, len(docs))
 	workers := min(runtime.GOMAXPROCS(0), (len(docs)+63)/64)
