@@ -2,11 +2,8 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/wirewatch/wirewatch/corpus"
 	"github.com/wirewatch/wirewatch/store"
@@ -38,78 +35,24 @@ func (db *DB) PendingAfter(ctx context.Context, published time.Time, id string, 
 }
 
 // MarkProcessed records that the engine finished with document id, or
-// returns store.ErrNotFound.
+// returns store.ErrNotFound. In a transaction it is written with the
+// transaction's next statement or at its commit (see held).
 func (r *runner) MarkProcessed(ctx context.Context, id string) error {
-	op := "postgres: mark processed " + id
-	err := r.laterRow(ctx, func(row pgx.Row) error {
-		var n int
-		if err := row.Scan(&n); err != nil {
-			return err
-		}
-		if n == 0 {
-			return fmt.Errorf("%s: %w", op, store.ErrNotFound)
-		}
-		return nil
-	}, `WITH done AS (DELETE FROM pending_docs p USING documents d
-			WHERE d.id = $1 AND p.published = d.published AND p.doc_id = d.id)
-		SELECT count(*) FROM documents WHERE id = $1`, id)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("%s: %w", op, err)
-	}
-	return err
+	return r.hold(ctx, "mark processed "+id, func(h *held) { h.processed = append(h.processed, id) })
 }
 
 // SetAnalysis replaces the regions and matches of document id, or returns
-// store.ErrNotFound when there is no such document.
+// store.ErrNotFound when there is no such document. In a transaction it
+// is written with the transaction's next statement or at its commit.
 func (r *runner) SetAnalysis(ctx context.Context, id string, a corpus.Analysis) error {
-	op := "postgres: set analysis " + id
-	err := r.inTx(ctx, func(r *runner) error {
-		// Locking the document orders concurrent analyses of it.
-		err := r.laterRow(ctx, func(row pgx.Row) error {
-			var one int
-			if err := row.Scan(&one); err != nil {
-				return fmt.Errorf("%s: %w", op, notFound(err))
-			}
-			return nil
-		}, `SELECT 1 FROM documents WHERE id = $1 FOR UPDATE`, id)
-		if err != nil {
-			return err
-		}
-		for _, table := range []string{"doc_analysis", "doc_places"} {
-			if err := r.later(ctx, nil, `DELETE FROM `+table+` WHERE doc_id = $1`, id); err != nil {
-				return err
-			}
-		}
-		b, err := store.EncodeAnalysis(a)
-		if err != nil {
-			return err
-		}
-		if err := r.later(ctx, nil, `INSERT INTO doc_analysis (doc_id, analysis) VALUES ($1, $2)`, id, clean(string(b))); err != nil {
-			return err
-		}
-		for _, p := range store.PlaceKeys(a.Regions) {
-			if err := r.later(ctx, nil, `INSERT INTO doc_places (key, published, doc_id, place, "offset")
-				SELECT $1, d.published, d.id, $3, $4 FROM documents d WHERE d.id = $2`,
-				clean(p.Key), id, clean(p.Place), p.Offset); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("%s: %w", op, err)
-	}
-	return nil
+	return r.hold(ctx, "set analysis "+id, func(h *held) { h.analyses = append(h.analyses, analysisWrite{id, a}) })
 }
 
-// SetSketch records the sketch of document id as the newest.
+// SetSketch records the sketch of document id as the newest. In a
+// transaction it is written with the transaction's next statement or at
+// its commit.
 func (r *runner) SetSketch(ctx context.Context, id string, sketch []byte) error {
-	if err := r.later(ctx, nil, `INSERT INTO doc_sketches (doc_id, sketch) VALUES ($1, $2)
-		ON CONFLICT (doc_id) DO UPDATE SET sketch = excluded.sketch, seq = nextval('doc_sketches_seq_seq')`,
-		id, sketch); err != nil {
-		return fmt.Errorf("postgres: set sketch %s: %w", id, err)
-	}
-	return nil
+	return r.hold(ctx, "set sketch "+id, func(h *held) { h.sketches = append(h.sketches, sketchWrite{id, sketch}) })
 }
 
 // RecentSketches calls fn with the n sketches set last, oldest first, each

@@ -6,13 +6,10 @@ import (
 )
 
 // SetCopyOf records that document id is a near-copy of original,
-// replacing an earlier record.
+// replacing an earlier record. In a transaction it is written with the
+// transaction's next statement or at its commit.
 func (r *runner) SetCopyOf(ctx context.Context, id, original string) error {
-	if err := r.later(ctx, nil, `INSERT INTO copy_of (doc_id, original) VALUES ($1, $2)
-		ON CONFLICT (doc_id) DO UPDATE SET original = excluded.original`, clean(id), clean(original)); err != nil {
-		return fmt.Errorf("postgres: set copy of %s: %w", id, err)
-	}
-	return nil
+	return r.hold(ctx, "set copy of "+id, func(h *held) { h.copies = append(h.copies, copyWrite{id, original}) })
 }
 
 // CopyOf returns the original of document id, or "" when it is no copy.
