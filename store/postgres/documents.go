@@ -238,6 +238,16 @@ func (db *DB) insertDocuments(ctx context.Context, tx pgx.Tx, docs []corpus.Docu
 		WHERE d.id = f.id AND d.path = '' AND f.path <> ''`, ids, firsts); err != nil {
 		return fmt.Errorf("setting paths: %w", err)
 	}
+	if len(fresh) > 0 {
+		// The words of the new documents wait in the search index's pending
+		// list (migration 0070); merging it now, in bulk, spares every
+		// search reading it. Only the index's owner may; for another role
+		// the server merges the list once it outgrows gin_pending_list_limit.
+		if _, err := tx.Exec(ctx, `SELECT gin_clean_pending_list(c.oid) FROM pg_class c
+			WHERE c.oid = 'documents_fts'::regclass AND pg_has_role(c.relowner, 'USAGE')`); err != nil {
+			return fmt.Errorf("merging the search index: %w", err)
+		}
+	}
 	if _, err := tx.Exec(ctx, `INSERT INTO document_paths (doc_id, path)
 		SELECT doc_id, path FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS p(doc_id, path, n)
 		ORDER BY n ON CONFLICT DO NOTHING`, pathDocs, paths); err != nil {

@@ -255,6 +255,40 @@ func TestCleanText(t *testing.T) {
 	}
 }
 
+// TestSearchIndexMerged checks that the search index takes a batch's words
+// in its pending list, in bulk, and that the batch merges the list, so
+// searches do not read it.
+func TestSearchIndexMerged(t *testing.T) {
+	ctx := t.Context()
+	db := open(t, newSchema(t, baseURL(t)))
+	var opts []string
+	if err := db.pool.QueryRow(ctx, `SELECT reloptions FROM pg_class WHERE oid = 'documents_fts'::regclass`).Scan(&opts); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(opts, []string{"fastupdate=on"}) {
+		t.Errorf("options of the search index: %q, want fastupdate=on", opts)
+	}
+	docs := make([]corpus.Document, 200)
+	for i := range docs {
+		docs[i] = corpus.Document{ID: fmt.Sprintf("d%03d", i), Title: fmt.Sprintf("word%d", i),
+			Body: fmt.Sprintf("kabul herat number%d", i), Published: time.Date(2021, 7, 8, 0, 0, 0, 0, time.UTC)}
+	}
+	if _, err := db.PutDocuments(ctx, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	var pages int64
+	if err := db.pool.QueryRow(ctx, `SELECT gin_clean_pending_list('documents_fts'::regclass)`).Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if pages != 0 {
+		t.Errorf("%d pages of the search index's pending list left after PutDocuments, want 0", pages)
+	}
+	hits, err := db.Search(ctx, "herat number17", 10)
+	if err != nil || len(hits) != 1 || hits[0].Doc.ID != "d017" {
+		t.Errorf("Search = %v, %v; want d017", hits, err)
+	}
+}
+
 func TestAnalyze(t *testing.T) {
 	db := open(t, newSchema(t, baseURL(t)))
 	if err := db.Analyze(t.Context()); err != nil {
