@@ -119,11 +119,17 @@ func writeSynthetic(rw *recordWriter, n int, seed uint64) error {
 	return nil
 }
 
+// streamTime is the time of the i-th article of the stream, before its
+// jitter of up to two hours either way. (The interval is computed first:
+// i days in nanoseconds overflows past 106,751 articles.)
+func streamTime(i int) time.Time {
+	return streamStart.Add(time.Duration(i) * (24 * time.Hour / perDay))
+}
+
 // record returns the i-th article of the stream.
 func (g *synthetic) record(i int) Record {
 	r := g.r
-	at := streamStart.Add(time.Duration(i) * 24 * time.Hour / perDay).
-		Add(time.Duration(r.Int64N(int64(4*time.Hour))) - 2*time.Hour)
+	at := streamTime(i).Add(time.Duration(r.Int64N(int64(4*time.Hour))) - 2*time.Hour)
 	outlet := outlets[r.IntN(len(outlets))]
 	u := fmt.Sprintf("https://%s.example/%s/%d", slug(outlet), at.Format("2006/01/02"), 100000+i)
 	if p := r.Float64(); p < copyShare+dupShare && len(g.ring) > 0 {
