@@ -47,7 +47,7 @@ func walk(root string, p *Parser, st *Stats, visit func(path string, fs fileStat
 		return err
 	}
 	w := &walker{p: p, st: st, visit: visit, seen: map[string]bool{}}
-	return w.dir(root, real, true)
+	return w.dir(root, real, true, list(root))
 }
 
 // walker holds the state of one walk: seen are the real paths of the
@@ -59,19 +59,22 @@ type walker struct {
 	seen  map[string]bool
 }
 
-// dir walks the folder at path, whose real path (links resolved) is real.
-func (w *walker) dir(path, real string, root bool) error {
+// dir walks the folder at path, whose real path (links resolved) is real
+// and whose listing is l. The folders in it are listed ahead, a few at a
+// time on goroutines of their own, while the walk visits what comes
+// before them, so that the visitor's work and the listing and stats of the
+// next folders overlap.
+func (w *walker) dir(path, real string, root bool, l listing) error {
 	w.seen[real] = true
-	f, entries, err := readDir(path)
-	if err != nil {
+	if l.err != nil {
 		if root {
-			return err
+			return l.err
 		}
-		w.p.fail(w.st, path, err)
+		w.p.fail(w.st, path, l.err)
 		return nil
 	}
-	defer f.Close()
-	stats := statAll(f, entries)
+	entries, stats := l.entries, l.stats
+	next := newAhead(path, entries)
 	for i, e := range entries {
 		name := e.Name()
 		full := filepath.Join(path, name)
@@ -87,12 +90,13 @@ func (w *walker) dir(path, real string, root bool) error {
 		}
 		switch {
 		case e.IsDir():
+			listed := next.take(i)
 			sub := filepath.Join(real, name)
 			if w.seen[sub] { // read already through a link
 				w.skip(full, ReasonLinkLoop)
 				continue
 			}
-			if err := w.dir(full, sub, false); err != nil {
+			if err := w.dir(full, sub, false, listed); err != nil {
 				return err
 			}
 		case typ.IsRegular():
@@ -136,7 +140,7 @@ func (w *walker) link(path, name string) error {
 		w.skip(path, ReasonLinkLoop)
 		return nil
 	}
-	return w.dir(path, real, false)
+	return w.dir(path, real, false, list(path))
 }
 
 // skip logs and counts a link or folder passed over.
@@ -145,6 +149,71 @@ func (w *walker) skip(path, reason string) {
 	w.st.Skipped++
 	w.st.Skips = append(w.st.Skips, se)
 	w.p.logger().Warn("corpus: skipped", "path", path, "reason", reason)
+}
+
+// listing is what list found in a folder.
+type listing struct {
+	entries []os.DirEntry // sorted by name
+	stats   []fileStat    // of entries, see statAll
+	err     error
+}
+
+// list reads the folder at path: its entries and the stats of its files.
+func list(path string) listing {
+	f, entries, err := readDir(path)
+	if err != nil {
+		return listing{err: err}
+	}
+	defer f.Close()
+	return listing{entries: entries, stats: statAll(f, entries)}
+}
+
+// ahead lists the folders among a folder's entries ahead of the walk.
+type ahead struct {
+	path    string
+	entries []os.DirEntry
+	subs    []int                // indexes of the entries that are folders
+	started map[int]chan listing // by entry index
+	next    int                  // in subs: the next folder to start
+	depth   int                  // folders listed ahead at most
+}
+
+func newAhead(path string, entries []os.DirEntry) *ahead {
+	a := &ahead{path: path, entries: entries, started: map[int]chan listing{},
+		depth: max(1, runtime.GOMAXPROCS(0))}
+	for i, e := range entries {
+		if e.IsDir() && e.Type()&fs.ModeSymlink == 0 && !ignoredName(e.Name(), true) {
+			a.subs = append(a.subs, i)
+		}
+	}
+	a.fill(0)
+	return a
+}
+
+// fill starts listing folders until depth of them are under way or done
+// and not yet taken; taken is how many were taken.
+func (a *ahead) fill(taken int) {
+	for a.next < len(a.subs) && a.next < taken+a.depth {
+		i := a.subs[a.next]
+		ch := make(chan listing, 1)
+		full := filepath.Join(a.path, a.entries[i].Name())
+		go func() { ch <- list(full) }()
+		a.started[i] = ch
+		a.next++
+	}
+}
+
+// take returns the listing of the folder at entry i, waiting for it, and
+// starts the next.
+func (a *ahead) take(i int) listing {
+	ch, ok := a.started[i]
+	if !ok { // not started: folders come in order, so this is not expected
+		return list(filepath.Join(a.path, a.entries[i].Name()))
+	}
+	delete(a.started, i)
+	l := <-ch
+	a.fill(a.next - len(a.started))
+	return l
 }
 
 // readDir opens the folder at path and returns it with its entries sorted

@@ -3,6 +3,8 @@ package corpus
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -56,5 +58,85 @@ func TestDirSourceFollowsLinksSafely(t *testing.T) {
 		if !strings.Contains(log.String(), "path="+p) {
 			t.Errorf("no log line for %s:\n%s", p, log.String())
 		}
+	}
+}
+
+// TestWalkOrderWithFoldersListedAhead checks that listing folders ahead of
+// the walk leaves it visiting every file once, in lexical order, with its
+// size and time, through nested folders, folders that cannot be read,
+// ignored folders and files beside folders, and that a visitor's error
+// stops it.
+func TestWalkOrderWithFoldersListedAhead(t *testing.T) {
+	dir := t.TempDir()
+	t0 := time.Date(2021, 7, 8, 10, 0, 0, 0, time.UTC)
+	var want []string
+	for i := range 12 {
+		for j := range 3 {
+			for k := range 4 {
+				rel := filepath.Join(fmt.Sprintf("f%02d", i), fmt.Sprintf("g%d", j), fmt.Sprintf("%d-%d.txt", i, k))
+				writeFile(t, dir, rel, "Headline\nBody "+rel, t0.Add(time.Duration(k)*time.Minute))
+				want = append(want, filepath.Join(dir, rel))
+			}
+		}
+		rel := fmt.Sprintf("f%02d.txt", i) // a file between two folders
+		writeFile(t, dir, rel, "Headline\nBody", t0)
+		want = append(want, filepath.Join(dir, rel))
+	}
+	writeFile(t, dir, "testdata/x.txt", "Headline\nIgnored", t0)
+	writeFile(t, dir, ".hidden/y.txt", "Headline\nIgnored", t0)
+	locked := filepath.Join(dir, "f05", "locked")
+	writeFile(t, dir, "f05/locked/z.txt", "Headline\nUnreadable", t0)
+	if err := os.Chmod(locked, 0); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(locked, 0o755) })
+	// The order of filepath.WalkDir: by name within each folder.
+	want = want[:0]
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if d != nil && d.IsDir() && (d.Name() == "testdata" || d.Name() == ".hidden" || path == locked && os.Geteuid() != 0) {
+			return filepath.SkipDir
+		}
+		if err == nil && d.Type().IsRegular() {
+			want = append(want, path)
+		}
+		return nil
+	})
+	if len(want) < 12*3*4+12 {
+		t.Fatalf("reference walk found %d files", len(want))
+	}
+
+	var got []string
+	st := &Stats{}
+	err := walk(dir, &Parser{Logger: slog.New(slog.DiscardHandler)}, st, func(path string, fs fileStat) error {
+		info, err := os.Stat(path)
+		if err != nil {
+			return err
+		}
+		if !fs.ok || fs.size != info.Size() || !fs.mod.Equal(info.ModTime()) {
+			t.Errorf("%s: walk says %+v, stat says %d bytes at %v", path, fs, info.Size(), info.ModTime())
+		}
+		got = append(got, path)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("visited %d files:\n%v\nwant %d:\n%v", len(got), got, len(want), want)
+	}
+	if os.Geteuid() != 0 && st.Failed != 1 {
+		t.Errorf("%d folders failed, want the locked one", st.Failed)
+	}
+
+	stop := errors.New("stop")
+	n := 0
+	err = walk(dir, &Parser{Logger: slog.New(slog.DiscardHandler)}, &Stats{}, func(string, fileStat) error {
+		if n++; n == 20 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || n != 20 {
+		t.Errorf("a visitor's error: walk returned %v after %d files", err, n)
 	}
 }
