@@ -197,3 +197,40 @@ func TestDirSourceRootAsWritten(t *testing.T) {
 		}
 	}
 }
+
+// preparingAnalyzer counts how often it was asked to prepare.
+type preparingAnalyzer struct {
+	noMatch
+	prepared *atomic.Int32
+}
+
+func (a preparingAnalyzer) Prepare() { a.prepared.Add(1) }
+
+// TestScanPreparesTheAnalyzerForNewDocumentsOnly checks that a pass
+// prepares the analyzer (builds the matcher's index) when its first new
+// document comes, once, and that a pass that finds nothing new leaves it
+// alone, so a catch-up scan with nothing new never pays for it.
+func TestScanPreparesTheAnalyzerForNewDocumentsOnly(t *testing.T) {
+	ctx := context.Background()
+	f := newEngineFixture(t)
+	var prepared atomic.Int32
+	f.engine.Analyzer = preparingAnalyzer{prepared: &prepared}
+	dir := t.TempDir()
+	in := &Ingester{Store: f.store}
+	src := NewDirSource(dir, f.store, in, corpus.Parser{Logger: slog.New(slog.DiscardHandler)})
+	sc := &Scanner{Sources: []Source{src}, Engine: f.engine, Ingest: in, Log: slog.New(slog.DiscardHandler)}
+	for i, tc := range []struct {
+		files, wantPrepared int
+	}{{0, 0}, {3, 1}, {0, 1}, {1, 2}} {
+		for k := range tc.files {
+			writeArticle(t, filepath.Join(dir, fmt.Sprintf("%d-%d.txt", i, k)), fmt.Sprintf("Title %d %d\n\nBody %d %d.", i, k, i, k))
+		}
+		rep, err := sc.Scan(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.New != tc.files || int(prepared.Load()) != tc.wantPrepared {
+			t.Errorf("pass %d: %d new, prepared %d times in all; want %d and %d", i, rep.New, prepared.Load(), tc.files, tc.wantPrepared)
+		}
+	}
+}

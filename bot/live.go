@@ -244,6 +244,20 @@ type matcherAnalyzer struct{ m *rules.Matcher }
 
 func (a matcherAnalyzer) Analyze(text string) corpus.Analysis { return a.m.Analysis(a.m.Match(text)) }
 
+// Prepare starts building the matcher's index (see rules.Matcher.Prepare).
+func (a matcherAnalyzer) Prepare() { a.m.Prepare() }
+
+// preparer is an Analyzer that can start its work ahead of the first
+// document.
+type preparer interface{ Prepare() }
+
+// prepare starts the analyzer a ahead of its first document, when it can.
+func prepare(a Analyzer) {
+	if p, ok := a.(preparer); ok {
+		p.Prepare()
+	}
+}
+
 // Routes maps each channel of rules.yaml to its destinations. With console
 // set every channel prints on the one console (so an alert prints once,
 // however many channels its rule has); otherwise a channel whose platform

@@ -78,8 +78,16 @@ func (s *Scanner) Scan(ctx context.Context) (ScanReport, error) {
 	} else {
 		close(feedsDone)
 	}
+	// The analyzer is prepared (the matcher's index built) as the first
+	// document comes, on another processor while documents are stored; a
+	// pass that finds nothing new never builds it.
+	var once sync.Once
+	handle := func(ctx context.Context, d corpus.Document) error {
+		once.Do(func() { prepare(s.Engine.Analyzer) })
+		return s.Ingest.Document(ctx, d)
+	}
 	for _, src := range s.Sources {
-		err := src.Scan(ctx, s.Ingest.Document)
+		err := src.Scan(ctx, handle)
 		if err != nil {
 			if ctx.Err() != nil {
 				<-feedsDone

@@ -68,6 +68,9 @@ func (s *Service) Ready(ctx context.Context) error {
 // Run runs every part until ctx ends (it then returns nil) or one of them
 // fails (its error).
 func (s *Service) Run(ctx context.Context) error {
+	// A running bot will match documents: the matcher is built now, beside
+	// the rest of the start, not when the first one comes.
+	prepare(s.Rules.Rules().Engine.Analyzer)
 	g, ctx := errgroup.WithContext(ctx)
 	run := func(name string, f func(context.Context) error) {
 		g.Go(func() error { return s.part(ctx, name, f) })

@@ -54,6 +54,7 @@ func defaultMatcher(tb testing.TB) *Matcher {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	m.Wait() // the tests reach into the index
 	return m
 }
 

@@ -18,8 +18,10 @@ type Matcher struct {
 	slots    []kslot
 	pool     sync.Pool
 	// built is closed once idx, patterns, slots, pool and the keywords
-	// of rules are set (Compile).
-	built chan struct{}
+	// of rules are set (the build, started once by Prepare).
+	built    chan struct{}
+	start    sync.Once
+	keywords [][3][]string // of each rule, for the build
 }
 
 // crule is a compiled rule.
@@ -51,9 +53,11 @@ type kslot struct {
 // when cfg has problems.
 //
 // The check is done when Compile returns; the index, most of the work, is
-// built on a goroutine of its own, and Match waits for it. So the caller
-// goes on meanwhile (`bot scan` starts storing documents, which needs no
-// matcher) on another processor.
+// built on a goroutine of its own once Prepare or the first Match asks for
+// it, and Match waits for it. So the caller goes on meanwhile (`bot scan`
+// stores documents, which needs no matcher, while the index is built on
+// another processor), and a command that finds nothing to match (`bot
+// latest` with nothing new) never pays for it.
 func Compile(cfg *Config, gaz *geo.Gazetteer) (*Matcher, error) {
 	if gaz == nil {
 		gaz = geo.New(nil, nil)
@@ -78,8 +82,18 @@ func Compile(cfg *Config, gaz *geo.Gazetteer) (*Matcher, error) {
 		}
 		m.rules = append(m.rules, cr)
 	}
-	go m.build(keywords)
+	m.keywords = keywords
 	return m, nil
+}
+
+// Prepare starts building the index, once, and returns; Match and Wait
+// start it too.
+func (m *Matcher) Prepare() {
+	m.start.Do(func() {
+		keywords := m.keywords
+		m.keywords = nil
+		go m.build(keywords)
+	})
 }
 
 // build indexes the names of the gazetteer and the keywords of each rule
@@ -105,8 +119,12 @@ func (m *Matcher) build(keywords [][3][]string) {
 	}
 }
 
-// Wait returns once the index is built (Match waits for it too).
-func (m *Matcher) Wait() { <-m.built }
+// Wait starts building the index if Prepare has not, and returns once it
+// is built (Match waits for it too).
+func (m *Matcher) Wait() {
+	m.Prepare()
+	<-m.built
+}
 
 // addKeywords indexes the keywords of rule ri and returns their slots.
 func (m *Matcher) addKeywords(b *indexBuilder, ri int, kws []string) []int32 {
