@@ -49,7 +49,7 @@ const sketchBatch = 1000
 // ensureLoaded loads the index once: the sketches of the Window documents
 // processed last, then sketches made from the text of processed documents
 // that have none.
-func (c *Copies) ensureLoaded(ctx context.Context, st EngineStore, log *slog.Logger) error {
+func (c *Copies) ensureLoaded(ctx context.Context, st EngineStore, now time.Time, log *slog.Logger) error {
 	if c == nil {
 		return nil
 	}
@@ -61,7 +61,7 @@ func (c *Copies) ensureLoaded(ctx context.Context, st EngineStore, log *slog.Log
 	window := c.Detector.Options().Window
 	n, stale := 0, 0
 	err := st.RecentSketches(ctx, window, func(id string, published time.Time, sketch []byte) error {
-		if err := c.Detector.Load(id, published, sketch); err != nil {
+		if err := c.Detector.Load(id, copyTime(published, now), sketch); err != nil {
 			stale++ // made with other dedup options: not comparable
 			return nil
 		}
@@ -71,7 +71,7 @@ func (c *Copies) ensureLoaded(ctx context.Context, st EngineStore, log *slog.Log
 	if err != nil {
 		return fmt.Errorf("loading the copy index: %w", err)
 	}
-	made, err := c.backfill(ctx, st, window-n)
+	made, err := c.backfill(ctx, st, window-n, now)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (c *Copies) ensureLoaded(ctx context.Context, st EngineStore, log *slog.Log
 
 // backfill makes and stores the sketches of up to limit processed
 // documents that have none, oldest first, and adds them to the index.
-func (c *Copies) backfill(ctx context.Context, st EngineStore, limit int) (int, error) {
+func (c *Copies) backfill(ctx context.Context, st EngineStore, limit int, now time.Time) (int, error) {
 	if limit <= 0 {
 		return 0, nil
 	}
@@ -117,7 +117,7 @@ func (c *Copies) backfill(ctx context.Context, st EngineStore, limit int) (int, 
 		}
 		for i, d := range chunk {
 			if sketches[i] != nil {
-				if err := c.Detector.Load(d.ID, d.Published, sketches[i]); err != nil {
+				if err := c.Detector.Load(d.ID, copyTime(d.Published, now), sketches[i]); err != nil {
 					return made, err
 				}
 				made++

@@ -117,16 +117,24 @@ func (e *Engine) ProcessPending(ctx context.Context, each func(Outcome)) (int, e
 	// with a count, at the end of the pass.
 	var errs errorTally
 	defer errs.log(ctx, e.Log, slog.LevelError)
+	// Documents checked for copies but not written stay pending: they leave
+	// the copy index, or the next pass would find them there (an original
+	// would meet its own later copy and be taken for a copy of it).
+	var unwritten []string
+	defer func() { e.forget(unwritten) }()
 	done, firstErr := 0, error(nil)
 	for page := range pages {
-		n, err := e.processPage(ctx, page, each, &errs)
+		n, err := e.processPage(ctx, page, each, &errs, &unwritten)
 		done += n
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
 		if ctx.Err() != nil {
 			cancel()
-			for range pages { // let the reader end
+			for page := range pages { // let the reader end
+				for _, w := range page {
+					unwritten = append(unwritten, w.doc.ID)
+				}
 			}
 			return done, ctx.Err()
 		}
@@ -157,6 +165,9 @@ func (e *Engine) readPages(ctx context.Context, pages chan<- []*work) error {
 	go func() {
 		defer close(prepared)
 		for docs := range listed {
+			if ctx.Err() != nil {
+				continue // let the listing end; analyse nothing more
+			}
 			select {
 			case prepared <- e.prepare(docs):
 			case <-ctx.Done():
@@ -201,7 +212,7 @@ func (e *Engine) listPending(ctx context.Context, out chan<- []corpus.Document) 
 func (e *Engine) checkPages(ctx context.Context, prepared <-chan []*work, pages chan<- []*work) error {
 	for page := range prepared {
 		// The index is loaded only when there is something to check.
-		if err := e.Copies.ensureLoaded(ctx, e.Store, e.Log); err != nil {
+		if err := e.Copies.ensureLoaded(ctx, e.Store, e.Clock.Now(), e.Log); err != nil {
 			return err
 		}
 		for _, w := range page {
@@ -210,6 +221,11 @@ func (e *Engine) checkPages(ctx context.Context, prepared <-chan []*work, pages 
 		select {
 		case pages <- page:
 		case <-ctx.Done():
+			ids := make([]string, len(page))
+			for i, w := range page {
+				ids[i] = w.doc.ID
+			}
+			e.forget(ids)
 			return ctx.Err()
 		}
 	}
@@ -243,12 +259,13 @@ func (e *Engine) prepare(docs []corpus.Document) []*work {
 // processPage writes everything decided for a page of documents in one
 // transaction. When that fails it writes them one per transaction, so
 // that one bad document does not hold up the others.
-func (e *Engine) processPage(ctx context.Context, page []*work, each func(Outcome), errs *errorTally) (int, error) {
+func (e *Engine) processPage(ctx context.Context, page []*work, each func(Outcome), errs *errorTally, unwritten *[]string) (int, error) {
 	var firstErr error
 	ok := page[:0:0]
 	for _, w := range page {
 		if w.err != nil {
 			e.failed(w, w.err, &firstErr, errs)
+			*unwritten = append(*unwritten, w.doc.ID)
 			continue
 		}
 		ok = append(ok, w)
@@ -258,6 +275,9 @@ func (e *Engine) processPage(ctx context.Context, page []*work, each func(Outcom
 	}
 	mutes, err := e.mutes(ctx, ok)
 	if err != nil {
+		for _, w := range ok {
+			*unwritten = append(*unwritten, w.doc.ID)
+		}
 		return 0, err
 	}
 	done := 0
@@ -269,6 +289,7 @@ func (e *Engine) processPage(ctx context.Context, page []*work, each func(Outcom
 		for _, w := range ok {
 			if err := e.write(ctx, []*work{w}, mutes); err != nil {
 				e.failed(w, err, &firstErr, errs)
+				*unwritten = append(*unwritten, w.doc.ID)
 				continue
 			}
 			done++
@@ -287,13 +308,33 @@ func (e *Engine) failed(w *work, err error, first *error, errs *errorTally) {
 	}
 }
 
+// forget takes documents checked for copies but left unwritten out of the
+// copy index.
+func (e *Engine) forget(ids []string) {
+	if e.Copies != nil && len(ids) > 0 {
+		e.Copies.Detector.Forget(ids)
+	}
+}
+
+// copyTime is the time copy detection files a document published at under,
+// checked at now: a date more than corpus.MaxFutureSkew ahead of now (the
+// corpus clamps what it reads, but not every document comes through it)
+// counts as now, so that one document dated years ahead does not age every
+// other document out of the copy index.
+func copyTime(published, now time.Time) time.Time {
+	if published.After(now.Add(corpus.MaxFutureSkew)) {
+		return now
+	}
+	return published
+}
+
 // checkCopy runs copy detection on a prepared document.
 func (e *Engine) checkCopy(ctx context.Context, w *work) error {
 	w.out = Outcome{Doc: w.doc, Analysis: w.analysis, Stories: map[string]int64{}}
 	if e.Copies == nil || w.fp == nil {
 		return nil
 	}
-	v, err := e.Copies.Detector.CheckFingerprint(ctx, w.doc.ID, w.doc.Published, w.fp)
+	v, err := e.Copies.Detector.CheckFingerprint(ctx, w.doc.ID, copyTime(w.doc.Published, e.Clock.Now()), w.fp)
 	if err != nil {
 		return fmt.Errorf("copy detection: %w", err)
 	}
@@ -414,7 +455,7 @@ func (e *Engine) finish(ws []*work, each func(Outcome)) {
 // or not it was processed before, and returns its outcome. Processing a
 // document again enqueues nothing new.
 func (e *Engine) Process(ctx context.Context, d corpus.Document) (Outcome, error) {
-	if err := e.Copies.ensureLoaded(ctx, e.Store, e.Log); err != nil {
+	if err := e.Copies.ensureLoaded(ctx, e.Store, e.Clock.Now(), e.Log); err != nil {
 		return Outcome{}, err
 	}
 	page := e.prepare([]corpus.Document{d})

@@ -80,3 +80,62 @@ func TestProcessPendingStopsWhenCancelled(t *testing.T) {
 		t.Fatalf("the next pass processed %d documents, want the 3 left pending", len(outs))
 	}
 }
+
+// TestCancelledPassLeavesNoCopyOfItsCopy checks that documents checked for
+// copies in a pass that ended before writing them leave the copy index: a
+// pass cancelled after its first page, with an original and its copy
+// checked ahead, must not make the original a copy of its copy when the
+// next pass checks it again.
+func TestCancelledPassLeavesNoCopyOfItsCopy(t *testing.T) {
+	for run := range 10 {
+		f := newEngineFixture(t)
+		f.putSeed("002", day(6))
+		f.putSeed("000", day(7))
+		f.putSeed("001", day(8))
+		f.engine.Batch = 1
+		ctx, cancel := context.WithCancel(context.Background())
+		f.engine.ProcessPending(ctx, func(Outcome) { cancel() })
+		cancel()
+		outs, err := processAll(context.Background(), f.engine)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range outs {
+			if o.Doc.ID == f.ids["000"] && o.CopyOf != "" {
+				t.Fatalf("run %d: the original 000 was marked a copy of %s (001 is %s)", run, o.CopyOf, f.ids["001"])
+			}
+		}
+		cp, err := f.store.CopyOf(context.Background(), f.ids["001"])
+		if err != nil || cp != f.ids["000"] {
+			t.Fatalf("run %d: 001 a copy of %q (%v), want 000 (%s)", run, cp, err, f.ids["000"])
+		}
+	}
+}
+
+// TestFarFutureDateKeepsTheCopyIndex checks that one document dated years
+// ahead (a document that did not come through the corpus, which clamps
+// such dates) does not age every other document out of the copy index:
+// a copy processed in a later pass still finds its original.
+func TestFarFutureDateKeepsTheCopyIndex(t *testing.T) {
+	f := newEngineFixture(t)
+	f.clock.Advance(day(9).Sub(f.clock.Now()))
+	f.putSeed("000", day(7))
+	f.putSeed("002", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC))
+	if _, err := processAll(context.Background(), f.engine); err != nil {
+		t.Fatal(err)
+	}
+	f.putSeed("001", day(8))
+	outs, err := processAll(context.Background(), f.engine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(outs) != 1 || outs[0].CopyOf != f.ids["000"] {
+		t.Fatalf("the copy after a document dated 2099: %+v, want a copy of 000 (%s)", outs, f.ids["000"])
+	}
+	if got := copyTime(time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), day(9)); !got.Equal(day(9)) {
+		t.Errorf("copyTime of 2099 checked on 9 July 2021: %v", got)
+	}
+	if got := copyTime(day(9).Add(12*time.Hour), day(9)); !got.Equal(day(9).Add(12 * time.Hour)) {
+		t.Errorf("copyTime of a date within a day ahead: %v, want it kept", got)
+	}
+}

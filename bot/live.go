@@ -156,6 +156,9 @@ func (l *Live) ReloadIfChanged() {
 		return
 	}
 	l.shared.Metrics.Use().RulesReloads.Inc("ok")
+	// Only a running bot reloads: its new matcher is built now, not when
+	// the next document comes.
+	prepare(set.Engine.Analyzer)
 	l.current.Store(&liveRules{set: set, stamp: stamp})
 	l.shared.Log.Info("rules reloaded", "file", l.path, "rules", len(cfg.Rules), "channels", len(cfg.Channels))
 	l.signalChanged()

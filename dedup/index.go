@@ -18,9 +18,11 @@ import (
 // With a span (Options.Span), documents carry their publication time: a
 // candidate published further than the span from the document looked up
 // is passed over, a generation whose documents are all older than the
-// span before the newest document added is dropped, and a generation
-// whose documents span half the span in time is closed, so the index
-// holds about one and a half spans of documents, at most Window.
+// span before the newest document added is dropped, and a generation is
+// closed once the newest time has moved half the span past the newest
+// time when it opened, so the index holds about one and a half spans of
+// documents, at most Window. Documents published out of order join the
+// open generation (they do not open one each).
 //
 // Documents are kept in generations: an open-addressing table per
 // generation, of 4-byte slots holding 16 bits of a band key and the
@@ -37,6 +39,7 @@ type Index struct {
 	window, perBand, bands int
 	span                   int64         // seconds; 0: no limit in time
 	newest                 int64         // the latest publication time added
+	timed                  bool          // newest is set
 	gens                   []*generation // oldest first; the last takes new documents
 	seq                    uint64        // sequence number of the next document
 	size                   int           // documents held
@@ -90,8 +93,10 @@ type generation struct {
 	ids   []string
 	times []int64 // publication times of ids (nil while all are unknown)
 	// first and last are the earliest and latest known times of its
-	// documents (unknown while none is known).
+	// documents, set once timed.
 	first, last int64
+	timed       bool     // first and last are set
+	opened      int64    // the index's newest time when its first timed document came
 	slots       []uint32 // key<<16 | (place+1); 0 is empty
 	mask        uint32
 	// keys are the band keys of its documents, kept while it may grow.
@@ -145,11 +150,13 @@ func (x *Index) Add(id string, at int64, keys []uint32) {
 		g.times = append(g.times, at)
 	}
 	if at != unknown {
-		if g.first == unknown || at < g.first {
-			g.first = at
+		if !x.timed || at > x.newest {
+			x.newest, x.timed = at, true
 		}
-		g.last = max(g.last, at)
-		x.newest = max(x.newest, at)
+		if !g.timed {
+			g.first, g.last, g.timed, g.opened = at, at, true, x.newest
+		}
+		g.first, g.last = min(g.first, at), max(g.last, at)
 	}
 	if g.keys != nil {
 		g.keys = append(g.keys, keys...)
@@ -169,19 +176,19 @@ func (x *Index) Add(id string, at int64, keys []uint32) {
 // stale reports whether every document of g is older than the span before
 // the newest document added; a generation of unknown times never is.
 func (x *Index) stale(g *generation) bool {
-	return x.span > 0 && g.last != unknown && g.last < x.newest-x.span
+	return x.span > 0 && g.timed && g.last < x.newest-x.span
 }
 
 // current returns the generation that takes the next document, published
 // at. The last generation grows (its table doubles, its documents inserted
 // again from the keys it keeps meanwhile) until its table has maxSlots
-// slots, or it holds half the window, or its documents span half the span
-// in time; then it drops its keys and a new one starts.
+// slots, or it holds half the window, or the newest time has moved half
+// the span past its opening; then it drops its keys and a new one starts.
 func (x *Index) current(at int64) *generation {
 	n := len(x.gens)
 	if n > 0 {
 		g := x.gens[n-1]
-		spent := x.span > 0 && at != unknown && g.first != unknown && 2*(max(at, g.last)-g.first) > x.span
+		spent := x.span > 0 && at != unknown && g.timed && max(at, x.newest)-g.opened > x.span/2
 		switch {
 		case spent:
 		case len(g.ids) < g.cap:

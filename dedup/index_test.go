@@ -256,3 +256,43 @@ func TestIndexSpanBoundsMemory(t *testing.T) {
 		t.Errorf("a document published within the span: %v", got)
 	}
 }
+
+func spanKeys(seed int, bands int) []uint32 {
+	k := make([]uint32, bands)
+	for i := range k {
+		k[i] = uint32(seed*1000003 + i*7919 + 1)
+	}
+	return k
+}
+
+// TestIndexSpanBeforeTheEpoch checks that documents published before 1970
+// (negative Unix times) share a generation and age like any others.
+func TestIndexSpanBeforeTheEpoch(t *testing.T) {
+	x := NewIndex(100_000, 7*24*time.Hour, 32, 32)
+	t0 := time.Date(1965, 3, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 200 {
+		x.Add(fmt.Sprint(i), Seconds(t0.Add(time.Duration(i)*time.Minute)), spanKeys(i, 32))
+	}
+	t.Logf("200 documents of 1965 within 200 minutes: %d generations, %d bytes", len(x.gens), x.Bytes())
+	if len(x.gens) > 2 {
+		t.Errorf("%d generations for 200 documents published within a few hours", len(x.gens))
+	}
+}
+
+// TestIndexSpanOutOfOrder checks that documents published out of order (every
+// other one 4 days before the others) do not each open a generation.
+func TestIndexSpanOutOfOrder(t *testing.T) {
+	x := NewIndex(100_000, 7*24*time.Hour, 32, 32)
+	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 2000 {
+		at := t0.Add(time.Duration(i) * time.Second)
+		if i%2 == 1 {
+			at = at.Add(-4 * 24 * time.Hour)
+		}
+		x.Add(fmt.Sprint(i), Seconds(at), spanKeys(i, 32))
+	}
+	t.Logf("2000 documents, every other one 4 days late: %d generations, %d bytes", len(x.gens), x.Bytes())
+	if len(x.gens) > 3 {
+		t.Errorf("%d generations", len(x.gens))
+	}
+}

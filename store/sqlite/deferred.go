@@ -65,6 +65,18 @@ func (r *runner) flush(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// An analysis or a mark needs its document; a sketch of a document
+	// gone meanwhile (retention) is dropped, as PostgreSQL drops it.
+	for _, id := range ids[:len(d.analyses)] {
+		if _, ok := keys[id]; !ok {
+			return fmt.Errorf("document %s: %w", id, store.ErrNotFound)
+		}
+	}
+	for _, id := range d.processed {
+		if _, ok := keys[id]; !ok {
+			return fmt.Errorf("document %s: %w", id, store.ErrNotFound)
+		}
+	}
 	if err := r.flushAnalyses(ctx, d.analyses, keys); err != nil {
 		return err
 	}
@@ -262,8 +274,7 @@ func (r *runner) deleteKeys(ctx context.Context, query string, n int, keys [][]a
 	return nil
 }
 
-// keysOf returns the keys of documents ids, or an error wrapping
-// store.ErrNotFound naming one that is missing.
+// keysOf returns the keys of those of documents ids that exist.
 func (r *runner) keysOf(ctx context.Context, ids []string) (map[string]docKey, error) {
 	out := make(map[string]docKey, len(ids))
 	ids = slices.Clone(ids)
@@ -296,18 +307,15 @@ func (r *runner) keysOf(ctx context.Context, ids []string) (map[string]docKey, e
 		}
 		rest = rest[k:]
 	}
-	for _, id := range ids {
-		if _, ok := out[id]; !ok {
-			return nil, fmt.Errorf("document %s: %w", id, store.ErrNotFound)
-		}
-	}
 	return out, nil
 }
 
 func (r *runner) flushSketches(ctx context.Context, ss []sketchWrite, keys map[string]docKey) error {
 	rows := make([][]any, 0, len(ss))
 	for _, s := range ss {
-		rows = append(rows, []any{keys[s.id].seq, s.sketch})
+		if k, ok := keys[s.id]; ok {
+			rows = append(rows, []any{k.seq, s.sketch})
+		}
 	}
 	// REPLACE gives a sketch set again a new seq: it becomes the newest.
 	return r.insertRows(ctx, "INSERT OR REPLACE", "doc_sketches", "doc_seq, sketch", rows)

@@ -262,6 +262,13 @@ func testSketches(e *env) {
 	e.equal("RecentSketches(10)", recent(10), []string{id(1) + "=01ff", id(2) + "=02ff", id(0) + "=09"})
 	e.equal("RecentSketches(2)", recent(2), []string{id(2) + "=02ff", id(0) + "=09"})
 	e.equal("RecentSketches(0)", recent(0), []string{})
+	// A sketch of a document gone meanwhile (pruned between the listing
+	// of documents without one and the write) is no error and is not
+	// given back.
+	e.must(s.Write(e.ctx, func(tx store.Tx) error {
+		return tx.SetSketch(e.ctx, "no-such-document", []byte{7})
+	}), "SetSketch of a missing document")
+	e.equal("RecentSketches after a missing document's sketch", recent(10), []string{id(1) + "=01ff", id(2) + "=02ff", id(0) + "=09"})
 	unsketched, err = s.UnsketchedDocuments(e.ctx, 10)
 	e.must(err, "UnsketchedDocuments")
 	e.equal("unsketched", docIDs(unsketched), []string{docs[4].ID, docs[3].ID})
