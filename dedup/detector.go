@@ -143,7 +143,7 @@ func (d *Detector) Check(ctx context.Context, id, text string) (Verdict, error) 
 func (d *Detector) CheckFingerprint(ctx context.Context, id string, at time.Time, fp *Fingerprint) (Verdict, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.check(ctx, id, Seconds(at), fp)
+	return d.check(ctx, id, seconds(at), fp)
 }
 
 func (d *Detector) check(ctx context.Context, id string, at int64, fp *Fingerprint) (Verdict, error) {
@@ -200,7 +200,7 @@ func (d *Detector) Load(id string, at time.Time, sketch []byte) error {
 		return fmt.Errorf("dedup: load %s: %w", id, err)
 	}
 	d.keys = keys
-	d.index.Add(id, Seconds(at), keys)
+	d.index.Add(id, seconds(at), keys)
 	return nil
 }
 

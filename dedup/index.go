@@ -66,9 +66,9 @@ type Candidate struct {
 // whatever its time, and never dropped for it.
 const unknown = 0
 
-// Seconds returns t as the index's time: Unix seconds, or unknown for the
+// seconds returns t as the index's time: Unix seconds, or unknown for the
 // zero time.
-func Seconds(t time.Time) int64 {
+func seconds(t time.Time) int64 {
 	if t.IsZero() {
 		return unknown
 	}
@@ -92,13 +92,12 @@ type generation struct {
 	cap   int    // documents its table takes
 	ids   []string
 	times []int64 // publication times of ids (nil while all are unknown)
-	// first and last are the earliest and latest known times of its
-	// documents, set once timed.
-	first, last int64
-	timed       bool     // first and last are set
-	opened      int64    // the index's newest time when its first timed document came
-	slots       []uint32 // key<<16 | (place+1); 0 is empty
-	mask        uint32
+	// last is the latest known time of its documents, set once timed.
+	last   int64
+	timed  bool     // last is set
+	opened int64    // the index's newest time when its first timed document came
+	slots  []uint32 // key<<16 | (place+1); 0 is empty
+	mask   uint32
 	// keys are the band keys of its documents, kept while it may grow.
 	keys []uint32
 }
@@ -154,9 +153,9 @@ func (x *Index) Add(id string, at int64, keys []uint32) {
 			x.newest, x.timed = at, true
 		}
 		if !g.timed {
-			g.first, g.last, g.timed, g.opened = at, at, true, x.newest
+			g.last, g.timed, g.opened = at, true, x.newest
 		}
-		g.first, g.last = min(g.first, at), max(g.last, at)
+		g.last = max(g.last, at)
 	}
 	if g.keys != nil {
 		g.keys = append(g.keys, keys...)

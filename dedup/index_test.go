@@ -271,7 +271,7 @@ func TestIndexSpanBeforeTheEpoch(t *testing.T) {
 	x := NewIndex(100_000, 7*24*time.Hour, 32, 32)
 	t0 := time.Date(1965, 3, 1, 0, 0, 0, 0, time.UTC)
 	for i := range 200 {
-		x.Add(fmt.Sprint(i), Seconds(t0.Add(time.Duration(i)*time.Minute)), spanKeys(i, 32))
+		x.Add(fmt.Sprint(i), seconds(t0.Add(time.Duration(i)*time.Minute)), spanKeys(i, 32))
 	}
 	t.Logf("200 documents of 1965 within 200 minutes: %d generations, %d bytes", len(x.gens), x.Bytes())
 	if len(x.gens) > 2 {
@@ -289,7 +289,7 @@ func TestIndexSpanOutOfOrder(t *testing.T) {
 		if i%2 == 1 {
 			at = at.Add(-4 * 24 * time.Hour)
 		}
-		x.Add(fmt.Sprint(i), Seconds(at), spanKeys(i, 32))
+		x.Add(fmt.Sprint(i), seconds(at), spanKeys(i, 32))
 	}
 	t.Logf("2000 documents, every other one 4 days late: %d generations, %d bytes", len(x.gens), x.Bytes())
 	if len(x.gens) > 3 {
