@@ -18,31 +18,7 @@ import (
 // the same rule, key and lead gets a lead of its own), and it works.
 func TestUpgradeTo0020(t *testing.T) {
 	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "old.db")
-	raw, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := store.LoadMigrations(migrations)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.ExecContext(ctx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,
-		name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		if m.Version >= 20 { // a file made before 0020 had none of the later ones
-			continue
-		}
-		if _, err := raw.ExecContext(ctx, m.SQL); err != nil {
-			t.Fatalf("%s: %v", m.Name, err)
-		}
-		if _, err := raw.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?, 0)`, m.Version, m.Name); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, q := range []string{
+	path := oldFile(t, 20, []string{
 		`INSERT INTO lsh_bands VALUES (1, 'a'), (2, 'a')`,
 		`INSERT INTO stories (id, rule, key, first_at, last_at, created_at) VALUES
 			(1, 'r', 'K', 10, 20, 0), (2, 'r', 'K', 100, 100, 0), (3, 'r', 'K', 10, 10, 0), (4, 'r', 'L', 5, 5, 0)`,
@@ -57,12 +33,7 @@ func TestUpgradeTo0020(t *testing.T) {
 		`INSERT INTO doc_matches (doc_id, seq, rule, keywords, regions, group_key, group_name, evidence)
 			VALUES ('p2', 0, 'assault', '["assault"]', 'null', 'AF.02', 'Badghis, AF', 'assault in Badghis')`,
 		`INSERT INTO doc_places VALUES ('p:5', 6, 'p2', 'Qala-i-Naw', 12)`,
-	} {
-		if _, err := raw.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	raw.Close()
+	})
 
 	db, err := Open(ctx, path)
 	if err != nil {
@@ -128,42 +99,13 @@ func TestUpgradeTo0020(t *testing.T) {
 // documents' row numbers, sketches in the order they were set.
 func TestUpgradeTo0090(t *testing.T) {
 	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "old.db")
-	raw, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := store.LoadMigrations(migrations)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.ExecContext(ctx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,
-		name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		if m.Version >= 90 {
-			continue
-		}
-		if _, err := raw.ExecContext(ctx, m.SQL); err != nil {
-			t.Fatalf("%s: %v", m.Name, err)
-		}
-		if _, err := raw.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?, 0)`, m.Version, m.Name); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, q := range []string{
+	path := oldFile(t, 90, []string{
 		`INSERT INTO documents (seq, id, title, body, published, stored_at) VALUES
 			(1, 'a', 'A', 'a', 5, 0), (2, 'b', 'B', 'b', 6, 0), (3, 'c', 'C', 'c', 7, 0)`,
 		`INSERT INTO doc_analysis (seq, doc_id, analysis) VALUES
 			(1, 'c', '{"matches":[{"rule":"r","keywords":["c"]}]}'), (2, 'a', '{"matches":[{"rule":"r","keywords":["a"]}]}')`,
 		`INSERT INTO doc_sketches (seq, doc_id, sketch) VALUES (1, 'b', x'01'), (2, 'c', x'02'), (3, 'a', x'03')`,
-	} {
-		if _, err := raw.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	raw.Close()
+	})
 
 	db, err := Open(ctx, path)
 	if err != nil {
@@ -192,4 +134,43 @@ func TestUpgradeTo0090(t *testing.T) {
 	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM pragma_index_list('doc_sketches')`).Scan(&n); err != nil || n != 1 {
 		t.Errorf("doc_sketches has %d indexes (%v), want its unique doc_seq alone", n, err)
 	}
+}
+
+// oldFile makes a SQLite file in a temporary folder as the versions before
+// migration before made it (the migrations before it applied and
+// recorded), runs the statements rows in it, and returns its path.
+func oldFile(t *testing.T, before int, rows []string) string {
+	t.Helper()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "old.db")
+	raw, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	ms, err := store.LoadMigrations(migrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,
+		name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Version >= before { // a file of then had none of the later ones
+			continue
+		}
+		if _, err := raw.ExecContext(ctx, m.SQL); err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
+		}
+		if _, err := raw.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?, 0)`, m.Version, m.Name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range rows {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	return path
 }
