@@ -43,8 +43,16 @@ func reutersBodies(tb testing.TB) ([]string, int64) {
 }
 
 // defaultMatcher compiles the repository's rules.yaml with the embedded
-// gazetteer.
+// gazetteer and waits for its index.
 func defaultMatcher(tb testing.TB) *Matcher {
+	m := compileShipped(tb)
+	m.Wait() // the tests reach into the index
+	return m
+}
+
+// compileShipped compiles the repository's rules.yaml with the embedded
+// gazetteer, its index not built yet.
+func compileShipped(tb testing.TB) *Matcher {
 	gaz := geo.Default()
 	cfg, err := Loader{Gazetteer: gaz}.Load("../rules.yaml")
 	if err != nil {
@@ -54,7 +62,6 @@ func defaultMatcher(tb testing.TB) *Matcher {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	m.Wait() // the tests reach into the index
 	return m
 }
 

@@ -1,24 +1,12 @@
 package rules
 
-import (
-	"testing"
-
-	"github.com/wirewatch/wirewatch/geo"
-)
+import "testing"
 
 // TestCompileBuildsTheIndexWhenAsked checks that Compile leaves the index
 // unbuilt until Prepare or a match asks for it, and that Prepare twice
 // builds it once.
 func TestCompileBuildsTheIndexWhenAsked(t *testing.T) {
-	gaz := geo.Default()
-	cfg, err := Loader{Gazetteer: gaz}.Load("../rules.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Compile(cfg, gaz)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := compileShipped(t)
 	select {
 	case <-m.built:
 		t.Fatal("the index was built before anything asked for it")
@@ -37,10 +25,7 @@ func TestCompileBuildsTheIndexWhenAsked(t *testing.T) {
 		t.Errorf("no place found after the build: %+v", res)
 	}
 
-	lazy, err := Compile(cfg, gaz)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lazy := compileShipped(t)
 	if res := lazy.Match("Taliban fighters entered Qala-i-Naw in Badghis."); len(res.Tags) == 0 {
 		t.Errorf("Match without Prepare found no place: %+v", res)
 	}
